@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Luoshi",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "luoshi", targets: ["luoshi"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "Clibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "GitStore", dependencies: ["Clibgit2"]),
+        .target(name: "LedgerModel"),
+        .target(name: "Fidelity", dependencies: ["LedgerModel"]),
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "GitStore", "LedgerModel", "Fidelity",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "luoshi",
+            dependencies: [
+                "Ledger", "LedgerModel", "Fidelity",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore"]),
+        .testTarget(name: "LedgerModelTests", dependencies: ["LedgerModel"]),
+        .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "LedgerModel"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerModel", "GitStore"]),
+        .testTarget(name: "luoshiTests", dependencies: ["luoshi"]),
+    ]
+)

@@ -1,0 +1,148 @@
+/// Identifiers of ledger entities. Each checks its own syntax, since ids become file paths.
+
+/// A hierarchical unit id, `cn/hunan/changsha`: segments `[a-z0-9][a-z0-9-]*`, at most 12 deep.
+public struct UnitID: Sendable, Hashable, Comparable, CustomStringConvertible, JSONCodable {
+    public static let maxDepth = 12
+    public let rawValue: String
+
+    public init(_ raw: String) throws {
+        if let problem = UnitID.problem(raw) { throw ValidationError(.root, problem) }
+        rawValue = raw
+    }
+
+    init(unchecked raw: String) { rawValue = raw }
+
+    public init(json: JSONValue, at pointer: JSONPointer) throws {
+        let s = try String(json: json, at: pointer)
+        if let problem = UnitID.problem(s) { throw ValidationError(pointer, problem) }
+        rawValue = s
+    }
+
+    public var json: JSONValue { .string(rawValue) }
+    public var description: String { rawValue }
+
+    public static func problem(_ s: String) -> String? {
+        if s.isEmpty { return "a unit id must not be empty" }
+        let segments = s.split(separator: "/", omittingEmptySubsequences: false)
+        if segments.count > maxDepth { return "unit id \"\(s)\" is \(segments.count) levels deep; at most \(maxDepth) are allowed" }
+        for seg in segments {
+            guard let first = seg.utf8.first else {
+                return "unit id \"\(s)\" has an empty segment (no leading, trailing or doubled '/')"
+            }
+            guard isLowerAlnum(first), seg.utf8.allSatisfy({ isLowerAlnum($0) || $0 == UInt8(ascii: "-") }) else {
+                return "unit id \"\(s)\" must be lower-case segments of a-z, 0-9 and '-' separated by '/', each starting with a letter or digit"
+            }
+        }
+        return nil
+    }
+
+    public var segments: [Substring] { rawValue.split(separator: "/") }
+    public var depth: Int { segments.count }
+
+    /// The unit one level up, or nil at the top.
+    public var parent: UnitID? {
+        guard let slash = rawValue.lastIndex(of: "/") else { return nil }
+        return UnitID(unchecked: String(rawValue[..<slash]))
+    }
+
+    /// This unit and every unit above it, nearest first.
+    public var lineage: [UnitID] {
+        var out = [self]
+        while let p = out.last!.parent { out.append(p) }
+        return out
+    }
+
+    /// Whether `self` is `other` or lies below it.
+    public func isWithin(_ other: UnitID) -> Bool {
+        rawValue == other.rawValue || rawValue.hasPrefix(other.rawValue + "/")
+    }
+
+    /// Whether `self` lies strictly below `other`.
+    public func isStrictlyBelow(_ other: UnitID) -> Bool {
+        rawValue.hasPrefix(other.rawValue + "/")
+    }
+
+    public static func < (a: UnitID, b: UnitID) -> Bool { a.rawValue < b.rawValue }
+}
+
+@inline(__always) func isLowerAlnum(_ b: UInt8) -> Bool {
+    (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+}
+
+@inline(__always) func isAlnum(_ b: UInt8) -> Bool {
+    isLowerAlnum(b) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+}
+
+/// The rules shared by the flat ids (actor, directive, clause, finding, checkpoint).
+public struct FlatIDRule: Sendable {
+    public let kind: String
+    public let allowsUpperCase: Bool
+    public let maxLength: Int
+
+    public func problem(_ s: String) -> String? {
+        let bytes = Array(s.utf8)
+        let upper = allowsUpperCase
+        let letterOK: (UInt8) -> Bool = { upper ? isAlnum($0) : isLowerAlnum($0) }
+        let cases = allowsUpperCase ? "letters" : "lower-case letters"
+        guard let first = bytes.first else { return "\(kind) id must not be empty" }
+        guard bytes.count <= maxLength else { return "\(kind) id \"\(s)\" is longer than \(maxLength) characters" }
+        guard letterOK(first) else { return "\(kind) id \"\(s)\" must start with \(cases) or a digit" }
+        guard bytes.allSatisfy({ letterOK($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
+            return "\(kind) id \"\(s)\" may hold only \(cases), digits, '.', '_' and '-'"
+        }
+        if s.contains("..") { return "\(kind) id \"\(s)\" must not contain \"..\"" }
+        return nil
+    }
+}
+
+public protocol FlatID: Sendable, Hashable, Comparable, CustomStringConvertible, JSONCodable, ExpressibleByStringLiteral {
+    static var rule: FlatIDRule { get }
+    var rawValue: String { get }
+    init(unchecked: String)
+}
+
+extension FlatID {
+    public init(_ raw: String) throws {
+        if let problem = Self.rule.problem(raw) { throw ValidationError(.root, problem) }
+        self.init(unchecked: raw)
+    }
+    public init(json: JSONValue, at pointer: JSONPointer) throws {
+        let s = try String(json: json, at: pointer)
+        if let problem = Self.rule.problem(s) { throw ValidationError(pointer, problem) }
+        self.init(unchecked: s)
+    }
+    public init(stringLiteral value: String) { self.init(unchecked: value) }
+    public var json: JSONValue { .string(rawValue) }
+    public var description: String { rawValue }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+public struct ActorID: FlatID {
+    public static let rule = FlatIDRule(kind: "actor", allowsUpperCase: false, maxLength: 64)
+    public let rawValue: String
+    public init(unchecked: String) { rawValue = unchecked }
+}
+
+public struct DirectiveID: FlatID {
+    public static let rule = FlatIDRule(kind: "directive", allowsUpperCase: true, maxLength: 64)
+    public let rawValue: String
+    public init(unchecked: String) { rawValue = unchecked }
+}
+
+public struct ClauseID: FlatID {
+    public static let rule = FlatIDRule(kind: "clause", allowsUpperCase: true, maxLength: 32)
+    public let rawValue: String
+    public init(unchecked: String) { rawValue = unchecked }
+}
+
+public struct FindingID: FlatID {
+    public static let rule = FlatIDRule(kind: "finding", allowsUpperCase: true, maxLength: 64)
+    public let rawValue: String
+    public init(unchecked: String) { rawValue = unchecked }
+}
+
+public struct CheckpointID: FlatID {
+    public static let rule = FlatIDRule(kind: "checkpoint", allowsUpperCase: true, maxLength: 64)
+    public let rawValue: String
+    public init(unchecked: String) { rawValue = unchecked }
+}

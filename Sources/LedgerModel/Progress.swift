@@ -1,0 +1,122 @@
+/// The kinds of evidence; `document` and `meeting` show activity, the rest outcomes.
+public enum EvidenceKind: String, JSONEnum {
+    case outcome, document, meeting, photo, data
+
+    public var isActivity: Bool { self == .document || self == .meeting }
+}
+
+/// Something that backs a claim: a file by its hash, or a link.
+public struct Evidence: Sendable, Hashable, JSONCodable {
+    public var kind: EvidenceKind
+    public var title: String
+    public var sha256: String?
+    public var uri: String?
+
+    public init(kind: EvidenceKind, title: String, sha256: String? = nil, uri: String? = nil) {
+        self.kind = kind; self.title = title; self.sha256 = sha256; self.uri = uri
+    }
+
+    public init(json: JSONValue, at pointer: JSONPointer) throws {
+        var r = try ObjectReader(json, at: pointer)
+        kind = try r.required("kind")
+        title = try r.required("title")
+        try nonEmpty(title, pointer / "title")
+        sha256 = try r.optional("sha256")
+        if let h = sha256, !isSHA256(h) { throw ValidationError(pointer / "sha256", "must be 64 lower-case hex digits") }
+        uri = try r.optional("uri")
+        if let u = uri, u.isEmpty || u.contains(where: \.isWhitespace) {
+            throw ValidationError(pointer / "uri", "must be a URI without spaces")
+        }
+        try r.finish()
+        if sha256 == nil && uri == nil { throw ValidationError(pointer, "needs a sha256 or a uri (or both)") }
+    }
+
+    public var json: JSONValue { jsonObject(["kind": kind, "title": title, "sha256": sha256, "uri": uri]) }
+}
+
+public enum ProgressStatus: String, JSONEnum {
+    case notStarted = "not-started"
+    case inProgress = "in-progress"
+    case done, blocked
+}
+
+/// One progress report on one clause of a plan, as the unit made it.
+public struct Report: Sendable, Hashable, JSONCodable {
+    public var clause: ClauseID
+    public var status: ProgressStatus
+    public var values: [String: Double]
+    public var evidence: [Evidence]
+    public var note: String?
+    /// When the reported state was true, when the unit says so; otherwise the day it reported.
+    public var asOf: Day?
+    /// When the report was committed.
+    public var at: Timestamp
+    public var actor: ActorID
+
+    public init(clause: ClauseID, status: ProgressStatus, values: [String: Double] = [:], evidence: [Evidence] = [],
+                note: String? = nil, asOf: Day? = nil, at: Timestamp, actor: ActorID) {
+        self.clause = clause; self.status = status; self.values = values; self.evidence = evidence
+        self.note = note; self.asOf = asOf; self.at = at; self.actor = actor
+    }
+
+    public init(json: JSONValue, at pointer: JSONPointer) throws {
+        var r = try ObjectReader(json, at: pointer)
+        clause = try r.required("clause")
+        status = try r.required("status")
+        values = try r.required("values")
+        try Report.checkMetrics(values, at: pointer / "values")
+        evidence = try r.required("evidence")
+        note = try r.optional("note")
+        asOf = try r.optional("asOf")
+        self.at = try r.required("at")
+        actor = try r.required("actor")
+        try r.finish()
+    }
+
+    static func checkMetrics(_ values: [String: Double], at pointer: JSONPointer) throws {
+        for m in values.keys.sorted() {
+            if let problem = Target.metricProblem(m) { throw ValidationError(pointer / m, problem) }
+        }
+    }
+
+    /// The day the reported state was true.
+    public var effectiveDay: Day { asOf ?? at.utcDay }
+
+    public var json: JSONValue {
+        jsonObject([
+            "clause": clause, "status": status, "values": values.mapValues { JSONValue.numeric($0) }, "evidence": evidence,
+            "note": note, "asOf": asOf, "at": at, "actor": actor,
+        ])
+    }
+}
+
+/// Every progress report a unit made on its plan, oldest first.
+public struct Progress: Sendable, Hashable, JSONCodable {
+    public var directive: DirectiveID
+    public var unit: UnitID
+    public var reports: [Report]
+
+    public init(directive: DirectiveID, unit: UnitID, reports: [Report]) {
+        self.directive = directive; self.unit = unit; self.reports = reports
+    }
+
+    public init(json: JSONValue, at pointer: JSONPointer) throws {
+        var r = try ObjectReader(json, at: pointer)
+        try readFormatVersion(&r)
+        directive = try r.required("directive")
+        unit = try r.required("unit")
+        reports = try r.required("reports")
+        try r.finish()
+    }
+
+    /// The newest report on each clause.
+    public var latest: [ClauseID: Report] {
+        var out: [ClauseID: Report] = [:]
+        for r in reports { out[r.clause] = r }
+        return out
+    }
+
+    public var json: JSONValue {
+        jsonObject(["formatVersion": 1, "directive": directive, "unit": unit, "reports": reports])
+    }
+}
