@@ -35,10 +35,11 @@ let package = Package(
             dependencies: [
                 "Ledger", "LedgerModel", "Fidelity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore"]),
-        .testTarget(name: "LedgerModelTests", dependencies: ["LedgerModel"]),
+        .testTarget(name: "LedgerModelTests", dependencies: ["LedgerModel"], exclude: ["Fixtures"]),
         .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "LedgerModel"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerModel", "GitStore"]),
         .testTarget(name: "luoshiTests", dependencies: ["luoshi"]),

@@ -161,7 +161,7 @@ private func digits(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
 }
 
 /// `n` in decimal, zero-padded to `width` digits.
-func padded(_ n: Int, _ width: Int) -> String {
+public func padded(_ n: Int, _ width: Int) -> String {
     let digits = String(abs(n))
     return (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
 }

@@ -41,7 +41,7 @@ public enum ActionName: String, JSONEnum {
     /// The genesis commit, written by `luoshi init`; never an event.
     case genesis
 
-    init(_ action: Action) {
+    public init(_ action: Action) {
         switch action {
         case .registerUnit: self = .registerUnit
         case .registerActor: self = .registerActor

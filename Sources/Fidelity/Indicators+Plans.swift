@@ -1,0 +1,55 @@
+import LedgerModel
+
+// MARK: - selective, adapted, escalated, not-localized: a plan read against its own basis
+
+extension Indicators {
+    /// The flags of one plan's text, read against the basis the unit adopted (not the directive), so a
+    /// unit is only answerable for its own changes.
+    static func planFlags(_ context: PlanContext, _ clock: Clock) -> [Flag] {
+        let plan = context.plan
+        let diff = Fidelity.diff(basis: context.basisClauses, plan: plan.clauses, exemptions: plan.exemptions)
+        var out: [Flag] = []
+        func flag(_ kind: FlagKind, _ clause: ClauseID, _ detail: JSONValue) {
+            out.append(Flag(kind: kind, unit: plan.unit, directive: plan.directive, clause: clause, detail: detail))
+        }
+        let against = basisDetail(plan.basis)
+        for reading in diff.clauses {
+            switch reading.fidelity {
+            case .omitted where !reading.approved:
+                flag(.selective, reading.basisId, jsonObject([
+                    "basisId": reading.basisId, "declared": reading.declared,
+                    "reason": plan.exemption(reading.basisId)?.reason, "basis": against,
+                ]))
+            case .weakened, .strengthened, .mixed:
+                guard let id = reading.id else { break }
+                let detail = jsonObject([
+                    "basisId": reading.basisId, "class": reading.fidelity, "changes": reading.changes, "basis": against,
+                ])
+                if reading.fidelity != .strengthened { flag(.adapted, id, detail) }
+                if reading.fidelity != .weakened { flag(.escalated, id, detail) }
+            default:
+                break
+            }
+            if reading.basis.localize, let own = reading.plan, let id = reading.id, sameText(reading, own) {
+                flag(.notLocalized, id, jsonObject(["basisId": reading.basisId, "text": own.text, "basis": against]))
+            }
+        }
+        for added in diff.added {
+            flag(.escalated, added.id, jsonObject([
+                "added": true, "modality": added.modality, "targets": added.targets, "deadline": added.deadline,
+                "basis": against,
+            ]))
+        }
+        return out
+    }
+
+    private static func basisDetail(_ basis: Basis) -> JSONValue {
+        jsonObject(["kind": basis.kind, "unit": basis.unit, "version": basis.version])
+    }
+
+    /// Whether the plan left a clause the basis asked to localise saying what the basis says
+    /// (equal up to whitespace, punctuation, letter case and full-width/half-width forms).
+    private static func sameText(_ reading: ClauseReading, _ own: Clause) -> Bool {
+        Fidelity.textEquivalent(own.text, reading.basis.text)
+    }
+}

@@ -1,0 +1,128 @@
+import LedgerModel
+
+/// The formalism indicators of DESIGN.md ("Formalism indicators"): readings of a ledger that point at
+/// implementation on paper only. Pure functions of a `LedgerView` and a moment.
+///
+/// A flag is attributed to the unit whose own change or report caused it, and only what had happened by
+/// `now` counts: reports, finding steps, plans and approvals dated later are ignored, so a view built
+/// from later state still reads as it stood on the `--as-of` day.
+public enum Indicators {
+    /// Every indicator raised by the ledger as seen in `view`, evaluated at `now` (end of the --as-of day).
+    /// Sorted by unit, directive, kind (by its name), clause, then finding and detail, so the order is total.
+    public static func flags(_ view: LedgerView, now: Timestamp) -> [Flag] {
+        let clock = Clock(now: now, policy: view.policy)
+        var out: [Flag] = []
+        for id in view.directives.keys.sorted() {
+            guard let directive = view.directives[id], directive.issued <= clock.day else { continue }
+            let plans = (view.plans[id] ?? [:]).filter { clock.has($0.value.plan.adopted) }
+            out += notAdopted(directive, units: view.units, plans: plans, clock)
+            for adopted in plans.values {
+                let context = clock.asOfNow(adopted)
+                out += planFlags(context, clock)
+                out += progressFlags(context, clock)
+            }
+        }
+        out += reusedEvidence(view, clock)
+        out += openLoops(view.findings.values, clock)
+        out += burdenFlags(view, clock)
+        return out.sorted(by: Flag.precedes)
+    }
+
+    /// Reports a month each registered unit owes: the sum of `reporting.reportsPerMonth` over the
+    /// directives whose scope includes it (0 for a unit no directive reaches).
+    public static func burden(_ view: LedgerView) -> [UnitID: Double] {
+        owed(view, directives: Array(view.directives.values)).mapValues(\.total)
+    }
+}
+
+// MARK: - not-adopted and burden
+
+extension Indicators {
+    /// Units in the directive's scope with no plan once `adoptWithinDays` have passed since issue.
+    /// The issuing unit itself never owes a plan.
+    static func notAdopted(_ directive: Directive, units: [UnitID: Unit], plans: [UnitID: PlanContext],
+                           _ clock: Clock) -> [Flag] {
+        let adoptBy = directive.issued.adding(days: clock.policy.adoptWithinDays)
+        guard clock.day > adoptBy else { return [] }
+        return units.values
+            .filter { directive.scope.includes($0) && $0.id != directive.issuer && plans[$0.id] == nil }
+            .map { unit in
+                Flag(kind: .notAdopted, unit: unit.id, directive: directive.id, detail: jsonObject([
+                    "issued": directive.issued, "adoptBy": adoptBy, "adoptWithinDays": clock.policy.adoptWithinDays,
+                    "level": unit.level, "daysLate": clock.day.daysSinceEpoch - adoptBy.daysSinceEpoch,
+                ]))
+            }
+    }
+
+    /// Units owing more than `maxReportsPerMonth` reports a month over the directives issued by now.
+    static func burdenFlags(_ view: LedgerView, _ clock: Clock) -> [Flag] {
+        let issued = view.directives.values.filter { $0.issued <= clock.day }
+        let limit = clock.policy.maxReportsPerMonth
+        return owed(view, directives: issued).sorted { $0.key < $1.key }.compactMap { unit, owed in
+            guard owed.total > limit else { return nil }
+            return Flag(kind: .burden, unit: unit, detail: jsonObject([
+                "reportsPerMonth": owed.total, "maxReportsPerMonth": limit, "directives": JSONValue.array(owed.parts),
+            ]))
+        }
+    }
+
+    private static func owed(_ view: LedgerView, directives: [Directive]) -> [UnitID: (total: Double, parts: [JSONValue])] {
+        var out: [UnitID: (total: Double, parts: [JSONValue])] = [:]
+        for unit in view.units.values {
+            var entry: (total: Double, parts: [JSONValue]) = (0, [])
+            for d in directives.sorted(by: { $0.id < $1.id }) where d.scope.includes(unit) {
+                entry.total += d.reporting.reportsPerMonth
+                entry.parts.append(jsonObject([
+                    "directive": d.id, "every": d.reporting.every, "reportsPerMonth": d.reporting.reportsPerMonth,
+                ]))
+            }
+            out[unit.id] = entry
+        }
+        return out
+    }
+}
+
+// MARK: - The moment of reading
+
+extension Indicators {
+    /// `now`, the calendar day it falls in, and the thresholds in force.
+    struct Clock {
+        let now: Timestamp
+        /// The day `now` closes: the end of 2020-01-31 (2020-02-01T00:00Z) is still 2020-01-31.
+        let day: Day
+        let policy: Policy
+
+        init(now: Timestamp, policy: Policy) {
+            self.now = now
+            self.policy = policy
+            day = Timestamp(seconds: now.seconds - 1).utcDay
+        }
+
+        func has(_ t: Timestamp) -> Bool { t.seconds <= now.seconds }
+
+        /// Seconds in `days` days.
+        static func span(_ days: Int) -> Int64 { Int64(days) * 86_400 }
+
+        /// The plan as it stood at `now`: later reports dropped, later approvals not yet given.
+        func asOfNow(_ context: PlanContext) -> PlanContext {
+            var c = context
+            c.plan.exemptions = c.plan.exemptions.map { e in
+                var e = e
+                if let a = e.approval, !has(a.at) { e.approval = nil }
+                return e
+            }
+            c.progress?.reports.removeAll { !has($0.at) }
+            return c
+        }
+    }
+}
+
+extension Flag {
+    /// The order of `Indicators.flags`: unit, directive, kind, clause, then finding and detail.
+    static func precedes(_ a: Flag, _ b: Flag) -> Bool {
+        let ka = (a.unit.rawValue, a.directive?.rawValue ?? "", a.kind.rawValue, a.clause?.rawValue ?? "", a.finding?.rawValue ?? "")
+        let kb = (b.unit.rawValue, b.directive?.rawValue ?? "", b.kind.rawValue, b.clause?.rawValue ?? "", b.finding?.rawValue ?? "")
+        if ka != kb { return ka < kb }
+        return CanonicalJSON.compact(a.detail) < CanonicalJSON.compact(b.detail)
+    }
+}

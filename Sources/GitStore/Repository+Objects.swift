@@ -1,0 +1,252 @@
+import Clibgit2
+import Foundation
+
+extension Repository {
+    // MARK: Blobs
+
+    /// Writes `bytes` as a blob (into memory during a bulk write) and returns its id.
+    public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        try bytes.withUnsafeBytes { buffer in
+            try check("git_blob_create_from_buffer") {
+                git_blob_create_from_buffer(&oid, handle, buffer.baseAddress, buffer.count)
+            }
+        }
+        return ObjectID(oid)
+    }
+
+    /// Reads the bytes of the blob `id`; `.notFound` if there is no such object.
+    public func blob(_ id: ObjectID) throws -> [UInt8] {
+        var oid = id.oid
+        var blob: OpaquePointer? = nil
+        try check("git_blob_lookup") { git_blob_lookup(&blob, handle, &oid) }
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: content, count: size))
+    }
+
+    /// The id of the blob at `path` (e.g. `units/cn/unit.json`) in the tree of commit
+    /// `inCommit`; nil if nothing, or a directory, is at that path.
+    public func blobID(at path: String, inCommit commit: ObjectID) throws -> ObjectID? {
+        try withTree(ofCommit: commit) { tree in
+            var entry: OpaquePointer? = nil
+            guard try checkFound("git_tree_entry_bypath", { git_tree_entry_bypath(&entry, tree, path) }) else {
+                return nil
+            }
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB, let id = git_tree_entry_id(entry) else { return nil }
+            return ObjectID(id.pointee)
+        }
+    }
+
+    /// The bytes of the blob at `path` in the tree of commit `inCommit`; nil if absent.
+    public func blob(at path: String, inCommit commit: ObjectID) throws -> [UInt8]? {
+        guard let id = try blobID(at: path, inCommit: commit) else { return nil }
+        return try blob(id)
+    }
+
+    /// Every blob in the tree of commit `inCommit` whose full path starts with `prefix`, in git
+    /// order (byte order of the full paths). `""` lists the whole tree, `"units/"` one directory,
+    /// recursively.
+    public func listBlobs(inCommit commit: ObjectID, under prefix: String) throws -> [(path: String, id: ObjectID)] {
+        // Descend to the deepest directory named by the prefix, then filter by the rest of it.
+        let directory: String
+        if let slash = prefix.lastIndex(of: "/") {
+            directory = String(prefix[..<slash])
+        } else {
+            directory = ""
+        }
+        return try withTree(ofCommit: commit) { root in
+            var result: [(path: String, id: ObjectID)] = []
+            if directory.isEmpty {
+                try collectBlobs(in: root, pathPrefix: "", into: &result)
+            } else {
+                var entry: OpaquePointer? = nil
+                guard try checkFound("git_tree_entry_bypath", { git_tree_entry_bypath(&entry, root, directory) }) else {
+                    return []
+                }
+                defer { git_tree_entry_free(entry) }
+                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE, let id = git_tree_entry_id(entry) else { return [] }
+                try withTree(id.pointee) { subtree in
+                    try collectBlobs(in: subtree, pathPrefix: directory + "/", into: &result)
+                }
+            }
+            return prefix.hasSuffix("/") || prefix.isEmpty ? result : result.filter { $0.path.hasPrefix(prefix) }
+        }
+    }
+
+    /// Appends the blobs under `tree`, sorted by the bytes of their full paths (git's order).
+    /// Iterative rather than recursive so that each subtree is open only while it is read.
+    private func collectBlobs(in tree: OpaquePointer, pathPrefix: String, into result: inout [(path: String, id: ObjectID)]) throws {
+        var found: [(path: String, id: ObjectID)] = []
+        var subtrees: [(id: git_oid, prefix: String)] = []
+        func scan(_ tree: OpaquePointer, prefix: String) {
+            for index in 0..<git_tree_entrycount(tree) {
+                guard let entry = git_tree_entry_byindex(tree, index),
+                      let name = git_tree_entry_name(entry),
+                      let id = git_tree_entry_id(entry) else { continue }
+                let path = prefix + String(cString: name)
+                let type = git_tree_entry_type(entry)
+                if type == GIT_OBJECT_BLOB {
+                    found.append((path, ObjectID(id.pointee)))
+                } else if type == GIT_OBJECT_TREE {
+                    subtrees.append((id.pointee, path + "/"))
+                }
+                // Submodule links (GIT_OBJECT_COMMIT) are not ledger records and are skipped.
+            }
+        }
+        scan(tree, prefix: pathPrefix)
+        while let next = subtrees.popLast() {
+            try withTree(next.id) { subtree in scan(subtree, prefix: next.prefix) }
+        }
+        found.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        result.append(contentsOf: found)
+    }
+
+    // MARK: Trees
+
+    /// The root tree of commit `ofCommit`.
+    public func treeID(ofCommit commit: ObjectID) throws -> ObjectID {
+        try withCommit(commit) { commit in
+            guard let id = git_commit_tree_id(commit) else { throw Repository.missingHandle("git_commit_tree_id") }
+            return ObjectID(id.pointee)
+        }
+    }
+
+    /// Writes a new tree: `base` (a tree id, nil for the empty tree) with each path set to its
+    /// blob (mode 100644), or removed when the blob is nil. Intermediate directories are created
+    /// as needed and directories left empty disappear. If a path appears twice, the last change
+    /// wins; removing a path that is not there is a `.notFound` error.
+    public func updateTree(base: ObjectID?, changes: [(path: String, blob: ObjectID?)]) throws -> ObjectID {
+        // libgit2 leaves duplicate paths undefined, so keep only the last change to each.
+        var lastChange: [String: Int] = [:]
+        for (index, change) in changes.enumerated() { lastChange[change.path] = index }
+        let effective = changes.indices.filter { lastChange[changes[$0].path] == $0 }.map { changes[$0] }
+
+        let paths: [UnsafeMutablePointer<CChar>?] = effective.map { strdup($0.path) }
+        defer { paths.forEach { free($0) } }
+        var updates: [git_tree_update] = []
+        updates.reserveCapacity(effective.count)
+        for (index, change) in effective.enumerated() {
+            var update = git_tree_update()
+            if let blob = change.blob {
+                update.action = GIT_TREE_UPDATE_UPSERT
+                update.id = blob.oid
+            } else {
+                update.action = GIT_TREE_UPDATE_REMOVE
+            }
+            update.filemode = GIT_FILEMODE_BLOB
+            update.path = UnsafePointer(paths[index])
+            updates.append(update)
+        }
+        var out = git_oid()
+        if let base {
+            try withTree(base) { tree in
+                try check("git_tree_create_updated") {
+                    git_tree_create_updated(&out, handle, tree, updates.count, updates)
+                }
+            }
+        } else {
+            try check("git_tree_create_updated") {
+                git_tree_create_updated(&out, handle, nil, updates.count, updates)
+            }
+        }
+        return ObjectID(out)
+    }
+
+    // MARK: Commits
+
+    /// Reads commit `id`.
+    public func commit(_ id: ObjectID) throws -> CommitInfo {
+        try withCommit(id) { commit in
+            guard let tree = git_commit_tree_id(commit),
+                  let author = git_commit_author(commit),
+                  let committer = git_commit_committer(commit) else {
+                throw Repository.missingHandle("git_commit_lookup")
+            }
+            var parents: [ObjectID] = []
+            for index in 0..<git_commit_parentcount(commit) {
+                if let parent = git_commit_parent_id(commit, index) { parents.append(ObjectID(parent.pointee)) }
+            }
+            // A commit message need not be UTF-8: keep the bytes, decode a lossy copy.
+            var raw: [UInt8] = []
+            if let message = git_commit_message_raw(commit) {
+                raw = Array(UnsafeRawBufferPointer(start: message, count: strlen(message)))
+            }
+            return CommitInfo(
+                id: id, tree: ObjectID(tree.pointee), parents: parents,
+                author: GitSignature(author), committer: GitSignature(committer),
+                message: String(decoding: raw, as: UTF8.self), rawMessage: raw)
+        }
+    }
+
+    /// Formats, without writing, the raw commit object for `tree` with `parents`, as it will be
+    /// signed. The message is stored exactly as given (end it with a newline).
+    public func commitBuffer(tree: ObjectID, parents: [ObjectID], author: GitSignature, committer: GitSignature, message: String) throws -> [UInt8] {
+        try withTree(tree) { tree in
+            try withCommits(parents) { parentCommits in
+                try author.withGitSignature { author in
+                    try committer.withGitSignature { committer in
+                        var buffer = git_buf()
+                        defer { git_buf_dispose(&buffer) }
+                        try check("git_commit_create_buffer") {
+                            git_commit_create_buffer(&buffer, handle, author, committer, nil, message, tree, parentCommits.count, &parentCommits)
+                        }
+                        return buffer.bytes
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the commit `buffer` (from `commitBuffer`) with `signature` (an armoured SSH or
+    /// PGP signature) in its `gpgsig` header and returns the commit id. Moves no ref.
+    public func writeSignedCommit(buffer: [UInt8], signature: String) throws -> ObjectID {
+        // git stores the armour without its final newline; with it the commit would differ
+        // from what `git commit -S` makes.
+        var signature = signature
+        if signature.hasSuffix("\n") { signature.removeLast() }
+        return try writeCommit(buffer: buffer, signature: signature)
+    }
+
+    /// Writes the unsigned commit `buffer` as is and returns its id. Moves no ref.
+    public func writeCommitObject(buffer: [UInt8]) throws -> ObjectID {
+        try writeCommit(buffer: buffer, signature: nil)
+    }
+
+    private func writeCommit(buffer: [UInt8], signature: String?) throws -> ObjectID {
+        // libgit2 takes the commit as a C string: it must not contain NUL.
+        guard !buffer.contains(0) else {
+            throw GitError(code: .other(-1), class: 0, message: "a commit buffer must not contain NUL bytes", function: "git_commit_create_with_signature")
+        }
+        var oid = git_oid()
+        let content = buffer + [0]
+        try content.withUnsafeBufferPointer { bytes in
+            try bytes.withMemoryRebound(to: CChar.self) { text in
+                try check("git_commit_create_with_signature") {
+                    git_commit_create_with_signature(&oid, handle, text.baseAddress, signature, signature == nil ? nil : "gpgsig")
+                }
+            }
+        }
+        return ObjectID(oid)
+    }
+
+    /// The `gpgsig` signature of commit `commit` and the bytes it signs (the commit without
+    /// that header); nil if the commit is unsigned. `.notFound` if there is no such commit.
+    public func signedData(of commit: ObjectID) throws -> (signature: String, payload: [UInt8])? {
+        // Look the commit up first so that "no such commit" is not mistaken for "unsigned".
+        try withCommit(commit) { _ in }
+        var oid = commit.oid
+        var signature = git_buf()
+        var payload = git_buf()
+        defer {
+            git_buf_dispose(&signature)
+            git_buf_dispose(&payload)
+        }
+        guard try checkFound("git_commit_extract_signature", {
+            git_commit_extract_signature(&signature, &payload, handle, &oid, "gpgsig")
+        }) else { return nil }
+        return (String(decoding: signature.bytes, as: UTF8.self), payload.bytes)
+    }
+}

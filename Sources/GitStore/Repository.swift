@@ -1,0 +1,114 @@
+import Clibgit2
+import Foundation
+
+/// A git repository opened through libgit2: blobs, trees, commits, compare-and-swap ref updates,
+/// history walks and bulk writes. All libgit2 use in Luoshi goes through this class.
+///
+/// A libgit2 repository handle must be used by one thread at a time, so `Repository` is
+/// deliberately not `Sendable`: share it through an actor or a serial queue.
+public final class Repository {
+    /// The libgit2 handle, owned by this object and freed in `deinit`.
+    let handle: OpaquePointer
+    /// The state of a bulk write in progress, nil otherwise.
+    var bulkWrite: BulkWrite?
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    deinit {
+        abandonBulkWrite()
+        git_repository_free(handle)
+    }
+
+    // MARK: Library set-up
+
+    /// `git_libgit2_init`, run once per process before any other libgit2 call.
+    private static let initializationResult: Int32 = git_libgit2_init()
+
+    /// Initializes libgit2 once; every entry point that creates a handle calls this first.
+    static func ensureInitialized() throws {
+        try check("git_libgit2_init") { initializationResult }
+    }
+
+    /// Turns libgit2's fsync of objects, packs and refs on or off for the whole process
+    /// (off by default: it makes writes about three times slower).
+    public static func setFsync(_ on: Bool) {
+        // A boolean option cannot fail once the library is initialized, so the result is ignored.
+        try? ensureInitialized()
+        _ = try? check("git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR)") { luoshi_git_enable_fsync(on ? 1 : 0) }
+    }
+
+    // MARK: Creating and opening
+
+    /// Creates a new bare repository at `path` whose `HEAD` names `refs/heads/main`.
+    ///
+    /// Fails with `.exists` if `path` exists and is not an empty directory; missing parent
+    /// directories are created.
+    public static func create(at path: String) throws -> Repository {
+        try ensureInitialized()
+        if let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
+            throw GitError(
+                code: .exists, class: 0,
+                message: "cannot create a repository at '\(path)': the directory is not empty",
+                function: "git_repository_init_ext")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw GitError(
+                code: .exists, class: 0,
+                message: "cannot create a repository at '\(path)': a file is in the way",
+                function: "git_repository_init_ext")
+        }
+        var options = git_repository_init_options()
+        try check("git_repository_init_options_init") {
+            git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION))
+        }
+        options.flags = GIT_REPOSITORY_INIT_BARE.rawValue
+            | GIT_REPOSITORY_INIT_MKPATH.rawValue
+            | GIT_REPOSITORY_INIT_NO_REINIT.rawValue
+        var repository: OpaquePointer? = nil
+        try "main".withCString { head in
+            options.initial_head = head
+            try check("git_repository_init_ext") { git_repository_init_ext(&repository, path, &options) }
+        }
+        guard let repository else { throw missingHandle("git_repository_init_ext") }
+        return Repository(handle: repository)
+    }
+
+    /// Opens the existing repository at `path` (a bare repository, or a work tree containing
+    /// `.git`). Never creates one and never searches parent directories: a missing repository
+    /// is a `.notFound` error telling the user to run `luoshi init`.
+    public static func open(at path: String) throws -> Repository {
+        try ensureInitialized()
+        var repository: OpaquePointer? = nil
+        do {
+            try check("git_repository_open_ext") {
+                git_repository_open_ext(&repository, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+            }
+        } catch let error as GitError where error.code == .notFound {
+            throw GitError(
+                code: .notFound, class: error.klass,
+                message: "no ledger repository at '\(path)' (\(error.message)); run `luoshi init` to create one",
+                function: error.function)
+        }
+        guard let repository else { throw missingHandle("git_repository_open_ext") }
+        return Repository(handle: repository)
+    }
+
+    /// The git directory, without a trailing slash (for a bare repository, the repository itself).
+    public var path: String {
+        guard let raw = git_repository_path(handle) else { return "" }
+        var path = String(cString: raw)
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+
+    static func missingHandle(_ function: String) -> GitError {
+        GitError(code: .other(-1), class: 0, message: "libgit2 reported success but returned nothing", function: function)
+    }
+}
+
+/// A repository handle is used by one thread at a time; share it through an actor.
+@available(*, unavailable)
+extension Repository: Sendable {}

@@ -1,0 +1,381 @@
+import GitStore
+import LedgerModel
+
+/// Checks one event against the state at head and turns it into the commits it makes.
+///
+/// This is the one path every write takes (import, apply, report): roles and scope, the state
+/// machine of plans and findings, and the records' own rules are all checked here, before
+/// anything is written.
+struct ActionPlanner {
+    let snapshot: Snapshot
+    /// Author time of the commit the next commit will follow, to keep history in order.
+    let previousTime: Int64?
+
+    func plan(_ event: Event) throws -> [CommitPlan] {
+        guard let actor = try snapshot.actor(event.actor) else {
+            throw LedgerError.invalid(JSONPointer.root / "actor", "actor \"\(event.actor)\" is not registered; register it first with a register-actor event")
+        }
+        let policy = try snapshot.ledgerInfo().policy
+        if let previousTime, event.at.seconds < previousTime - Int64(policy.maxTimeSkewDays) * 86_400 {
+            throw LedgerError.invalid(JSONPointer.root / "at", "\(event.at) is more than \(policy.maxTimeSkewDays) days before the ledger's last change; events must come in time order")
+        }
+        var c = CommitPlan(action: ActionName(event.action), actor: actor, at: event.at, subject: "")
+        switch event.action {
+        case .registerUnit(let unit):
+            try require(actor, .admin, "register units")
+            if try snapshot.exists(.unit(unit.id)) {
+                throw LedgerError.invalid(JSONPointer.root / "unit" / "id", "unit \"\(unit.id)\" is already registered")
+            }
+            if let parent = unit.id.parent, try !snapshot.exists(.unit(parent)) {
+                throw LedgerError.invalid(JSONPointer.root / "unit" / "id", "the parent unit \"\(parent)\" is not registered; register it first")
+            }
+            c.write(.unit(unit.id), unit.json, into: snapshot)
+            c.subject = "register unit \(unit.id) (\(unit.name))"
+            c.unit = unit.id
+
+        case .registerActor(let newActor):
+            try require(actor, .admin, "register actors")
+            if try snapshot.exists(.actor(newActor.id)) {
+                throw LedgerError.invalid(JSONPointer.root / "actorRecord" / "id", "actor \"\(newActor.id)\" is already registered")
+            }
+            if let u = newActor.unit { try requireUnit(u, JSONPointer.root / "actorRecord" / "unit") }
+            for (n, key) in newActor.keys.enumerated() {
+                do { _ = try SSHPublicKey(openSSH: key) } catch {
+                    throw LedgerError.invalid(JSONPointer.root / "actorRecord" / "keys" / n, "\(error)")
+                }
+            }
+            c.write(.actor(newActor.id), newActor.json, into: snapshot)
+            c.subject = "register actor \(newActor.id) as \(newActor.roles.map(\.rawValue).joined(separator: ", "))"
+            c.unit = newActor.unit
+
+        case .revokeKey(let id, let key):
+            try require(actor, .admin, "revoke keys")
+            guard var target = try snapshot.actor(id) else {
+                throw LedgerError.invalid(JSONPointer.root / "actorId", "actor \"\(id)\" is not registered")
+            }
+            guard target.holds(key: key) else {
+                throw LedgerError.invalid(JSONPointer.root / "key", "actor \"\(id)\" holds no such key (it may be revoked already)")
+            }
+            let identity = sshKeyIdentity(key)
+            target.keys.removeAll { sshKeyIdentity($0) == identity }
+            target.revokedKeys.append(RevokedKey(key: identity, at: event.at, by: actor.id))
+            c.write(.actor(id), target.json, into: snapshot)
+            c.subject = "revoke a key of \(id)"
+
+        case .issueDirective(var directive):
+            try requireIssuer(actor, of: directive.issuer)
+            if try snapshot.exists(.directive(directive.id)) {
+                throw LedgerError.invalid(JSONPointer.root / "directive" / "id", "directive \"\(directive.id)\" exists already; amend it with amend-directive")
+            }
+            try requireUnit(directive.issuer, JSONPointer.root / "directive" / "issuer")
+            for (n, u) in directive.scope.units.enumerated() { try requireUnit(u, JSONPointer.root / "directive" / "scope" / "units" / n) }
+            try checkNoDerivedFrom(directive.clauses, JSONPointer.root / "directive" / "clauses")
+            directive.version = 1
+            c.write(.directive(directive.id), directive.json, into: snapshot)
+            c.subject = "issue \(directive.id) \(directive.title)"
+            c.unit = directive.issuer
+            c.directive = directive.id
+
+        case .amendDirective(var directive, let note):
+            guard let old = try snapshot.directive(directive.id) else {
+                throw LedgerError.invalid(JSONPointer.root / "directive" / "id", "directive \"\(directive.id)\" is not issued; issue it with issue-directive")
+            }
+            try requireIssuer(actor, of: old.issuer)
+            if directive.issuer != old.issuer {
+                throw LedgerError.invalid(JSONPointer.root / "directive" / "issuer", "an amendment cannot change the issuer (\(old.issuer))")
+            }
+            for (n, u) in directive.scope.units.enumerated() { try requireUnit(u, JSONPointer.root / "directive" / "scope" / "units" / n) }
+            try checkNoDerivedFrom(directive.clauses, JSONPointer.root / "directive" / "clauses")
+            directive.version = old.version + 1
+            c.write(.directive(directive.id), directive.json, into: snapshot)
+            c.subject = "amend \(directive.id) to version \(directive.version)"
+            c.body = note
+            c.unit = directive.issuer
+            c.directive = directive.id
+
+        case .adopt(let unit, let directiveID, let from, let clauses):
+            try requireImplementer(actor, of: unit)
+            let directive = try requireDirective(directiveID, JSONPointer.root / "directive")
+            try requireUnit(unit, JSONPointer.root / "unit")
+            guard directive.scope.units.contains(where: { unit.isWithin($0) }), unit != directive.issuer else {
+                throw LedgerError.invalid(JSONPointer.root / "unit", "unit \"\(unit)\" is not in the scope of \(directiveID) (\(directive.scope.units.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let basis = try basisFor(directive: directive, unit: unit, from: from)
+            if let existing = try snapshot.plan(directiveID, unit), existing.basis.version == basis.basis.version {
+                throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has adopted \(directiveID) already; change its plan with edit-plan")
+            }
+            let plan = Plan(directive: directiveID, unit: unit, basis: basis.basis, adopted: event.at, clauses: basis.clauses, exemptions: [])
+            c.write(.plan(directiveID, unit), plan.json, into: snapshot)
+            c.subject = "\(unit) adopts \(directiveID) from \(from == directive.issuer ? "the directive" : "the plan of \(from)")"
+            c.unit = unit
+            c.directive = directiveID
+            guard let clauses else { return [c] }
+            var edit = CommitPlan(action: .editPlan, actor: actor, at: event.at, subject: "")
+            try editPlan(&edit, unit: unit, directive: directiveID, clauses: clauses, exemptions: nil, pointer: JSONPointer.root / "clauses")
+            return [c, edit]
+
+        case .editPlan(let unit, let directiveID, let clauses, let exemptions):
+            try requireImplementer(actor, of: unit)
+            try editPlan(&c, unit: unit, directive: directiveID, clauses: clauses, exemptions: exemptions, pointer: JSONPointer.root / "clauses")
+
+        case .reportProgress(let unit, let directiveID, let clauseID, let status, let values, let evidence, let note, let asOf):
+            try requireImplementer(actor, of: unit)
+            _ = try requireDirective(directiveID, JSONPointer.root / "directive")
+            guard let plan = try snapshot.plan(directiveID, unit) else {
+                throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has no plan for \(directiveID); adopt it first")
+            }
+            guard let clause = plan.clause(clauseID) else {
+                throw LedgerError.invalid(JSONPointer.root / "clause", "the plan of \(unit) for \(directiveID) has no clause \"\(clauseID)\" (it has \(plan.clauses.map(\.id.rawValue).joined(separator: ", ")))")
+            }
+            let metrics = Set(clause.targets.map(\.metric))
+            if let unknown = values.keys.sorted().first(where: { !metrics.contains($0) }) {
+                let known = metrics.isEmpty ? "it has no targets" : "its targets measure \(metrics.sorted().joined(separator: ", "))"
+                throw LedgerError.invalid(JSONPointer.root / "values" / unknown, "clause \(clauseID) has no target \"\(unknown)\"; \(known)")
+            }
+            if let asOf, asOf > event.at.localDay {
+                throw LedgerError.invalid(JSONPointer.root / "asOf", "\(asOf) is after the report itself (\(event.at)); asOf says when the reported state was true")
+            }
+            var progress = try snapshot.progress(directiveID, unit) ?? Progress(directive: directiveID, unit: unit, reports: [])
+            progress.reports.append(Report(clause: clauseID, status: status, values: values, evidence: evidence, note: note,
+                                           asOf: asOf, at: event.at, actor: actor.id))
+            c.write(.progress(directiveID, unit), progress.json, into: snapshot)
+            c.subject = "\(unit) reports \(directiveID) clause \(clauseID) \(status.rawValue)"
+            c.body = note
+            c.unit = unit; c.directive = directiveID; c.clause = clauseID
+
+        case .approveExemption(let unit, let directiveID, let clauseID, let note):
+            try requireSupervisor(actor, above: unit)
+            guard var plan = try snapshot.plan(directiveID, unit) else {
+                throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has no plan for \(directiveID)")
+            }
+            guard let n = plan.exemptions.firstIndex(where: { $0.clause == clauseID }) else {
+                throw LedgerError.invalid(JSONPointer.root / "clause", "the plan of \(unit) declares no exemption for clause \"\(clauseID)\"")
+            }
+            if plan.exemptions[n].approval != nil {
+                throw LedgerError.invalid(JSONPointer.root / "clause", "the exemption of \(unit) from clause \(clauseID) is approved already")
+            }
+            plan.exemptions[n].approval = Approval(by: actor.id, at: event.at, note: note)
+            c.write(.plan(directiveID, unit), plan.json, into: snapshot)
+            c.subject = "approve the exemption of \(unit) from \(directiveID) clause \(clauseID)"
+            c.body = note
+            c.unit = unit; c.directive = directiveID; c.clause = clauseID
+
+        case .openFinding(var finding):
+            try requireSupervisor(actor, above: finding.unit)
+            if try snapshot.exists(.finding(finding.id)) {
+                throw LedgerError.invalid(JSONPointer.root / "finding" / "id", "finding \"\(finding.id)\" exists already")
+            }
+            try requireUnit(finding.unit, JSONPointer.root / "finding" / "unit")
+            if let d = finding.directive {
+                let directive = try requireDirective(d, JSONPointer.root / "finding" / "directive")
+                if let cl = finding.clause {
+                    let planClauses = try snapshot.plan(d, finding.unit)?.clauses.map(\.id) ?? []
+                    guard directive.clause(cl) != nil || planClauses.contains(cl) else {
+                        throw LedgerError.invalid(JSONPointer.root / "finding" / "clause", "neither \(d) nor the plan of \(finding.unit) has a clause \"\(cl)\"")
+                    }
+                }
+            }
+            finding.state = .open
+            finding.steps = [FindingStep(kind: .open, actor: actor.id, at: event.at, text: finding.text)]
+            c.write(.finding(finding.id), finding.json, into: snapshot)
+            c.subject = "open \(finding.id) against \(finding.unit) (\(finding.severity.rawValue))"
+            c.unit = finding.unit; c.directive = finding.directive; c.clause = finding.clause; c.finding = finding.id
+
+        case .rectify(let id, let text, let evidence):
+            var finding = try requireFinding(id)
+            try requireImplementer(actor, of: finding.unit)
+            if finding.state == .closed {
+                throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(id) is closed; a supervisor must reopen it before it can be rectified again")
+            }
+            finding.steps.append(FindingStep(kind: .rectify, actor: actor.id, at: event.at, text: text, evidence: evidence))
+            finding.state = .rectified
+            c.write(.finding(id), finding.json, into: snapshot)
+            c.subject = "\(finding.unit) rectifies \(id)"
+            c.body = text
+            c.unit = finding.unit; c.directive = finding.directive; c.clause = finding.clause; c.finding = id
+
+        case .closeFinding(let id, let verdict, let note):
+            var finding = try requireFinding(id)
+            try requireSupervisor(actor, above: finding.unit)
+            switch finding.state {
+            case .closed:
+                throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(id) is closed already")
+            case .open, .reopened:
+                throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(id) has not been rectified since it was \(finding.state == .open ? "opened" : "reopened"); it can be closed only after a rectification")
+            case .rectified:
+                break
+            }
+            finding.steps.append(FindingStep(kind: .close, actor: actor.id, at: event.at, text: note, verdict: verdict))
+            finding.state = verdict == .verified ? .closed : .reopened
+            c.write(.finding(id), finding.json, into: snapshot)
+            c.subject = verdict == .verified ? "close \(id) as verified" : "reopen \(id)"
+            c.body = note
+            c.unit = finding.unit; c.directive = finding.directive; c.clause = finding.clause; c.finding = id
+
+        case .holdAccountable(let id, let decision, let target):
+            var finding = try requireFinding(id)
+            try requireSupervisor(actor, above: finding.unit)
+            let isUnit = try (try? UnitID(target)).map { try snapshot.exists(.unit($0)) } ?? false
+            let isActor = try (try? ActorID(target)).map { try snapshot.exists(.actor($0)) } ?? false
+            guard isUnit || isActor else {
+                throw LedgerError.invalid(JSONPointer.root / "target", "\"\(target)\" is neither a registered actor nor a registered unit")
+            }
+            finding.steps.append(FindingStep(kind: .holdAccountable, actor: actor.id, at: event.at, decision: decision, target: target))
+            c.write(.finding(id), finding.json, into: snapshot)
+            c.subject = "hold \(target) accountable for \(id)"
+            c.body = decision
+            c.unit = finding.unit; c.directive = finding.directive; c.finding = id
+
+        case .checkpoint(let note):
+            try require(actor, .auditor, "write checkpoints")
+            guard let head = snapshot.base else {
+                throw LedgerError.invalid(nil, "an empty ledger has nothing to checkpoint")
+            }
+            let id = try checkpointID(at: event.at)
+            let checkpoint = Checkpoint(id: id, head: head.hex, by: actor.id, at: event.at, note: note)
+            c.write(.checkpoint(id), checkpoint.json, into: snapshot)
+            c.subject = "checkpoint \(id) at \(head.hex.prefix(12))"
+            c.body = note
+
+        case .setPolicy(let patch):
+            try require(actor, .admin, "set the policy")
+            var info = try snapshot.ledgerInfo()
+            do { try info.policy.merge(patch, at: JSONPointer.root / "policy") } catch let e as ValidationError {
+                throw LedgerError.invalid(e.pointer, e.reason)
+            }
+            c.write(.ledger, info.json, into: snapshot)
+            c.subject = "set policy"
+        }
+        return [c]
+    }
+
+    // MARK: Plans
+
+    private struct BasisRead { var basis: Basis; var clauses: [Clause] }
+
+    private func basisFor(directive: Directive, unit: UnitID, from: UnitID) throws -> BasisRead {
+        let head = snapshot.base?.hex ?? String(repeating: "0", count: 40)
+        if from == directive.issuer {
+            return BasisRead(basis: Basis(kind: .directive, unit: from, version: directive.version, commit: head), clauses: directive.clauses)
+        }
+        guard unit.isStrictlyBelow(from) else {
+            throw LedgerError.invalid(JSONPointer.root / "from", "\"\(from)\" is neither the issuer of \(directive.id) (\(directive.issuer)) nor a unit above \(unit)")
+        }
+        guard let parentPlan = try snapshot.plan(directive.id, from) else {
+            throw LedgerError.invalid(JSONPointer.root / "from", "\(from) has no plan for \(directive.id) to adopt from; adopt from an ancestor that has one, or from \(directive.issuer)")
+        }
+        // A child's clauses line up with its basis by id, so a parent's own derivations are not copied.
+        let clauses = parentPlan.clauses.map { var c = $0; c.derivedFrom = nil; return c }
+        return BasisRead(basis: Basis(kind: .plan, unit: from, version: parentPlan.basis.version, commit: head), clauses: clauses)
+    }
+
+    /// The basis clauses a plan was adopted against, read at the commit it records.
+    func basisClauses(of plan: Plan) throws -> [Clause] {
+        try LedgerReader.basisClauses(of: plan, repository: snapshot.repository)
+    }
+
+    private func editPlan(_ c: inout CommitPlan, unit: UnitID, directive directiveID: DirectiveID, clauses: [Clause],
+                          exemptions: [Exemption]?, pointer: JSONPointer) throws {
+        guard var plan = try snapshot.plan(directiveID, unit) else {
+            throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has no plan for \(directiveID); adopt it first")
+        }
+        let basis = try basisClauses(of: plan)
+        let basisIDs = Set(basis.map(\.id))
+        for (n, clause) in clauses.enumerated() {
+            if let d = clause.derivedFrom, !basisIDs.contains(d) {
+                throw LedgerError.invalid(pointer / n / "derivedFrom", "the basis of this plan has no clause \"\(d)\"")
+            }
+        }
+        if let exemptions {
+            let ids = Set(clauses.map(\.id))
+            var kept: [Exemption] = []
+            for (n, e) in exemptions.enumerated() {
+                let p = JSONPointer.root / "exemptions" / n
+                if e.approval != nil {
+                    throw LedgerError.invalid(p / "approval", "an exemption is approved by a supervisor with approve-exemption, not by the plan")
+                }
+                guard basisIDs.contains(e.clause) else {
+                    throw LedgerError.invalid(p / "clause", "the basis of this plan has no clause \"\(e.clause)\" to be exempted from")
+                }
+                if ids.contains(e.clause) {
+                    throw LedgerError.invalid(p / "clause", "clause \"\(e.clause)\" is exempted but still in the plan")
+                }
+                var e = e
+                // An approval stands while the unit keeps the same reason.
+                if let old = plan.exemption(e.clause), old.reason == e.reason { e.approval = old.approval }
+                kept.append(e)
+            }
+            plan.exemptions = kept
+        }
+        plan.clauses = clauses
+        c.write(.plan(directiveID, unit), plan.json, into: snapshot)
+        c.subject = "\(unit) edits its plan for \(directiveID)"
+        c.unit = unit
+        c.directive = directiveID
+    }
+
+    private func checkNoDerivedFrom(_ clauses: [Clause], _ pointer: JSONPointer) throws {
+        if let n = clauses.firstIndex(where: { $0.derivedFrom != nil }) {
+            throw LedgerError.invalid(pointer / n / "derivedFrom", "a directive's clauses are not derived from anything; derivedFrom belongs in plans")
+        }
+    }
+
+    private func checkpointID(at: Timestamp) throws -> CheckpointID {
+        let d = at.utcDay
+        let secs = Int((at.seconds % 86_400 + 86_400) % 86_400)
+        let stem = "cp-\(padded(d.year, 4))\(padded(d.month, 2))\(padded(d.day, 2))-\(padded(secs / 3600, 2))\(padded(secs / 60 % 60, 2))\(padded(secs % 60, 2))"
+        var id = CheckpointID(unchecked: stem)
+        var n = 2
+        while try snapshot.exists(.checkpoint(id)) { id = CheckpointID(unchecked: "\(stem)-\(n)"); n += 1 }
+        return id
+    }
+
+    // MARK: Roles and state
+
+    private func require(_ actor: Actor, _ role: Role, _ what: String) throws {
+        guard actor.has(role) else { throw LedgerError.denied("actor \(actor.id) (\(describe(actor))) may not \(what); that needs the \(role.rawValue) role") }
+    }
+
+    private func requireIssuer(_ actor: Actor, of unit: UnitID) throws {
+        guard actor.has(.issuer), actor.unit == unit else {
+            throw LedgerError.denied("actor \(actor.id) (\(describe(actor))) may not issue or amend directives of \(unit); that needs the issuer role in \(unit)")
+        }
+    }
+
+    private func requireImplementer(_ actor: Actor, of unit: UnitID) throws {
+        guard actor.has(.implementer), actor.unit == unit else {
+            throw LedgerError.denied("actor \(actor.id) (\(describe(actor))) may not act for \(unit); that needs the implementer role in \(unit)")
+        }
+    }
+
+    private func requireSupervisor(_ actor: Actor, above unit: UnitID) throws {
+        guard actor.has(.supervisor), let own = actor.unit, unit.isStrictlyBelow(own) else {
+            throw LedgerError.denied("actor \(actor.id) (\(describe(actor))) may not supervise \(unit); that needs the supervisor role in a unit above \(unit)")
+        }
+    }
+
+    private func requireUnit(_ id: UnitID, _ pointer: JSONPointer) throws {
+        guard try snapshot.exists(.unit(id)) else {
+            throw LedgerError.invalid(pointer, "unit \"\(id)\" is not registered; register it first with register-unit")
+        }
+    }
+
+    private func requireDirective(_ id: DirectiveID, _ pointer: JSONPointer) throws -> Directive {
+        guard let d = try snapshot.directive(id) else {
+            throw LedgerError.invalid(pointer, "directive \"\(id)\" is not issued")
+        }
+        return d
+    }
+
+    private func requireFinding(_ id: FindingID) throws -> Finding {
+        guard let f = try snapshot.finding(id) else {
+            throw LedgerError.invalid(JSONPointer.root / "finding", "finding \"\(id)\" does not exist")
+        }
+        return f
+    }
+}
+
+func describe(_ actor: Actor) -> String {
+    let roles = actor.roles.map(\.rawValue).joined(separator: ", ")
+    return actor.unit.map { "\(roles) of \($0)" } ?? roles
+}

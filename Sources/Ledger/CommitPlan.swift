@@ -1,0 +1,92 @@
+import LedgerModel
+
+/// One commit an action will make: the records it writes, its message and trailers.
+struct CommitPlan {
+    var action: ActionName
+    var actor: Actor
+    var at: Timestamp
+    var changes: [(path: RecordPath, bytes: [UInt8])] = []
+    var subject: String
+    var body: String? = nil
+    var unit: UnitID? = nil
+    var directive: DirectiveID? = nil
+    var clause: ClauseID? = nil
+    var finding: FindingID? = nil
+
+    mutating func write(_ path: RecordPath, _ value: JSONValue, into snapshot: Snapshot) {
+        snapshot.write(path, value)
+        changes.append((path, CanonicalJSON.encode(value)))
+    }
+
+    /// `<action>: <summary>`, the body, then the `Luoshi-*` trailers git can parse.
+    var message: String {
+        var m = "\(action.rawValue): \(subject)\n"
+        if let body, !body.isEmpty { m += "\n" + body.trimmingTrailingNewlines + "\n" }
+        m += "\n" + Trailers(action: action, unit: unit, directive: directive, clause: clause, finding: finding).text
+        return m
+    }
+}
+
+/// The `Luoshi-*` trailers of a commit message.
+public struct Trailers: Sendable, Hashable {
+    public var action: ActionName?
+    public var unit: UnitID?
+    public var directive: DirectiveID?
+    public var clause: ClauseID?
+    public var finding: FindingID?
+
+    public init(action: ActionName?, unit: UnitID? = nil, directive: DirectiveID? = nil, clause: ClauseID? = nil, finding: FindingID? = nil) {
+        self.action = action; self.unit = unit; self.directive = directive; self.clause = clause; self.finding = finding
+    }
+
+    var text: String {
+        var t = ""
+        if let action { t += "Luoshi-Action: \(action.rawValue)\n" }
+        if let unit { t += "Luoshi-Unit: \(unit)\n" }
+        if let directive { t += "Luoshi-Directive: \(directive)\n" }
+        if let clause { t += "Luoshi-Clause: \(clause)\n" }
+        if let finding { t += "Luoshi-Finding: \(finding)\n" }
+        return t
+    }
+
+    /// Reads the trailers from the last paragraph of a commit message; unknown values stay nil.
+    public init(message: String) {
+        let lastParagraph = message.trimmingTrailingNewlines.components(separatedByBlankLines: ()).last ?? ""
+        for line in lastParagraph.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon]
+            let value = line[line.index(after: colon)...].drop { $0 == " " }
+            switch key {
+            case "Luoshi-Action": action = ActionName(rawValue: String(value))
+            case "Luoshi-Unit": unit = try? UnitID(String(value))
+            case "Luoshi-Directive": directive = try? DirectiveID(String(value))
+            case "Luoshi-Clause": clause = try? ClauseID(String(value))
+            case "Luoshi-Finding": finding = try? FindingID(String(value))
+            default: continue
+            }
+        }
+    }
+}
+
+extension String {
+    var trimmingTrailingNewlines: String {
+        var s = Substring(self)
+        while s.last == "\n" { s = s.dropLast() }
+        return String(s)
+    }
+
+    /// Splits text at blank lines.
+    func components(separatedByBlankLines: ()) -> [String] {
+        var out: [String] = []
+        var current: [Substring] = []
+        for line in split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.allSatisfy(\.isWhitespace) {
+                if !current.isEmpty { out.append(current.joined(separator: "\n")); current = [] }
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { out.append(current.joined(separator: "\n")) }
+        return out
+    }
+}

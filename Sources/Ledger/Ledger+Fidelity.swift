@@ -1,0 +1,159 @@
+import Fidelity
+import GitStore
+import LedgerModel
+
+/// Which text a plan is read against.
+public enum DiffAgainst: String, Sendable, CaseIterable {
+    /// What the unit adopted from: the directive or its parent's plan, as it was then.
+    case basis
+    /// The directive itself, through every level in between.
+    case directive
+}
+
+/// A plan read against its basis or the directive, in the JSON shape of `EVENTS.md`.
+public struct DiffReport: Sendable, JSONWritable {
+    public var directive: DirectiveID
+    public var unit: UnitID
+    public var against: Basis.Kind
+    public var againstUnit: UnitID
+    public var againstVersion: Int
+    /// Directive versions issued since the basis the plan was built on.
+    public var behind: Int
+    public var reading: PlanDiff
+    public var flags: [Flag]
+
+    public var json: JSONValue {
+        var counts: [String: JSONValue] = [:]
+        for c in FidelityClass.allCases { counts[c.rawValue] = .integer(Int64(reading.clauses.filter { $0.fidelity == c }.count)) }
+        counts["added"] = .integer(Int64(reading.added.count))
+        return .object([
+            "directive": directive.json, "unit": unit.json,
+            "against": .object(["kind": against.json, "unit": againstUnit.json, "version": .integer(Int64(againstVersion))]),
+            "clauses": .array(reading.clauses.map(\.json)),
+            "added": .array(reading.added.map { $0.json }),
+            "flags": .array(flags.map(\.json)),
+            "summary": .object(["classes": .object(counts), "behind": .integer(Int64(behind)), "clauses": .integer(Int64(reading.clauses.count))]),
+        ])
+    }
+}
+
+
+/// Every hop from the directive down to a unit, and the cumulative reading.
+public struct ChainReport: Sendable, JSONWritable {
+    public var directive: DirectiveID
+    public var unit: UnitID
+    /// The units whose plans make the hops, top first.
+    public var units: [UnitID]
+    public var hops: [PlanDiff]
+    public var cumulative: PlanDiff
+
+    public var json: JSONValue {
+        .object([
+            "directive": directive.json, "unit": unit.json,
+            "hops": .array(zip(units, hops).map { u, d in
+                .object(["unit": u.json, "clauses": .array(d.clauses.map(\.json)), "added": .array(d.added.map(\.json))])
+            }),
+            "cumulative": .object(["clauses": .array(cumulative.clauses.map(\.json)), "added": .array(cumulative.added.map(\.json))]),
+        ])
+    }
+}
+
+extension Ledger {
+    /// Everything the indicators read, as of a commit.
+    public func view(at commit: ObjectID) throws -> LedgerView {
+        var units: [UnitID: LedgerModel.Unit] = [:]
+        var directives: [DirectiveID: Directive] = [:]
+        var plans: [DirectiveID: [UnitID: PlanContext]] = [:]
+        var progress: [DirectiveID: [UnitID: Progress]] = [:]
+        var findings: [FindingID: Finding] = [:]
+        var policy = Policy()
+        var basisCache: [String: [Clause]] = [:]
+        for (path, blob) in try repository.listBlobs(inCommit: commit, under: "") {
+            guard let kind = RecordPath(path: path) else { continue }
+            let value = try LedgerReader.parse(repository.blob(blob), kind)
+            do {
+                switch kind {
+                case .ledger: policy = try LedgerInfo(json: value, at: .root).policy
+                case .unit(let u): units[u] = try LedgerModel.Unit(json: value, at: .root)
+                case .directive(let d): directives[d] = try Directive(json: value, at: .root)
+                case .plan(let d, let u):
+                    let plan = try Plan(json: value, at: .root)
+                    let key = "\(plan.basis.kind.rawValue) \(plan.basis.unit) \(plan.basis.commit)"
+                    let basis = try basisCache[key] ?? LedgerReader.basisClauses(of: plan, repository: repository)
+                    basisCache[key] = basis
+                    plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil)
+                case .progress(let d, let u): progress[d, default: [:]][u] = try Progress(json: value, at: .root)
+                case .finding(let f): findings[f] = try Finding(json: value, at: .root)
+                case .actor, .checkpoint: break
+                }
+            } catch let e as ValidationError {
+                throw LedgerError.internalFailure("the record \(path) is invalid (\(e)); run `luoshi verify`")
+            }
+        }
+        for (d, byUnit) in progress {
+            for (u, p) in byUnit { plans[d]?[u]?.progress = p }
+        }
+        return LedgerView(policy: policy, units: units, directives: directives, plans: plans, findings: findings)
+    }
+
+    /// The formalism indicators as of the end of `asOf` (default: now), read from the ledger as it was then.
+    public func flags(asOf: Day? = nil) throws -> [Flag] {
+        let commit = try resolve(at: asOf?.description)
+        let now = asOf.map { Timestamp(seconds: $0.endSeconds - 1) } ?? .now
+        return Indicators.flags(try view(at: commit), now: now)
+    }
+
+    private func requirePlan(_ directive: DirectiveID, _ unit: UnitID, at commit: ObjectID) throws -> Plan {
+        guard let value = try record(.plan(directive, unit), at: commit) else {
+            throw LedgerError.usage("\(unit) has no plan for \(directive)\(try record(.directive(directive), at: commit) == nil ? " (no such directive)" : "")")
+        }
+        return try Plan(json: value, at: .root)
+    }
+
+    /// The chain of plans from the top level down to `unit`, top first.
+    private func planChain(_ directive: DirectiveID, _ unit: UnitID, at commit: ObjectID) throws -> [Plan] {
+        var chain = [try requirePlan(directive, unit, at: commit)]
+        while chain[0].basis.kind == .plan {
+            chain.insert(try requirePlan(directive, chain[0].basis.unit, at: commit), at: 0)
+            if chain.count > UnitID.maxDepth + 1 { throw LedgerError.internalFailure("the plans of \(directive) derive from each other in a loop") }
+        }
+        return chain
+    }
+
+    /// Reads a unit's plan against its basis, or against the directive through every level between.
+    public func diff(directive: DirectiveID, unit: UnitID, against: DiffAgainst = .basis, at spec: String? = nil) throws -> DiffReport {
+        let commit = try resolve(at: spec)
+        let chain = try planChain(directive, unit, at: commit)
+        let plan = chain.last!
+        let current = try record(.directive(directive), at: commit).map { try Directive(json: $0, at: .root) }
+        let behind = max(0, (current?.version ?? plan.basis.version) - plan.basis.version)
+        let asOf = try? Day(spec ?? "")
+        let flags = try self.flags(asOf: asOf).filter { $0.unit == unit && $0.directive == directive }
+        switch against {
+        case .basis:
+            let reading = Fidelity.diff(basis: try LedgerReader.basisClauses(of: plan, repository: repository), plan: plan.clauses,
+                                        exemptions: plan.exemptions)
+            return DiffReport(directive: directive, unit: unit, against: plan.basis.kind, againstUnit: plan.basis.unit,
+                              againstVersion: plan.basis.version, behind: behind, reading: reading, flags: flags)
+        case .directive:
+            let reading = try chainReading(chain)
+            return DiffReport(directive: directive, unit: unit, against: .directive, againstUnit: chain[0].basis.unit,
+                              againstVersion: chain[0].basis.version, behind: behind, reading: reading.cumulative, flags: flags)
+        }
+    }
+
+    /// Every hop from the directive down to `unit`, with the cumulative change.
+    public func chain(directive: DirectiveID, unit: UnitID, at spec: String? = nil) throws -> ChainReport {
+        let chain = try planChain(directive, unit, at: resolve(at: spec))
+        let reading = try chainReading(chain)
+        return ChainReport(directive: directive, unit: unit, units: chain.map(\.unit), hops: reading.hops, cumulative: reading.cumulative)
+    }
+
+    private func chainReading(_ chain: [Plan]) throws -> ChainReading {
+        let hops = try chain.map { plan in
+            ChainHop(unit: plan.unit, basis: try LedgerReader.basisClauses(of: plan, repository: repository), plan: plan.clauses,
+                     exemptions: plan.exemptions)
+        }
+        return Fidelity.chain(hops)
+    }
+}

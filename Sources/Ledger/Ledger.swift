@@ -1,0 +1,188 @@
+import Foundation
+import GitStore
+import LedgerModel
+
+/// An event to apply, with the file and line it came from (for messages).
+public struct SourcedEvent: Sendable {
+    public var event: Event
+    public var source: InputSource?
+
+    public init(event: Event, source: InputSource? = nil) { self.event = event; self.source = source }
+}
+
+/// What a write did.
+public struct WriteResult: Sendable {
+    /// The commits made, oldest first.
+    public var commits: [ObjectID]
+    /// The new head of `refs/heads/main`.
+    public var head: ObjectID?
+    /// How many times the write lost a race to another writer and started again.
+    public var retries: Int
+}
+
+/// A Luoshi ledger: one bare git repository whose `refs/heads/main` holds every record.
+///
+/// Not `Sendable`: like the repository handle beneath it, one ledger value is used by one thread at a time.
+public final class Ledger {
+    public static let mainRef = "refs/heads/main"
+    /// How many times a write starts again after another writer moved the head.
+    public static let maxRetries = 50
+
+    public let repository: Repository
+    public let path: String
+
+    private init(repository: Repository, path: String) {
+        self.repository = repository
+        self.path = path
+    }
+
+    /// Opens an existing ledger; never creates one.
+    public static func open(at path: String) throws -> Ledger {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LedgerError.usage("there is no ledger at \(path); create one with `luoshi init \(path) --admin ID --key KEY`")
+        }
+        let repository: Repository
+        do { repository = try Repository.open(at: path) } catch {
+            throw LedgerError.usage("\(path) is not a ledger (not a git repository); create one with `luoshi init PATH --admin ID --key KEY`")
+        }
+        guard try repository.resolve(mainRef) != nil, try repository.blob(at: "ledger.json", inCommit: repository.resolve(mainRef)!) != nil else {
+            throw LedgerError.usage("\(path) is a git repository but not a Luoshi ledger (no ledger.json on main); create one with `luoshi init`")
+        }
+        return Ledger(repository: repository, path: path)
+    }
+
+    /// Creates a ledger and its genesis commit, which registers the first admin and its key: the root of trust.
+    public static func create(at path: String, name: String, admin: ActorID, adminName: String?, key: SSHPrivateKey,
+                              at time: Timestamp = .now) throws -> Ledger {
+        if FileManager.default.fileExists(atPath: path),
+           let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
+            throw LedgerError.usage("\(path) exists and is not empty; choose a new folder for the ledger")
+        }
+        let repository: Repository
+        do { repository = try Repository.create(at: path) } catch {
+            throw LedgerError.usage("cannot create a ledger at \(path): \(error)")
+        }
+        let actor = Actor(id: admin, name: adminName ?? admin.rawValue, unit: nil, roles: [.admin], keys: [key.publicKey.openSSH + " " + admin.rawValue])
+        let info = LedgerInfo(name: name)
+        var plan = CommitPlan(action: .genesis, actor: actor, at: time, subject: "ledger \(name), first admin \(admin)")
+        plan.changes = [(.ledger, CanonicalJSON.encode(info.json)), (.actor(admin), CanonicalJSON.encode(actor.json))]
+        let ledger = Ledger(repository: repository, path: path)
+        let commit = try ledger.makeCommit(plan, parent: nil, parentTree: nil, key: key)
+        try repository.compareAndSwap(mainRef, to: commit, expected: nil, logMessage: "luoshi init")
+        return ledger
+    }
+
+    /// The commit `refs/heads/main` points at.
+    public func head() throws -> ObjectID {
+        guard let h = try repository.resolve(Ledger.mainRef) else {
+            throw LedgerError.internalFailure("the ledger at \(path) has no refs/heads/main")
+        }
+        return h
+    }
+
+    /// Applies events in order, all or nothing: every commit is built first and the head moves once.
+    ///
+    /// The write is a compare-and-swap on `refs/heads/main`; when another writer moved the head
+    /// meanwhile, every event is checked again against the new head and the write starts again.
+    /// `bulk` keeps new objects in memory and writes one pack, for large imports.
+    public func apply(_ events: [SourcedEvent], signer: Signer, bulk: Bool = false,
+                      progress: ((Int) -> Void)? = nil) throws -> WriteResult {
+        var retries = 0
+        while true {
+            let head = try repository.resolve(Ledger.mainRef)
+            if bulk { try repository.beginBulkWrite() }
+            do {
+                let commits = try build(events, on: head, signer: signer, progress: progress)
+                guard let tip = commits.last else {
+                    if bulk { repository.abandonBulkWrite() }
+                    return WriteResult(commits: [], head: head, retries: retries)
+                }
+                if bulk { try repository.finishBulkWrite(tip: tip, hiding: head) }
+                try repository.compareAndSwap(Ledger.mainRef, to: tip, expected: head,
+                                              logMessage: "luoshi: \(commits.count) commit(s)")
+                return WriteResult(commits: commits, head: tip, retries: retries)
+            } catch let e as GitError where e.isRace {
+                if bulk { repository.abandonBulkWrite() }
+                retries += 1
+                if retries > Ledger.maxRetries {
+                    throw LedgerError.internalFailure("gave up after \(retries) attempts: other writers kept moving the ledger's head")
+                }
+                // Back off a little, more each time, so racing writers spread out.
+                usleep(useconds_t(1_000 * min(retries * retries, 200) + Int.random(in: 0..<2_000)))
+            } catch {
+                if bulk { repository.abandonBulkWrite() }
+                throw error
+            }
+        }
+    }
+
+    private func build(_ events: [SourcedEvent], on head: ObjectID?, signer: Signer, progress: ((Int) -> Void)?) throws -> [ObjectID] {
+        let snapshot = Snapshot(repository: repository, base: head)
+        var parent = head
+        var parentTree = try head.map { try repository.treeID(ofCommit: $0) }
+        // Genesis is made when the ledger is created; history loaded after it may be older.
+        var parentTime = try head.flatMap { id -> Int64? in
+            let info = try repository.commit(id)
+            return info.parents.isEmpty ? nil : info.committer.time
+        }
+        var commits: [ObjectID] = []
+        for (n, sourced) in events.enumerated() {
+            do {
+                let plans = try ActionPlanner(snapshot: snapshot, previousTime: parentTime).plan(sourced.event)
+                let key = try signer.key(for: plans[0].actor)
+                for plan in plans {
+                    let tree = try writeTree(plan, base: parentTree)
+                    let commit = try makeCommit(plan, parent: parent, tree: tree, key: key)
+                    commits.append(commit)
+                    parent = commit
+                    parentTree = tree
+                    parentTime = plan.at.seconds
+                    snapshot.advance(to: commit)
+                }
+            } catch let e as LedgerError {
+                throw e.located(sourced.source)
+            } catch let e as IdentityError {
+                throw LedgerError.notPermitted(source: sourced.source, reason: "\(e)")
+            }
+            progress?(n + 1)
+        }
+        return commits
+    }
+
+    private func writeTree(_ plan: CommitPlan, base: ObjectID?) throws -> ObjectID {
+        var changes: [(path: String, blob: ObjectID?)] = []
+        for (path, bytes) in plan.changes {
+            changes.append((path.path, try repository.writeBlob(bytes)))
+        }
+        return try repository.updateTree(base: base, changes: changes)
+    }
+
+    func makeCommit(_ plan: CommitPlan, parent: ObjectID?, parentTree: ObjectID?, key: SSHPrivateKey) throws -> ObjectID {
+        try makeCommit(plan, parent: parent, tree: writeTree(plan, base: parentTree), key: key)
+    }
+
+    private func makeCommit(_ plan: CommitPlan, parent: ObjectID?, tree: ObjectID, key: SSHPrivateKey) throws -> ObjectID {
+        let who = GitSignature(name: plan.actor.name, email: "\(plan.actor.id)@ledger", time: plan.at.seconds,
+                               offsetMinutes: plan.at.offsetMinutes)
+        let buffer = try repository.commitBuffer(tree: tree, parents: parent.map { [$0] } ?? [], author: who, committer: who,
+                                                 message: plan.message)
+        let signature = try SSHSignature.sign(buffer, with: key)
+        return try repository.writeSignedCommit(buffer: buffer, signature: signature)
+    }
+}
+
+extension GitError {
+    /// Another writer moved or locked the ref: re-read the head and try again.
+    var isRace: Bool {
+        switch code {
+        case .modified, .locked, .exists: true
+        default: false
+        }
+    }
+}
+
+extension Timestamp {
+    /// The current time, to the second, in UTC.
+    public static var now: Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
+}

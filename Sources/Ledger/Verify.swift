@@ -1,0 +1,281 @@
+import GitStore
+import LedgerModel
+
+/// One rule a commit breaks.
+public struct VerifyProblem: Sendable, Hashable, JSONWritable {
+    public enum Kind: String, Sendable, JSONEnum {
+        case unsigned
+        case badSignature = "bad-signature"
+        case unknownKey = "unknown-key"
+        case revokedKey = "revoked-key"
+        case notPermitted = "not-permitted"
+        case invalidRecord = "invalid-record"
+        case notCanonical = "not-canonical"
+        case unknownPath = "unknown-path"
+        case deletedRecord = "deleted-record"
+        case rewrittenHistory = "rewritten-history"
+        case trailers
+        case timeOrder = "time-order"
+        case merge
+        case genesis
+        case checkpoint
+    }
+
+    public var commit: String
+    public var kind: Kind
+    public var detail: String
+
+    public var json: JSONValue { jsonObject(["commit": commit, "kind": kind, "detail": detail]) }
+}
+
+/// What `verify` found: `{"ok", "commits", "problems"}`.
+public struct VerifyReport: Sendable, JSONWritable {
+    public var commits: Int
+    public var problems: [VerifyProblem]
+    public var ok: Bool { problems.isEmpty }
+
+    public var json: JSONValue { .object(["ok": .bool(ok), "commits": .integer(Int64(commits)), "problems": problems.json]) }
+}
+
+extension Ledger {
+    /// Replays history from genesis and checks every commit against the state at its parent:
+    /// signature by a registered, unrevoked key; roles allowing every path changed; every record
+    /// valid and canonical; trailers matching the change; time order; checkpoints in history.
+    public func verify(progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
+        let tip = try head()
+        let commits = try repository.walk(from: tip, hiding: nil)
+        var verifier = Verifier(repository: repository)
+        for (n, id) in commits.enumerated() {
+            try verifier.check(id, isFirst: n == 0)
+            progress?(n + 1, commits.count)
+        }
+        for (checkpointCommit, attested, id) in verifier.checkpoints {
+            guard let attestedID = ObjectID(hex: attested), (try? repository.isAncestor(attestedID, of: checkpointCommit)) == true else {
+                verifier.problem(checkpointCommit, .checkpoint, "checkpoint \(id) attests \(attested), which is not in the history before it")
+                continue
+            }
+        }
+        return VerifyReport(commits: commits.count, problems: verifier.problems)
+    }
+}
+
+/// The state verify carries from commit to commit: who holds which key, and the policy.
+struct Verifier {
+    let repository: Repository
+    var actors: [ActorID: Actor] = [:]
+    var policy = Policy()
+    var problems: [VerifyProblem] = []
+    var checkpoints: [(commit: ObjectID, attested: String, id: CheckpointID)] = []
+
+    init(repository: Repository) { self.repository = repository }
+
+    mutating func problem(_ commit: ObjectID, _ kind: VerifyProblem.Kind, _ detail: String) {
+        problems.append(VerifyProblem(commit: commit.hex, kind: kind, detail: detail))
+    }
+
+    mutating func check(_ id: ObjectID, isFirst: Bool) throws {
+        let info = try repository.commit(id)
+        let trailers = Trailers(message: info.message)
+        if info.parents.count > 1 {
+            problem(id, .merge, "a merge commit; a ledger's history is one line of signed actions")
+        }
+        if info.parents.isEmpty && !isFirst {
+            problem(id, .genesis, "a second root commit; only genesis has no parent")
+        }
+        let parent = info.parents.first
+        let parentTree = try parent.map { try repository.treeID(ofCommit: $0) }
+        let changes = try repository.diff(from: parentTree, to: info.tree)
+        // Genesis is made when the ledger is created; history loaded after it may be older.
+        if let parent, let parentInfo = try? repository.commit(parent), !parentInfo.parents.isEmpty {
+            let parentTime = parentInfo.committer.time
+            let skew = Int64(policy.maxTimeSkewDays) * 86_400
+            if info.author.time < parentTime - skew || info.committer.time < parentTime - skew {
+                problem(id, .timeOrder, "its time is more than \(policy.maxTimeSkewDays) days before its parent's")
+            }
+        }
+
+        // Who signed, judged by the keys registered at the parent (for genesis: by itself).
+        let signer = try signerOf(id, info: info, isGenesis: parent == nil, changes: changes)
+
+        var newActors: [ActorID: Actor] = [:]
+        for change in changes {
+            guard let path = RecordPath(path: change.path) else {
+                problem(id, .unknownPath, "\(change.path) is not a path any record lives at")
+                continue
+            }
+            guard let newBlob = change.newBlob else {
+                problem(id, .deletedRecord, "\(change.path) was deleted; records are never deleted")
+                continue
+            }
+            let bytes = try repository.blob(newBlob)
+            guard let value = try? JSONParser.parse(bytes) else {
+                problem(id, .invalidRecord, "\(change.path) is not JSON")
+                continue
+            }
+            if CanonicalJSON.encode(value) != bytes {
+                problem(id, .notCanonical, "\(change.path) is not canonical JSON (sorted keys, two-space indent, final newline)")
+            }
+            do { try path.validate(value) } catch let e as ValidationError {
+                problem(id, .invalidRecord, "\(change.path) \(e)")
+                continue
+            }
+            let old = try change.oldBlob.map { try JSONParser.parse(repository.blob($0)) }
+            if let signer {
+                authorize(id, path: path, old: old, new: value, signer: signer, trailers: trailers, isGenesis: parent == nil)
+            }
+            switch path {
+            case .actor(let a): newActors[a] = try? Actor(json: value, at: .root)
+            case .ledger: if let l = try? LedgerInfo(json: value, at: .root) { policy = l.policy }
+            case .checkpoint(let c):
+                if let cp = try? Checkpoint(json: value, at: .root) { checkpoints.append((id, cp.head, c)) }
+            default: break
+            }
+        }
+        if trailers.action == nil {
+            problem(id, .trailers, "no Luoshi-Action trailer")
+        }
+        actors.merge(newActors) { _, new in new }
+    }
+
+    private mutating func signerOf(_ id: ObjectID, info: CommitInfo, isGenesis: Bool, changes: [TreeChange]) throws -> Actor? {
+        guard let signed = try repository.signedData(of: id) else {
+            problem(id, .unsigned, "the commit is not signed")
+            return nil
+        }
+        let key: SSHPublicKey
+        do { key = try SSHSignature.verify(signed.signature, message: signed.payload) } catch {
+            problem(id, .badSignature, "\(error)")
+            return nil
+        }
+        let email = info.committer.email
+        guard email.hasSuffix("@ledger"), let actorID = try? ActorID(String(email.dropLast(7))) else {
+            problem(id, .unknownKey, "the committer \(email) is not an actor of this ledger (actor@ledger)")
+            return nil
+        }
+        if info.author.email != email {
+            problem(id, .notPermitted, "the author \(info.author.email) is not the committer \(email)")
+        }
+        var known = actors
+        if isGenesis {
+            // Trust is rooted here: genesis registers the first admin and its key, and must be signed by it.
+            for c in changes where c.path == RecordPath.actor(actorID).path {
+                if let b = c.newBlob, let v = try? JSONParser.parse(repository.blob(b)), let a = try? Actor(json: v, at: .root) {
+                    known[actorID] = a
+                }
+            }
+            guard known[actorID]?.has(.admin) == true else {
+                problem(id, .genesis, "genesis must register its signer \(actorID) as admin")
+                return nil
+            }
+        }
+        guard let actor = known[actorID] else {
+            problem(id, .unknownKey, "signed as \(actorID), who is not registered at its parent")
+            return nil
+        }
+        if actor.holds(key: key.openSSH) { return actor }
+        if actor.revokedKeys.contains(where: { sshKeyIdentity($0.key) == key.openSSH }) {
+            problem(id, .revokedKey, "signed by \(key.fingerprint), a key of \(actorID) revoked before this commit")
+        } else {
+            problem(id, .unknownKey, "signed by \(key.fingerprint), which is not a key of \(actorID) at its parent")
+        }
+        return nil
+    }
+
+    /// Whether the signer's roles allow this change of this path, and the trailers say so.
+    private mutating func authorize(_ id: ObjectID, path: RecordPath, old: JSONValue?, new: JSONValue, signer: Actor,
+                                    trailers: Trailers, isGenesis: Bool) {
+        let action = trailers.action
+        func deny(_ why: String) { problem(id, .notPermitted, "\(signer.id) (\(describe(signer))) \(why)") }
+        func expect(_ allowed: [ActionName]) {
+            guard let action, allowed.contains(action) else {
+                problem(id, .trailers, "Luoshi-Action \(action?.rawValue ?? "(none)") does not match a change of \(path.path) (expected \(allowed.map(\.rawValue).joined(separator: " or ")))")
+                return
+            }
+        }
+        func expectTrailer<T: Equatable & CustomStringConvertible>(_ name: String, _ value: T?, _ want: T) {
+            if value != want { problem(id, .trailers, "Luoshi-\(name) says \(value?.description ?? "nothing") but the change is to \(path.path)") }
+        }
+        switch path {
+        case .ledger:
+            expect(isGenesis ? [.genesis] : [.setPolicy])
+            if !signer.has(.admin) { deny("changed ledger.json without the admin role") }
+        case .actor:
+            expect(isGenesis ? [.genesis] : [.registerActor, .revokeKey])
+            if !signer.has(.admin) { deny("changed \(path.path) without the admin role") }
+        case .unit(let u):
+            expect([.registerUnit])
+            expectTrailer("Unit", trailers.unit, u)
+            if !signer.has(.admin) { deny("registered a unit without the admin role") }
+            if old != nil { problem(id, .rewrittenHistory, "\(path.path) was registered already and was changed") }
+        case .directive(let d):
+            expect(old == nil ? [.issueDirective] : [.amendDirective])
+            expectTrailer("Directive", trailers.directive, d)
+            let issuer = (try? Directive(json: new, at: .root))?.issuer
+            let oldIssuer = old.flatMap { try? Directive(json: $0, at: .root) }?.issuer
+            if !signer.has(.issuer) || signer.unit != issuer || (oldIssuer != nil && oldIssuer != issuer) {
+                deny("changed directive \(d) without being its issuer")
+            }
+        case .plan(let d, let u):
+            expect([.adopt, .editPlan, .approveExemption])
+            expectTrailer("Unit", trailers.unit, u)
+            expectTrailer("Directive", trailers.directive, d)
+            if signer.has(.implementer), signer.unit == u { return }
+            if signer.has(.supervisor), let own = signer.unit, u.isStrictlyBelow(own), action == .approveExemption,
+               let old, approvalsOnly(old, new, by: signer.id) {
+                return
+            }
+            deny("changed the plan of \(u)")
+        case .progress(let d, let u):
+            expect([.reportProgress])
+            expectTrailer("Unit", trailers.unit, u)
+            expectTrailer("Directive", trailers.directive, d)
+            guard signer.has(.implementer), signer.unit == u else { deny("reported progress for \(u)"); return }
+            let oldReports = old.flatMap { try? Progress(json: $0, at: .root) }?.reports ?? []
+            let newReports = (try? Progress(json: new, at: .root))?.reports ?? []
+            if newReports.count <= oldReports.count || Array(newReports.prefix(oldReports.count)) != oldReports {
+                problem(id, .rewrittenHistory, "\(path.path) changed earlier reports instead of adding one")
+            } else if newReports.dropFirst(oldReports.count).contains(where: { $0.actor != signer.id }) {
+                deny("added a report in another actor's name")
+            }
+        case .finding(let f):
+            expect(old == nil ? [.openFinding] : [.rectify, .closeFinding, .holdAccountable])
+            expectTrailer("Finding", trailers.finding, f)
+            guard let finding = try? Finding(json: new, at: .root) else { return }
+            let before = old.flatMap { try? Finding(json: $0, at: .root) }
+            let oldSteps = before?.steps ?? []
+            if let before {
+                var same = finding
+                same.steps = before.steps; same.state = before.state
+                if same != before || Array(finding.steps.prefix(oldSteps.count)) != oldSteps {
+                    problem(id, .rewrittenHistory, "\(path.path) changed what was recorded before instead of adding a step")
+                    return
+                }
+            }
+            for step in finding.steps.dropFirst(oldSteps.count) {
+                if step.actor != signer.id { deny("added a step to \(f) in another actor's name") }
+                switch step.kind {
+                case .rectify:
+                    if !(signer.has(.implementer) && signer.unit == finding.unit) { deny("rectified \(f) for \(finding.unit)") }
+                case .open, .close, .holdAccountable:
+                    if !(signer.has(.supervisor) && signer.unit.map { finding.unit.isStrictlyBelow($0) } == true) {
+                        deny("took the \(step.kind.rawValue) step of \(f) on \(finding.unit)")
+                    }
+                }
+            }
+        case .checkpoint:
+            expect([.checkpoint])
+            if !signer.has(.auditor) { deny("wrote a checkpoint without the auditor role") }
+            if old != nil { problem(id, .rewrittenHistory, "\(path.path) existed and was changed") }
+        }
+    }
+
+    /// Whether two plans differ only in approvals given by `supervisor`.
+    private func approvalsOnly(_ old: JSONValue, _ new: JSONValue, by supervisor: ActorID) -> Bool {
+        guard var a = try? Plan(json: old, at: .root), var b = try? Plan(json: new, at: .root) else { return false }
+        let added = zip(a.exemptions, b.exemptions).filter { $0.approval != $1.approval }
+        guard added.allSatisfy({ $0.approval == nil && $1.approval?.by == supervisor }) else { return false }
+        a.exemptions = a.exemptions.map { var e = $0; e.approval = nil; return e }
+        b.exemptions = b.exemptions.map { var e = $0; e.approval = nil; return e }
+        return a == b
+    }
+}

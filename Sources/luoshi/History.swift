@@ -1,0 +1,215 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import LedgerModel
+
+extension Luoshi {
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The ledger's history for auditors: who did what, when, and whether the signature holds.",
+            discussion: """
+                One line a commit, oldest first. Signature status: good (a key its actor held at the time),
+                bad, unsigned, unknown-key.
+
+                Example:
+                  luoshi log --unit cn/east --since 2019-06-01
+                  luoshi log --finding F-2019-002 --format json
+                """
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @Option(help: "Only actions on this unit and the units below it.") var unit: String?
+        @Option(help: "Only actions on this directive.") var directive: String?
+        @Option(help: "Only actions on this clause.") var clause: String?
+        @Option(help: "Only actions on this finding.") var finding: String?
+        @Option(help: "Only actions signed by this actor.") var actor: String?
+        @Option(help: "From this day on (YYYY-MM-DD).") var since: String?
+        @Option(help: "Up to and including this day (YYYY-MM-DD).") var until: String?
+
+        func run() throws {
+            try execute {
+                let filter = HistoryFilter(
+                    unit: try parseID(unit, option: "--unit", UnitID.init),
+                    directive: try parseID(directive, option: "--directive", DirectiveID.init),
+                    clause: try parseID(clause, option: "--clause", ClauseID.init),
+                    finding: try parseID(finding, option: "--finding", FindingID.init),
+                    actor: try parseID(actor, option: "--actor", ActorID.init),
+                    since: try parseDay(since, option: "--since"), until: try parseDay(until, option: "--until"))
+                let entries = try options.open().log(filter)
+                switch options.format {
+                case .json: printJSON(.object(["commits": .array(entries.map(\.json))]))
+                case .text:
+                    let rows = entries.map { e in
+                        [e.time.description.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
+                         String(e.commit.hex.prefix(12)), e.actor, e.signature.rawValue, e.subject]
+                    }
+                    print(Table.render(header: ["time", "commit", "actor", "signature", "action"], rows: rows), terminator: "")
+                }
+            }
+        }
+    }
+
+    enum RecordKind: String, ExpressibleByArgument, CaseIterable {
+        case ledger, actor, unit, directive, plan, progress, finding, checkpoint
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a record as it is, or as it was at a date or commit.",
+            discussion: """
+                KIND is one of \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")). Plans and progress
+                are named by unit, with --directive.
+
+                Example:
+                  luoshi show plan cn/east --directive D-2019-01 --at 2019-03-25
+                  luoshi show finding F-2019-002
+                """
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @Argument(help: "The record kind.") var kind: RecordKind
+        @Argument(help: "The record's id (a unit id for plan and progress; none for ledger).") var id: String?
+        @Option(help: "The directive, for plan and progress.") var directive: String?
+        @Option(help: "A date (YYYY-MM-DD, the end of that day) or a commit.") var at: String?
+
+        func path() throws -> RecordPath {
+            func need() throws -> String {
+                guard let id else { throw LedgerError.usage("show \(kind.rawValue) needs an id") }
+                return id
+            }
+            func inDirective() throws -> DirectiveID {
+                guard let d = try parseID(directive, option: "--directive", DirectiveID.init) else {
+                    throw LedgerError.usage("show \(kind.rawValue) needs --directive")
+                }
+                return d
+            }
+            switch kind {
+            case .ledger: return .ledger
+            case .actor: return .actor(try parseID(need(), option: "id", ActorID.init)!)
+            case .unit: return .unit(try parseID(need(), option: "id", UnitID.init)!)
+            case .directive: return .directive(try parseID(need(), option: "id", DirectiveID.init)!)
+            case .plan: return .plan(try inDirective(), try parseID(need(), option: "id", UnitID.init)!)
+            case .progress: return .progress(try inDirective(), try parseID(need(), option: "id", UnitID.init)!)
+            case .finding: return .finding(try parseID(need(), option: "id", FindingID.init)!)
+            case .checkpoint: return .checkpoint(try parseID(need(), option: "id", CheckpointID.init)!)
+            }
+        }
+
+        func run() throws {
+            try execute {
+                let ledger = try options.open()
+                let path = try path()
+                let commit = try ledger.resolve(at: at)
+                guard let value = try ledger.record(path, at: commit) else {
+                    throw LedgerError.usage("there is no \(path.path) at \(commit.hex.prefix(12))\(at.map { " (\($0))" } ?? "")")
+                }
+                printJSON(value)
+            }
+        }
+    }
+
+    struct Blame: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per clause of a unit's plan: the commit, actor and date of its last change.",
+            discussion: """
+                Example:
+                  luoshi blame --directive D-2019-01 --unit cn/east
+                """
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @Option(help: "The directive.") var directive: String
+        @Option(help: "The unit whose plan to read.") var unit: String
+
+        func run() throws {
+            try execute {
+                guard let d = try parseID(directive, option: "--directive", DirectiveID.init),
+                      let u = try parseID(unit, option: "--unit", UnitID.init) else { return }
+                let lines = try options.open().blame(directive: d, unit: u)
+                switch options.format {
+                case .json: printJSON(.object(["directive": d.json, "unit": u.json, "clauses": .array(lines.map(\.json))]))
+                case .text:
+                    let rows = lines.map { [$0.clause.rawValue, String($0.commit.hex.prefix(12)), $0.actor, $0.time.utcDay.description, $0.action?.rawValue ?? "-", $0.text] }
+                    print(Table.render(header: ["clause", "commit", "actor", "date", "action", "text"], rows: rows), terminator: "")
+                }
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replay history from genesis and check every commit; exit 1 on any problem.",
+            discussion: """
+                Per commit: a signature by a key registered and not revoked at its parent; the signer's roles
+                allow every path changed; every changed record valid and canonical; trailers match the change;
+                checkpoints attest commits in history.
+
+                Example:
+                  luoshi verify --ledger ./ledger --format json
+                """
+        )
+
+        @OptionGroup var options: LedgerOptions
+
+        func run() throws {
+            var failed = false
+            try execute {
+                let ledger = try options.open()
+                let showProgress = stderrIsTerminal
+                let report = try ledger.verify { done, total in
+                    if showProgress, done % 500 == 0 || done == total {
+                        FileHandle.standardError.write(Data("\rluoshi: verified \(done)/\(total) commits".utf8))
+                        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+                    }
+                }
+                switch options.format {
+                case .json: printJSON(report.json)
+                case .text:
+                    if report.ok {
+                        print("ok: \(report.commits) commits verified from genesis")
+                    } else {
+                        for p in report.problems { print("\(p.commit.prefix(12))  \(p.kind.rawValue)  \(p.detail)") }
+                        print("\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(report.commits) commits")
+                    }
+                }
+                failed = !report.ok
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export what stock tools need to check a ledger.",
+            subcommands: [AllowedSigners.self]
+        )
+
+        struct AllowedSigners: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "allowed-signers",
+                abstract: "Write git's allowed-signers file from the ledger's actors.",
+                discussion: """
+                    Example:
+                      luoshi export allowed-signers --out signers
+                      git -C ledger -c gpg.format=ssh -c gpg.ssh.allowedSignersFile=$PWD/signers log --show-signature
+                    """
+            )
+
+            @OptionGroup var options: LedgerOptions
+            @Option(help: "Write to this file instead of standard output.") var out: String?
+
+            func run() throws {
+                try execute {
+                    let text = try options.open().allowedSigners()
+                    if let out {
+                        guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8)) else {
+                            throw LedgerError.usage("cannot write \(out)")
+                        }
+                    } else {
+                        print(text, terminator: "")
+                    }
+                }
+            }
+        }
+    }
+}

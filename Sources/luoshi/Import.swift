@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import LedgerModel
+
+extension Luoshi {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a JSON Lines file of events, all or nothing.",
+            discussion: """
+                One event a line (see EVENTS.md); blank lines and lines starting with # are skipped. Each event is
+                signed with the key file DIR/<actor>. Every event is checked and every commit built before the
+                ledger's head moves once: a bad line leaves the ledger as it was.
+
+                Example:
+                  luoshi import events.jsonl --ledger ./ledger --keys ./keys
+                """
+        )
+
+        @OptionGroup var options: LedgerOptions
+
+        @Argument(help: "The events file (JSON Lines); '-' reads standard input.")
+        var file: String
+
+        @Option(help: "Folder of private key files, one per actor, named by actor id.")
+        var keys: String
+
+        func run() throws {
+            try execute {
+                let name = file == "-" ? "<stdin>" : file
+                let lines = try EventFile.parse(readInput(file), file: name)
+                let ledger = try options.open()
+                let events = lines.map { SourcedEvent(event: $0.event, source: InputSource(file: name, line: $0.line)) }
+                let showProgress = stderrIsTerminal && events.count >= 200
+                var lastShown = Date.distantPast
+                let started = Date()
+                let result = try ledger.apply(events, signer: KeyDirectory(directory: keys), bulk: events.count >= 64) { done in
+                    guard showProgress, Date().timeIntervalSince(lastShown) > 0.2 || done == events.count else { return }
+                    lastShown = Date()
+                    FileHandle.standardError.write(Data("\rluoshi: checked and signed \(done)/\(events.count) events".utf8))
+                }
+                if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+                let seconds = Date().timeIntervalSince(started)
+                switch options.format {
+                case .json:
+                    printJSON(.object([
+                        "events": .integer(Int64(events.count)), "commits": .integer(Int64(result.commits.count)),
+                        "head": result.head.map { .string($0.hex) } ?? .null, "retries": .integer(Int64(result.retries)),
+                    ]))
+                case .text:
+                    print("imported \(events.count) events as \(result.commits.count) commits in \(String(format: "%.2f", seconds)) s; head \(result.head?.hex.prefix(12) ?? "none")")
+                }
+            }
+        }
+    }
+
+    struct Apply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply one event, signed with one key.",
+            discussion: """
+                The event is one JSON object (EVENTS.md), from a file or standard input.
+
+                Example:
+                  echo '{"action": "checkpoint", "actor": "auditor", "at": "2019-07-01T00:00:00Z", "note": "mid-year"}' \\
+                    | luoshi apply --key keys/auditor --ledger ./ledger
+                """
+        )
+
+        @OptionGroup var options: LedgerOptions
+
+        @Argument(help: "A file holding one event; omit or '-' for standard input.")
+        var file: String = "-"
+
+        @Option(help: "The signer's OpenSSH ed25519 private key file.")
+        var key: String
+
+        func run() throws {
+            try execute {
+                let name = file == "-" ? "<stdin>" : file
+                let bytes = try readInput(file)
+                let value: JSONValue
+                do { value = try JSONParser.parse(bytes) } catch let error as JSONSyntaxError {
+                    throw LedgerError.invalidInput(source: InputSource(file: name, line: error.line), pointer: nil, reason: "malformed JSON (column \(error.column)): \(error.reason)")
+                }
+                let event: Event
+                do { event = try Event(json: value, at: .root) } catch let e as LedgerModel.ValidationError {
+                    throw LedgerError.invalidInput(source: InputSource(file: name), pointer: e.pointer, reason: e.reason)
+                }
+                let ledger = try options.open()
+                let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: name))], signer: SingleKey(path: key))
+                printWrite(result, action: event.action.name, format: options.format)
+            }
+        }
+    }
+}
+
+func printWrite(_ result: WriteResult, action: String, format: OutputFormat) {
+    switch format {
+    case .json:
+        printJSON(.object(["commits": .array(result.commits.map { .string($0.hex) }), "head": result.head.map { .string($0.hex) } ?? .null]))
+    case .text:
+        print("\(action): \(result.commits.count) commit\(result.commits.count == 1 ? "" : "s"), head \(result.head?.hex.prefix(12) ?? "none")")
+    }
+}

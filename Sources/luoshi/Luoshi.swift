@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import LedgerModel
+
+@main
+struct Luoshi: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "luoshi",
+        abstract: "A git-backed ledger of directives and how the units below carry them out.",
+        discussion: """
+            Every directive, plan, progress report and finding is a signed commit in a git repository.
+            Supervisors diff directives against plans clause by clause; auditors verify history with stock git.
+
+            Exit codes: 0 ok; 1 a check found problems (verify, flags --fail-on); 64 usage;
+            65 bad input data; 77 not permitted; 70 internal error.
+            """,
+        subcommands: [
+            Init.self, Import.self, Apply.self, Report.self,
+            Diff.self, Chain.self, Flags.self,
+            Log.self, Show.self, Blame.self, Verify.self, Export.self,
+        ]
+    )
+}
+
+/// Output formats of the reading commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// The options every subcommand takes.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The ledger's folder (default: $LUOSHI_LEDGER, else the current folder).", valueName: "path"))
+    var ledger: String?
+
+    @Option(name: .long, help: "Output: text for people, json for programs.")
+    var format: OutputFormat = .text
+
+    var ledgerPath: String {
+        ledger ?? ProcessInfo.processInfo.environment["LUOSHI_LEDGER"] ?? FileManager.default.currentDirectoryPath
+    }
+
+    func open() throws -> Ledger { try Ledger.open(at: ledgerPath) }
+}
+
+/// Runs a command body, turning the library's errors into one message and the documented exit code.
+func execute(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as LedgerError {
+        FileHandle.standardError.write(Data("luoshi: \(e)\n".utf8))
+        throw ExitCode(e.exitCode)
+    } catch let e as EventFileError {
+        FileHandle.standardError.write(Data("luoshi: \(e)\n".utf8))
+        throw ExitCode(65)
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        FileHandle.standardError.write(Data("luoshi: internal error: \(error)\n".utf8))
+        throw ExitCode(70)
+    }
+}
+
+/// Prints a JSON value in the stable, canonical form.
+func printJSON(_ value: JSONValue) {
+    FileHandle.standardOutput.write(Data(CanonicalJSON.encode(value)))
+}
+
+func readInput(_ path: String) throws -> [UInt8] {
+    if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw LedgerError.usage("cannot read \(path): no such file, or not readable")
+    }
+    return Array(data)
+}
+
+/// Whether standard error is a terminal, for progress lines and colour.
+let stderrIsTerminal = isatty(2) == 1
+let stdoutIsTerminal = isatty(1) == 1
+
+func parseDay(_ s: String?, option: String) throws -> Day? {
+    guard let s else { return nil }
+    do { return try Day(s) } catch { throw LedgerError.usage("\(option) \(s): give a date as YYYY-MM-DD") }
+}
+
+func parseID<T>(_ s: String?, option: String, _ make: (String) throws -> T) throws -> T? {
+    guard let s else { return nil }
+    do { return try make(s) } catch let e as LedgerModel.ValidationError { throw LedgerError.usage("\(option): \(e.reason)") }
+}

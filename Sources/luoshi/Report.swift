@@ -1,0 +1,92 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Ledger
+import LedgerModel
+
+extension Luoshi {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report progress on one clause of a unit's plan: the one command a unit needs.",
+            discussion: """
+                The report is signed with --key; the actor is the implementer of --unit holding that key.
+                Evidence files are hashed (sha256) so the same file can be recognised wherever it is claimed.
+
+                Example:
+                  luoshi report --unit cn/north --directive D-2019-01 --clause 1 --status done \\
+                    --value documents_cut_pct=31 --evidence "outcome:Document register 2019:register.pdf" \\
+                    --key keys/north.lead
+                """
+        )
+
+        @OptionGroup var options: LedgerOptions
+
+        @Option(help: "The reporting unit.") var unit: String
+        @Option(help: "The directive the plan implements.") var directive: String
+        @Option(help: "The clause of the unit's own plan.") var clause: String
+        @Option(help: "not-started, in-progress, done or blocked.") var status: String
+        @Option(name: .customLong("value"), help: ArgumentHelp("A measured value of a target, metric=N (repeatable).", valueName: "metric=N"))
+        var values: [String] = []
+        @Option(name: .customLong("evidence"), help: ArgumentHelp("Evidence KIND:TITLE:FILE; the file is hashed (repeatable). KIND: outcome, document, meeting, photo, data.", valueName: "kind:title:file"))
+        var evidence: [String] = []
+        @Option(help: "A note for the supervisor.") var note: String?
+        @Option(name: .customLong("as-of"), help: "The day the reported state was true (YYYY-MM-DD; default: today).") var asOf: String?
+        @Option(help: "The actor id, when the key belongs to more than one implementer of the unit.") var actor: String?
+        @Option(help: "The signer's OpenSSH ed25519 private key file.") var key: String
+
+        func run() throws {
+            try execute {
+                let signer = try SingleKey(path: key)
+                let ledger = try options.open()
+                guard let unitID = try parseID(unit, option: "--unit", UnitID.init),
+                      let directiveID = try parseID(directive, option: "--directive", DirectiveID.init),
+                      let clauseID = try parseID(clause, option: "--clause", ClauseID.init) else { return }
+                guard let status = ProgressStatus(rawValue: status) else {
+                    throw LedgerError.usage("--status \(self.status): use one of \(ProgressStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                var measured: [String: Double] = [:]
+                for v in values {
+                    let parts = v.split(separator: "=", maxSplits: 1)
+                    guard parts.count == 2, let n = Double(parts[1]) else {
+                        throw LedgerError.usage("--value \(v): give metric=N, e.g. documents_cut_pct=31")
+                    }
+                    measured[String(parts[0])] = n
+                }
+                let items = try evidence.map(Self.evidence)
+                let actorID = try actor.map { try ActorID($0) } ?? Self.actor(for: signer, unit: unitID, in: ledger)
+                let event = Event(actor: actorID, at: .now, action: .reportProgress(
+                    unit: unitID, directive: directiveID, clause: clauseID, status: status, values: measured,
+                    evidence: items, note: note, asOf: try parseDay(asOf, option: "--as-of")))
+                let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: "report"))], signer: signer)
+                printWrite(result, action: "report-progress", format: options.format)
+            }
+        }
+
+        static func actor(for signer: SingleKey, unit: UnitID, in ledger: Ledger) throws -> ActorID {
+            let holders = try ledger.actors(holding: signer.key.publicKey)
+            let implementers = holders.filter { $0.unit == unit && $0.has(.implementer) }
+            guard let first = implementers.first else {
+                let who = holders.map(\.id.rawValue).joined(separator: ", ")
+                throw LedgerError.notPermitted(source: nil, reason: "the key in \(signer.path) belongs to no implementer of \(unit)\(who.isEmpty ? "" : " (it is \(who)'s)")")
+            }
+            guard implementers.count == 1 else {
+                throw LedgerError.usage("the key in \(signer.path) belongs to several implementers of \(unit); name one with --actor")
+            }
+            return first.id
+        }
+
+        static func evidence(_ spec: String) throws -> Evidence {
+            guard let first = spec.firstIndex(of: ":"), let last = spec.lastIndex(of: ":"), first < last,
+                  let kind = EvidenceKind(rawValue: String(spec[..<first])) else {
+                throw LedgerError.usage("--evidence \(spec): give KIND:TITLE:FILE with KIND one of \(EvidenceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let title = String(spec[spec.index(after: first)..<last])
+            let file = String(spec[spec.index(after: last)...])
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw LedgerError.usage("--evidence \(spec): cannot read the file \(file)")
+            }
+            let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            return Evidence(kind: kind, title: title, sha256: hash)
+        }
+    }
+}
