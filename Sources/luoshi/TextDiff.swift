@@ -49,8 +49,8 @@ enum TextDiff {
         }
         while i < x.count || j < y.count {
             if i < x.count, j < y.count, x[i] == y[j] { add(.same(x[i])); i += 1; j += 1 }
-            else if j < y.count, i == x.count || lcs[i][j + 1] >= lcs[i + 1][j] { add(.added(y[j])); j += 1 }
-            else { add(.removed(x[i])); i += 1 }
+            else if i < x.count, j == y.count || lcs[i + 1][j] >= lcs[i][j + 1] { add(.removed(x[i])); i += 1 }
+            else { add(.added(y[j])); j += 1 }
         }
         return out
     }

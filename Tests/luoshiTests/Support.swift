@@ -40,22 +40,21 @@ func run(_ program: String, _ arguments: [String], input: String? = nil, cwd: UR
     var env = ProcessInfo.processInfo.environment
     env.merge(environment) { _, new in new }
     p.environment = env
-    let out = Pipe(), err = Pipe()
+    // Standard error goes to a file, so neither stream can fill a pipe and block the child.
+    let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-stderr-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: errPath.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errPath) }
+    let out = Pipe()
     p.standardOutput = out
-    p.standardError = err
+    p.standardError = try FileHandle(forWritingTo: errPath)
     let inPipe = Pipe()
     p.standardInput = inPipe
     try p.run()
     if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
     try inPipe.fileHandleForWriting.close()
-    // Read both pipes concurrently so a full pipe never blocks the child.
-    var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
     p.waitUntilExit()
+    let errData = (try? Data(contentsOf: errPath)) ?? Data()
     return RunResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
 
