@@ -60,7 +60,7 @@ extension Repository {
         try check("git_packbuilder_new") { git_packbuilder_new(&builder, handle) }
         defer { git_packbuilder_free(builder) }
         try withRevisionWalk(from: tip, hiding: hiding) { walker in
-            try check("git_packbuilder_insert_walk") { git_packbuilder_insert_walk(builder, walker) }
+            _ = try check("git_packbuilder_insert_walk") { git_packbuilder_insert_walk(builder, walker) }
         }
         if git_packbuilder_object_count(builder) > 0 {
             let packDirectory = path + "/objects/pack"
@@ -77,12 +77,16 @@ extension Repository {
     }
 
     private func endBulkWrite(_ bulk: BulkWrite) {
-        // Restoring the repository's own database cannot fail for a valid handle; resetting a
-        // mempack only frees memory.
-        _ = try? check("git_repository_set_odb") { git_repository_set_odb(handle, bulk.original) }
-        _ = try? check("git_mempack_reset") {
-            git_mempack_reset(bulk.mempack)
-        }
+        // Neither call can fail for valid handles (restoring a database only swaps a pointer,
+        // resetting a mempack only frees memory), and there is nothing to undo if one did.
+        // (Written as do/catch: `_ = try? check` here crashes the Swift 6.3.1 compiler.)
+        let handle = self.handle
+        do {
+            try check("git_repository_set_odb") { git_repository_set_odb(handle, bulk.original) }
+        } catch {}
+        do {
+            try check("git_mempack_reset") { git_mempack_reset(bulk.mempack) }
+        } catch {}
         git_odb_free(bulk.inMemory)
         git_odb_free(bulk.original)
         bulkWrite = nil

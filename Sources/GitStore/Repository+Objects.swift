@@ -8,7 +8,7 @@ extension Repository {
     public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
         var oid = git_oid()
         try bytes.withUnsafeBytes { buffer in
-            try check("git_blob_create_from_buffer") {
+            _ = try check("git_blob_create_from_buffer") {
                 git_blob_create_from_buffer(&oid, handle, buffer.baseAddress, buffer.count)
             }
         }
@@ -143,7 +143,7 @@ extension Repository {
         var out = git_oid()
         if let base {
             try withTree(base) { tree in
-                try check("git_tree_create_updated") {
+                _ = try check("git_tree_create_updated") {
                     git_tree_create_updated(&out, handle, tree, updates.count, updates)
                 }
             }
@@ -224,7 +224,7 @@ extension Repository {
         let content = buffer + [0]
         try content.withUnsafeBufferPointer { bytes in
             try bytes.withMemoryRebound(to: CChar.self) { text in
-                try check("git_commit_create_with_signature") {
+                _ = try check("git_commit_create_with_signature") {
                     git_commit_create_with_signature(&oid, handle, text.baseAddress, signature, signature == nil ? nil : "gpgsig")
                 }
             }

@@ -28,7 +28,10 @@ public final class Repository {
 
     /// Initializes libgit2 once; every entry point that creates a handle calls this first.
     static func ensureInitialized() throws {
-        try check("git_libgit2_init") { initializationResult }
+        // Read the result before `check` runs: it clears libgit2's error state, which must not
+        // be touched before `git_libgit2_init`.
+        let result = initializationResult
+        try check("git_libgit2_init") { result }
     }
 
     /// Turns libgit2's fsync of objects, packs and refs on or off for the whole process
