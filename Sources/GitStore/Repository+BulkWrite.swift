@@ -51,7 +51,8 @@ extension Repository {
 
     /// Ends a bulk write: writes one pack of the objects reachable from `tip` but not from
     /// `hiding` (the ref's old value) into `objects/pack`, then drops the in-memory objects.
-    /// When it returns the new objects are on disk, so the caller may move the ref.
+    /// When it returns the new objects are on disk, so the caller may move the ref. If it throws,
+    /// the bulk write is still in progress (its objects readable in memory): retry or abandon it.
     public func finishBulkWrite(tip: ObjectID, hiding: ObjectID?) throws {
         guard let bulk = bulkWrite else {
             throw GitError(code: .other(-1), class: 0, message: "no bulk write is in progress", function: "git_packbuilder_write")

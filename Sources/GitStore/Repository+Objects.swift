@@ -117,7 +117,8 @@ extension Repository {
     /// Writes a new tree: `base` (a tree id, nil for the empty tree) with each path set to its
     /// blob (mode 100644), or removed when the blob is nil. Intermediate directories are created
     /// as needed and directories left empty disappear. If a path appears twice, the last change
-    /// wins; removing a path that is not there is a `.notFound` error.
+    /// wins; removing a path that is not there is an error (libgit2 reports it as a generic
+    /// failure, code -1).
     public func updateTree(base: ObjectID?, changes: [(path: String, blob: ObjectID?)]) throws -> ObjectID {
         // libgit2 leaves duplicate paths undefined, so keep only the last change to each.
         var lastChange: [String: Int] = [:]

@@ -91,7 +91,7 @@ struct BlobAndTreeTests {
             let error = #expect(throws: GitError.self) {
                 try repository.updateTree(base: deleted, changes: [("a/zzz.json", nil)])
             }
-            #expect(error?.code == .notFound)
+            #expect(error?.function == "git_tree_create_updated")
         }
     }
 
