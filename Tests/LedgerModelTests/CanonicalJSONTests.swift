@@ -1,0 +1,39 @@
+import LedgerModel
+import Testing
+
+@Suite("Canonical JSON: the same record is always the same bytes")
+struct CanonicalJSONTests {
+    static let clause = #"{"text": "Cut documents by at least 30% / year.", "id": "1", "modality": "must", "targets": [{"value": 30, "op": ">=", "metric": "documents_cut_pct", "unit": "%"}], "localize": false, "evidence": "outcome", "deadline": "2019-12-31"}"#
+
+    @Test("keys sorted, two-space indent, one field a line, final newline, slashes unescaped")
+    func exactBytes() throws {
+        let value = try JSONParser.parse(#"{"b": [1, 2.5, "x/y"], "a": {"z": null, "y": true}, "c": []}"#)
+        let expected = "{\n  \"a\": {\n    \"y\": true,\n    \"z\": null\n  },\n  \"b\": [\n    1,\n    2.5,\n    \"x/y\"\n  ],\n  \"c\": []\n}\n"
+        #expect(CanonicalJSON.string(value) == expected)
+    }
+
+    @Test("a record read in any key order and spacing encodes to identical bytes")
+    func sameRecordSameBytes() throws {
+        let a = try Clause(json: JSONParser.parse(Self.clause), at: .root)
+        let shuffled = #"{ "deadline":"2019-12-31","evidence":"outcome","localize":false,"targets":[{"unit":"%","metric":"documents_cut_pct","op":">=","value":30.0}],"modality":"must","id":"1","text":"Cut documents by at least 30% \/ year."}"#
+        let b = try Clause(json: JSONParser.parse(shuffled), at: .root)
+        #expect(CanonicalJSON.encode(a.json) == CanonicalJSON.encode(b.json))
+        #expect(CanonicalJSON.isCanonical(CanonicalJSON.encode(a.json)))
+        #expect(!CanonicalJSON.isCanonical(Array(Self.clause.utf8)))
+    }
+
+    @Test("Chinese text and control characters round-trip exactly")
+    func unicodeRoundTrip() throws {
+        let value = JSONValue.object(["text": .string("不得超过10页。\n\t\"引号\"")])
+        let bytes = CanonicalJSON.encode(value)
+        #expect(try JSONParser.parse(bytes) == value)
+        #expect(String(decoding: bytes, as: UTF8.self).contains("不得超过10页。\\n\\t\\\"引号\\\""))
+    }
+
+    @Test("duplicate keys and trailing text are syntax errors with a line and column")
+    func strictParsing() {
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse("{\"a\": 1,\n \"a\": 2}") }
+        do { _ = try JSONParser.parse("{\"a\": 1,\n \"a\": 2}") } catch { #expect(error.line == 2) }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse("{} x") }
+    }
+}
