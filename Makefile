@@ -36,7 +36,6 @@ demo: release
 	@scripts/demo.sh $(BIN) $(DEMO_DIR)
 
 test: deps
-	$(SWIFT) build -c release --product luoshi
 	$(SWIFT) test
 
 bench: release

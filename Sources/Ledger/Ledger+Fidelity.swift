@@ -23,16 +23,13 @@ public struct DiffReport: Sendable, JSONWritable {
     public var flags: [Flag]
 
     public var json: JSONValue {
-        var counts: [String: JSONValue] = [:]
-        for c in FidelityClass.allCases { counts[c.rawValue] = .integer(Int64(reading.clauses.filter { $0.fidelity == c }.count)) }
-        counts["added"] = .integer(Int64(reading.added.count))
-        return .object([
+        .object([
             "directive": directive.json, "unit": unit.json,
             "against": .object(["kind": against.json, "unit": againstUnit.json, "version": .integer(Int64(againstVersion))]),
-            "clauses": .array(reading.clauses.map(\.json)),
-            "added": .array(reading.added.map { $0.json }),
-            "flags": .array(flags.map(\.json)),
-            "summary": .object(["classes": .object(counts), "behind": .integer(Int64(behind)), "clauses": .integer(Int64(reading.clauses.count))]),
+            "clauses": reading.clauses.json,
+            "added": reading.added.json,
+            "flags": flags.json,
+            "summary": .object(["classes": reading.summary, "behind": .integer(Int64(behind)), "clauses": .integer(Int64(reading.clauses.count))]),
         ])
     }
 }
@@ -50,10 +47,12 @@ public struct ChainReport: Sendable, JSONWritable {
     public var json: JSONValue {
         .object([
             "directive": directive.json, "unit": unit.json,
-            "hops": .array(zip(units, hops).map { u, d in
-                .object(["unit": u.json, "clauses": .array(d.clauses.map(\.json)), "added": .array(d.added.map(\.json))])
+            "hops": .array(zip(units, hops).map { unit, hop in
+                var o = hop.json.objectValue ?? [:]
+                o["unit"] = unit.json
+                return .object(o)
             }),
-            "cumulative": .object(["clauses": .array(cumulative.clauses.map(\.json)), "added": .array(cumulative.added.map(\.json))]),
+            "cumulative": cumulative.json,
         ])
     }
 }
@@ -98,8 +97,20 @@ extension Ledger {
 
     /// The formalism indicators as of the end of `asOf` (default: now), read from the ledger as it was then.
     public func flags(asOf: Day? = nil) throws -> [Flag] {
-        let commit = try resolve(at: asOf?.description)
-        let now = asOf.map { Timestamp(seconds: $0.endSeconds - 1) } ?? .now
+        try flags(at: resolve(at: asOf?.description), spec: asOf?.description)
+    }
+
+    /// The indicators at a commit `--at` named: as of the end of a date, the time of a named
+    /// commit, or now when nothing was named.
+    private func flags(at commit: ObjectID, spec: String?) throws -> [Flag] {
+        let now: Timestamp
+        if let spec, let day = try? Day(spec) {
+            now = Timestamp(seconds: day.endSeconds - 1)
+        } else if spec != nil {
+            now = Timestamp(seconds: try repository.commit(commit).committer.time)
+        } else {
+            now = .now
+        }
         return Indicators.flags(try view(at: commit), now: now)
     }
 
@@ -127,8 +138,7 @@ extension Ledger {
         let plan = chain.last!
         let current = try record(.directive(directive), at: commit).map { try Directive(json: $0, at: .root) }
         let behind = max(0, (current?.version ?? plan.basis.version) - plan.basis.version)
-        let asOf = try? Day(spec ?? "")
-        let flags = try self.flags(asOf: asOf).filter { $0.unit == unit && $0.directive == directive }
+        let flags = try self.flags(at: commit, spec: spec).filter { $0.unit == unit && $0.directive == directive }
         switch against {
         case .basis:
             let reading = Fidelity.diff(basis: try LedgerReader.basisClauses(of: plan, repository: repository), plan: plan.clauses,

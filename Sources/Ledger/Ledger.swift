@@ -46,7 +46,7 @@ public final class Ledger {
         do { repository = try Repository.open(at: path) } catch {
             throw LedgerError.usage("\(path) is not a ledger (not a git repository); create one with `luoshi init PATH --admin ID --key KEY`")
         }
-        guard try repository.resolve(mainRef) != nil, try repository.blob(at: "ledger.json", inCommit: repository.resolve(mainRef)!) != nil else {
+        guard let head = try repository.resolve(mainRef), try repository.blob(at: "ledger.json", inCommit: head) != nil else {
             throw LedgerError.usage("\(path) is a git repository but not a Luoshi ledger (no ledger.json on main); create one with `luoshi init`")
         }
         return Ledger(repository: repository, path: path)

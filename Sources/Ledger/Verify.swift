@@ -66,6 +66,8 @@ struct Verifier {
     var policy = Policy()
     var problems: [VerifyProblem] = []
     var checkpoints: [(commit: ObjectID, attested: String, id: CheckpointID)] = []
+    /// The commit checked last.
+    private var previous: CommitInfo?
 
     init(repository: Repository) { self.repository = repository }
 
@@ -82,11 +84,16 @@ struct Verifier {
         if info.parents.isEmpty && !isFirst {
             problem(id, .genesis, "a second root commit; only genesis has no parent")
         }
+        defer { previous = info }
         let parent = info.parents.first
-        let parentTree = try parent.map { try repository.treeID(ofCommit: $0) }
-        let changes = try repository.diff(from: parentTree, to: info.tree)
+        // Commits come oldest first, so the parent is nearly always the commit just checked.
+        let parentInfo = try parent.map { p in
+            if let previous, previous.id == p { return previous }
+            return try repository.commit(p)
+        }
+        let changes = try repository.diff(from: parentInfo?.tree, to: info.tree)
         // Genesis is made when the ledger is created; history loaded after it may be older.
-        if let parent, let parentInfo = try? repository.commit(parent), !parentInfo.parents.isEmpty {
+        if let parentInfo, !parentInfo.parents.isEmpty {
             let parentTime = parentInfo.committer.time
             let skew = Int64(policy.maxTimeSkewDays) * 86_400
             if info.author.time < parentTime - skew || info.committer.time < parentTime - skew {
@@ -187,9 +194,8 @@ struct Verifier {
         let action = trailers.action
         func deny(_ why: String) { problem(id, .notPermitted, "\(signer.id) (\(describe(signer))) \(why)") }
         func expect(_ allowed: [ActionName]) {
-            guard let action, allowed.contains(action) else {
+            if action.map(allowed.contains) != true {
                 problem(id, .trailers, "Luoshi-Action \(action?.rawValue ?? "(none)") does not match a change of \(path.path) (expected \(allowed.map(\.rawValue).joined(separator: " or ")))")
-                return
             }
         }
         func expectTrailer<T: Equatable & CustomStringConvertible>(_ name: String, _ value: T?, _ want: T) {

@@ -118,13 +118,11 @@ extension Luoshi {
         )
 
         @OptionGroup var options: LedgerOptions
-        @Option(help: "The directive.") var directive: String
-        @Option(help: "The unit whose plan to read.") var unit: String
+        @OptionGroup var plan: PlanOptions
 
         func run() throws {
             try execute {
-                guard let d = try parseID(directive, option: "--directive", DirectiveID.init),
-                      let u = try parseID(unit, option: "--unit", UnitID.init) else { return }
+                let (d, u) = try plan.ids()
                 let lines = try options.open().blame(directive: d, unit: u)
                 switch options.format {
                 case .json: printJSON(.object(["directive": d.json, "unit": u.json, "clauses": .array(lines.map(\.json))]))

@@ -43,6 +43,16 @@ struct LedgerOptions: ParsableArguments {
     func open() throws -> Ledger { try Ledger.open(at: ledgerPath) }
 }
 
+/// The plan a reading command looks at: one unit's plan for one directive.
+struct PlanOptions: ParsableArguments {
+    @Option(help: "The directive.") var directive: String
+    @Option(help: "The unit whose plan to read.") var unit: String
+
+    func ids() throws -> (DirectiveID, UnitID) {
+        (try parseID(directive, option: "--directive", DirectiveID.init)!, try parseID(unit, option: "--unit", UnitID.init)!)
+    }
+}
+
 /// Runs a command body, turning the library's errors into one message and the documented exit code.
 func execute(_ body: () throws -> Void) throws {
     do {

@@ -22,15 +22,13 @@ extension Luoshi {
         )
 
         @OptionGroup var options: LedgerOptions
-        @Option(help: "The directive.") var directive: String
-        @Option(help: "The unit whose plan to read.") var unit: String
+        @OptionGroup var plan: PlanOptions
         @Option(help: "basis (what the unit adopted from) or directive.") var against: DiffAgainst = .basis
         @Option(help: "Read the ledger as it was on a date (YYYY-MM-DD) or at a commit.") var at: String?
 
         func run() throws {
             try execute {
-                guard let d = try parseID(directive, option: "--directive", DirectiveID.init),
-                      let u = try parseID(unit, option: "--unit", UnitID.init) else { return }
+                let (d, u) = try plan.ids()
                 let report = try options.open().diff(directive: d, unit: u, against: against, at: at)
                 switch options.format {
                 case .json: printJSON(report.json)
@@ -50,14 +48,12 @@ extension Luoshi {
         )
 
         @OptionGroup var options: LedgerOptions
-        @Option(help: "The directive.") var directive: String
-        @Option(help: "The unit at the bottom of the chain.") var unit: String
+        @OptionGroup var plan: PlanOptions
         @Option(help: "Read the ledger as it was on a date (YYYY-MM-DD) or at a commit.") var at: String?
 
         func run() throws {
             try execute {
-                guard let d = try parseID(directive, option: "--directive", DirectiveID.init),
-                      let u = try parseID(unit, option: "--unit", UnitID.init) else { return }
+                let (d, u) = try plan.ids()
                 let report = try options.open().chain(directive: d, unit: u, at: at)
                 switch options.format {
                 case .json: printJSON(report.json)

@@ -77,16 +77,13 @@ enum DiffText {
         // The ladder: each target's value at every level, for clauses whose targets move.
         var ladder: [String] = []
         for reading in report.cumulative.clauses {
-            for (t, target) in reading.basis.targets.enumerated() {
-                var steps = ["\(fmt(target.value))"]
-                var moved = false
+            for target in reading.basis.targets {
+                var steps = [fmt(target.value)]
                 for hop in report.hops {
                     guard let r = hop.clauses.first(where: { $0.basis.targets.contains { $0.metric == target.metric } }),
                           let v = r.plan?.targets.first(where: { $0.metric == target.metric })?.value else { continue }
-                    if v != target.value || moved { moved = moved || v != target.value }
                     steps.append(fmt(v))
                 }
-                _ = t
                 if Set(steps).count > 1 {
                     ladder.append("  clause \(reading.basisId) \(target.metric) \(target.op.rawValue): \(steps.joined(separator: " → "))")
                 }

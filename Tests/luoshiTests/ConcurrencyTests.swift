@@ -57,7 +57,6 @@ struct ConcurrencyTests {
         let file = loaded.folder.path("big.jsonl")
         let w = Self.writers[0]
         try reports(unit: w.unit, actor: w.actor, clauses: w.clauses, metric: w.metric, count: 3000, start: 0).write(toFile: file, atomically: true, encoding: .utf8)
-        var outcomes: Set<String> = []
         for delay in [50_000, 250_000, 600_000] as [useconds_t] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: luoshiBinary)
@@ -71,7 +70,6 @@ struct ConcurrencyTests {
             let head = try loaded.head()
             let count = Int(try loaded.git(["rev-list", "--count", "\(old)..\(head)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
             #expect(head == old || count == 3000, "main moved to a partial import: \(count) new commits")
-            outcomes.insert(head == old ? "old" : "new")
             if head != old { break }
         }
         let v = try luoshi(["verify", "--ledger", loaded.ledger])
