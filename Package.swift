@@ -19,7 +19,7 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "GitStore", dependencies: ["Clibgit2"]),
+        .target(name: "GitStore", dependencies: ["Clibgit2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LedgerModel"),
         .target(name: "Fidelity", dependencies: ["LedgerModel"]),
         .target(

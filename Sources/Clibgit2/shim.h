@@ -5,6 +5,7 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
+#include <zlib.h>
 
 /// `git_libgit2_opts` is variadic, which Swift cannot call; these wrap the options Luoshi sets.
 static inline int luoshi_git_enable_fsync(int enabled) {

@@ -1,4 +1,5 @@
 import Clibgit2
+import Foundation
 
 /// The author or committer line of a commit: who, and when in their time zone.
 public struct GitSignature: Hashable, Sendable {
@@ -39,5 +40,23 @@ public struct GitSignature: Hashable, Sendable {
             throw GitError(code: .other(-1), class: 0, message: "libgit2 returned no signature", function: "git_signature_new")
         }
         return try body(signature)
+    }
+}
+
+extension GitSignature {
+    /// `Name <email> 1553846400 +0800`, as a commit header writes it; the rules are libgit2's:
+    /// name and email trimmed, neither empty, no angle brackets.
+    func header() throws -> String {
+        let trim: (String) -> String = { $0.trimmingCharacters(in: .whitespaces) }
+        let name = trim(self.name), email = trim(self.email)
+        for (what, value) in [("name", name), ("email", email)] {
+            guard !value.isEmpty, !value.contains(where: { $0 == "<" || $0 == ">" || $0 == "\n" }) else {
+                throw GitError(code: .other(-1), class: 0, message: "a signature's \(what) must not be empty or hold '<', '>' or a newline", function: "git_signature_new")
+            }
+        }
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let minutes = abs(offsetMinutes)
+        let hours = minutes / 60, rest = minutes % 60
+        return "\(name) <\(email)> \(time) \(sign)\(hours < 10 ? "0" : "")\(hours)\(rest < 10 ? "0" : "")\(rest)"
     }
 }

@@ -29,6 +29,21 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         self.hex = String(decoding: text, as: UTF8.self)
     }
 
+    /// Wraps the 20 raw bytes of an id.
+    init(raw bytes: some Sequence<UInt8>) {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(40)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        self.hex = String(decoding: text, as: UTF8.self)
+    }
+
+    /// The 20 raw bytes of this id.
+    var raw: [UInt8] { withUnsafeBytes(of: oid.id) { Array($0) } }
+
     /// The libgit2 form of this id.
     var oid: git_oid {
         var oid = git_oid()

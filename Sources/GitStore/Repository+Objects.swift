@@ -6,6 +6,7 @@ extension Repository {
 
     /// Writes `bytes` as a blob (into memory during a bulk write) and returns its id.
     public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
+        if let bulk = bulkWrite { return try bulk.pack.add(.blob, bytes) }
         var oid = git_oid()
         try bytes.withUnsafeBytes { buffer in
             _ = try check("git_blob_create_from_buffer") {
@@ -120,6 +121,9 @@ extension Repository {
     /// wins; removing a path that is not there is an error (libgit2 reports it as a generic
     /// failure, code -1).
     public func updateTree(base: ObjectID?, changes: [(path: String, blob: ObjectID?)]) throws -> ObjectID {
+        if let bulk = bulkWrite {
+            return try bulk.trees.update(base: base, changes: changes, pack: bulk.pack, repository: self)
+        }
         // libgit2 leaves duplicate paths undefined, so keep only the last change to each.
         var lastChange: [String: Int] = [:]
         for (index, change) in changes.enumerated() { lastChange[change.path] = index }
@@ -185,7 +189,15 @@ extension Repository {
     /// Formats, without writing, the raw commit object for `tree` with `parents`, as it will be
     /// signed. The message is stored exactly as given (end it with a newline).
     public func commitBuffer(tree: ObjectID, parents: [ObjectID], author: GitSignature, committer: GitSignature, message: String) throws -> [UInt8] {
-        try withTree(tree) { tree in
+        // A bulk write's trees and commits cannot be looked up yet: format the commit here, as
+        // libgit2 does (its test pins the two to the same bytes).
+        if bulkWrite != nil {
+            var text = "tree \(tree.hex)\n"
+            for parent in parents { text += "parent \(parent.hex)\n" }
+            text += "author \(try author.header())\ncommitter \(try committer.header())\n\n\(message)"
+            return Array(text.utf8)
+        }
+        return try withTree(tree) { tree in
             try withCommits(parents) { parentCommits in
                 try author.withGitSignature { author in
                     try committer.withGitSignature { committer in
@@ -217,6 +229,9 @@ extension Repository {
     }
 
     private func writeCommit(buffer: [UInt8], signature: String?) throws -> ObjectID {
+        if let bulk = bulkWrite {
+            return try bulk.pack.add(.commit, signature.map { Repository.insertSignature($0, into: buffer) } ?? buffer)
+        }
         // libgit2 takes the commit as a C string: it must not contain NUL.
         guard !buffer.contains(0) else {
             throw GitError(code: .other(-1), class: 0, message: "a commit buffer must not contain NUL bytes", function: "git_commit_create_with_signature")
@@ -249,5 +264,25 @@ extension Repository {
             git_commit_extract_signature(&signature, &payload, handle, &oid, "gpgsig")
         }) else { return nil }
         return (String(decoding: signature.bytes, as: UTF8.self), payload.bytes)
+    }
+}
+
+extension Repository {
+    /// The commit object `git_commit_create_with_signature` makes: a `gpgsig` header after the
+    /// last header line, its continuation lines indented by one space.
+    static func insertSignature(_ signature: String, into buffer: [UInt8]) -> [UInt8] {
+        // Headers end at the first blank line; the message follows it.
+        var end = buffer.count
+        for i in 0..<(buffer.count - 1) where buffer[i] == 0x0A && buffer[i + 1] == 0x0A {
+            end = i + 1
+            break
+        }
+        var field = Array("gpgsig ".utf8)
+        for byte in signature.utf8 {
+            field.append(byte)
+            if byte == 0x0A { field.append(0x20) }
+        }
+        field.append(0x0A)
+        return Array(buffer[..<end]) + field + Array(buffer[end...])
     }
 }

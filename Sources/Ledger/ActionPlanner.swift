@@ -29,7 +29,7 @@ struct ActionPlanner {
             if let parent = unit.id.parent, try !snapshot.exists(.unit(parent)) {
                 throw LedgerError.invalid(JSONPointer.root / "unit" / "id", "the parent unit \"\(parent)\" is not registered; register it first")
             }
-            c.write(.unit(unit.id), unit.json, into: snapshot)
+            c.write(.unit(unit.id), unit, into: snapshot)
             c.subject = "register unit \(unit.id) (\(unit.name))"
             c.unit = unit.id
 
@@ -44,7 +44,7 @@ struct ActionPlanner {
                     throw LedgerError.invalid(JSONPointer.root / "actorRecord" / "keys" / n, "\(error)")
                 }
             }
-            c.write(.actor(newActor.id), newActor.json, into: snapshot)
+            c.write(.actor(newActor.id), newActor, into: snapshot)
             c.subject = "register actor \(newActor.id) as \(newActor.roles.map(\.rawValue).joined(separator: ", "))"
             c.unit = newActor.unit
 
@@ -59,7 +59,7 @@ struct ActionPlanner {
             let identity = sshKeyIdentity(key)
             target.keys.removeAll { sshKeyIdentity($0) == identity }
             target.revokedKeys.append(RevokedKey(key: identity, at: event.at, by: actor.id))
-            c.write(.actor(id), target.json, into: snapshot)
+            c.write(.actor(id), target, into: snapshot)
             c.subject = "revoke a key of \(id)"
 
         case .issueDirective(var directive):
@@ -71,7 +71,7 @@ struct ActionPlanner {
             for (n, u) in directive.scope.units.enumerated() { try requireUnit(u, JSONPointer.root / "directive" / "scope" / "units" / n) }
             try checkNoDerivedFrom(directive.clauses, JSONPointer.root / "directive" / "clauses")
             directive.version = 1
-            c.write(.directive(directive.id), directive.json, into: snapshot)
+            c.write(.directive(directive.id), directive, into: snapshot)
             c.subject = "issue \(directive.id) \(directive.title)"
             c.unit = directive.issuer
             c.directive = directive.id
@@ -87,7 +87,7 @@ struct ActionPlanner {
             for (n, u) in directive.scope.units.enumerated() { try requireUnit(u, JSONPointer.root / "directive" / "scope" / "units" / n) }
             try checkNoDerivedFrom(directive.clauses, JSONPointer.root / "directive" / "clauses")
             directive.version = old.version + 1
-            c.write(.directive(directive.id), directive.json, into: snapshot)
+            c.write(.directive(directive.id), directive, into: snapshot)
             c.subject = "amend \(directive.id) to version \(directive.version)"
             c.body = note
             c.unit = directive.issuer
@@ -105,11 +105,12 @@ struct ActionPlanner {
                 throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has adopted \(directiveID) already; change its plan with edit-plan")
             }
             let plan = Plan(directive: directiveID, unit: unit, basis: basis.basis, adopted: event.at, clauses: basis.clauses, exemptions: [])
-            c.write(.plan(directiveID, unit), plan.json, into: snapshot)
+            c.write(.plan(directiveID, unit), plan, into: snapshot)
             c.subject = "\(unit) adopts \(directiveID) from \(from == directive.issuer ? "the directive" : "the plan of \(from)")"
             c.unit = unit
             c.directive = directiveID
             guard let clauses else { return [c] }
+            snapshot.startNextCommit()
             var edit = CommitPlan(action: .editPlan, actor: actor, at: event.at, subject: "")
             try editPlan(&edit, unit: unit, directive: directiveID, clauses: clauses, exemptions: nil, pointer: JSONPointer.root / "clauses")
             return [c, edit]
@@ -138,7 +139,7 @@ struct ActionPlanner {
             var progress = try snapshot.progress(directiveID, unit) ?? Progress(directive: directiveID, unit: unit, reports: [])
             progress.reports.append(Report(clause: clauseID, status: status, values: values, evidence: evidence, note: note,
                                            asOf: asOf, at: event.at, actor: actor.id))
-            c.write(.progress(directiveID, unit), progress.json, into: snapshot)
+            c.write(.progress(directiveID, unit), progress, into: snapshot)
             c.subject = "\(unit) reports \(directiveID) clause \(clauseID) \(status.rawValue)"
             c.body = note
             c.unit = unit; c.directive = directiveID; c.clause = clauseID
@@ -155,7 +156,7 @@ struct ActionPlanner {
                 throw LedgerError.invalid(JSONPointer.root / "clause", "the exemption of \(unit) from clause \(clauseID) is approved already")
             }
             plan.exemptions[n].approval = Approval(by: actor.id, at: event.at, note: note)
-            c.write(.plan(directiveID, unit), plan.json, into: snapshot)
+            c.write(.plan(directiveID, unit), plan, into: snapshot)
             c.subject = "approve the exemption of \(unit) from \(directiveID) clause \(clauseID)"
             c.body = note
             c.unit = unit; c.directive = directiveID; c.clause = clauseID
@@ -177,7 +178,7 @@ struct ActionPlanner {
             }
             finding.state = .open
             finding.steps = [FindingStep(kind: .open, actor: actor.id, at: event.at, text: finding.text)]
-            c.write(.finding(finding.id), finding.json, into: snapshot)
+            c.write(.finding(finding.id), finding, into: snapshot)
             c.subject = "open \(finding.id) against \(finding.unit) (\(finding.severity.rawValue))"
             c.unit = finding.unit; c.directive = finding.directive; c.clause = finding.clause; c.finding = finding.id
 
@@ -189,7 +190,7 @@ struct ActionPlanner {
             }
             finding.steps.append(FindingStep(kind: .rectify, actor: actor.id, at: event.at, text: text, evidence: evidence))
             finding.state = .rectified
-            c.write(.finding(id), finding.json, into: snapshot)
+            c.write(.finding(id), finding, into: snapshot)
             c.subject = "\(finding.unit) rectifies \(id)"
             c.body = text
             c.unit = finding.unit; c.directive = finding.directive; c.clause = finding.clause; c.finding = id
@@ -207,7 +208,7 @@ struct ActionPlanner {
             }
             finding.steps.append(FindingStep(kind: .close, actor: actor.id, at: event.at, text: note, verdict: verdict))
             finding.state = verdict == .verified ? .closed : .reopened
-            c.write(.finding(id), finding.json, into: snapshot)
+            c.write(.finding(id), finding, into: snapshot)
             c.subject = verdict == .verified ? "close \(id) as verified" : "reopen \(id)"
             c.body = note
             c.unit = finding.unit; c.directive = finding.directive; c.clause = finding.clause; c.finding = id
@@ -221,7 +222,7 @@ struct ActionPlanner {
                 throw LedgerError.invalid(JSONPointer.root / "target", "\"\(target)\" is neither a registered actor nor a registered unit")
             }
             finding.steps.append(FindingStep(kind: .holdAccountable, actor: actor.id, at: event.at, decision: decision, target: target))
-            c.write(.finding(id), finding.json, into: snapshot)
+            c.write(.finding(id), finding, into: snapshot)
             c.subject = "hold \(target) accountable for \(id)"
             c.body = decision
             c.unit = finding.unit; c.directive = finding.directive; c.finding = id
@@ -233,7 +234,7 @@ struct ActionPlanner {
             }
             let id = try checkpointID(at: event.at)
             let checkpoint = Checkpoint(id: id, head: head.hex, by: actor.id, at: event.at, note: note)
-            c.write(.checkpoint(id), checkpoint.json, into: snapshot)
+            c.write(.checkpoint(id), checkpoint, into: snapshot)
             c.subject = "checkpoint \(id) at \(head.hex.prefix(12))"
             c.body = note
 
@@ -243,7 +244,7 @@ struct ActionPlanner {
             do { try info.policy.merge(patch, at: JSONPointer.root / "policy") } catch let e as ValidationError {
                 throw LedgerError.invalid(e.pointer, e.reason)
             }
-            c.write(.ledger, info.json, into: snapshot)
+            c.write(.ledger, info, into: snapshot)
             c.subject = "set policy"
         }
         return [c]
@@ -271,7 +272,7 @@ struct ActionPlanner {
 
     /// The basis clauses a plan was adopted against, read at the commit it records.
     func basisClauses(of plan: Plan) throws -> [Clause] {
-        try LedgerReader.basisClauses(of: plan, repository: snapshot.repository)
+        try LedgerReader.basisClauses(of: plan, read: snapshot.bytes(_:at:))
     }
 
     private func editPlan(_ c: inout CommitPlan, unit: UnitID, directive directiveID: DirectiveID, clauses: [Clause],
@@ -308,7 +309,7 @@ struct ActionPlanner {
             plan.exemptions = kept
         }
         plan.clauses = clauses
-        c.write(.plan(directiveID, unit), plan.json, into: snapshot)
+        c.write(.plan(directiveID, unit), plan, into: snapshot)
         c.subject = "\(unit) edits its plan for \(directiveID)"
         c.unit = unit
         c.directive = directiveID

@@ -13,9 +13,10 @@ struct CommitPlan {
     var clause: ClauseID? = nil
     var finding: FindingID? = nil
 
-    mutating func write(_ path: RecordPath, _ value: JSONValue, into snapshot: Snapshot) {
-        snapshot.write(path, value)
-        changes.append((path, CanonicalJSON.encode(value)))
+    mutating func write<Record: JSONWritable>(_ path: RecordPath, _ record: Record, into snapshot: Snapshot) {
+        let bytes = CanonicalJSON.encode(record.json)
+        snapshot.write(path, bytes, record)
+        changes.append((path, bytes))
     }
 
     /// `<action>: <summary>`, the body, then the `Luoshi-*` trailers git can parse.

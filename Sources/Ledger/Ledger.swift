@@ -98,7 +98,7 @@ public final class Ledger {
                     if bulk { repository.abandonBulkWrite() }
                     return WriteResult(commits: [], head: head, retries: retries)
                 }
-                if bulk { try repository.finishBulkWrite(tip: tip, hiding: head) }
+                if bulk { try repository.finishBulkWrite() }
                 try repository.compareAndSwap(Ledger.mainRef, to: tip, expected: head,
                                               logMessage: "luoshi: \(commits.count) commit(s)")
                 return WriteResult(commits: commits, head: tip, retries: retries)

@@ -5,11 +5,16 @@ import LedgerModel
 enum LedgerReader {
     /// The basis clauses a plan was adopted against, read at the commit the plan records.
     static func basisClauses(of plan: Plan, repository: Repository) throws -> [Clause] {
+        try basisClauses(of: plan) { path, commit in try repository.blob(at: path.path, inCommit: commit) }
+    }
+
+    /// The same, reading through `read` (a transaction reads commits it has not written yet).
+    static func basisClauses(of plan: Plan, read: (RecordPath, ObjectID) throws -> [UInt8]?) throws -> [Clause] {
         guard let commit = ObjectID(hex: plan.basis.commit) else {
             throw LedgerError.internalFailure("the plan of \(plan.unit) for \(plan.directive) names no valid basis commit")
         }
         let path: RecordPath = plan.basis.kind == .directive ? .directive(plan.directive) : .plan(plan.directive, plan.basis.unit)
-        guard let bytes = try repository.blob(at: path.path, inCommit: commit) else {
+        guard let bytes = try read(path, commit) else {
             throw LedgerError.internalFailure("the basis \(path.path) of \(plan.unit)'s plan is missing at \(commit)")
         }
         let value = try parse(bytes, path)

@@ -1,19 +1,32 @@
 import GitStore
 import LedgerModel
 
-/// The ledger's records as of one commit, plus the changes of a transaction not yet committed.
+/// The ledger's records as of one commit, plus the changes of a transaction not yet on disk.
 ///
-/// Reads go to the pending changes first, then to the commit's tree; parsed records are cached.
+/// A transaction's commits cannot be read back from the repository until it ends (a bulk write
+/// streams them into a pack), so every read goes to what the transaction wrote first, then to
+/// the tree of the commit it started from. Decoded records are cached.
 final class Snapshot {
     let repository: Repository
-    /// The commit the snapshot started from; nil for an empty ledger.
+    /// The commit the transaction started from; nil for an empty ledger. Reads of records the
+    /// transaction did not write go here.
+    private let origin: ObjectID?
+    /// The latest commit: `origin`, then each commit the transaction makes.
     private(set) var base: ObjectID?
-    /// Changes made on top of `base`, path → canonical bytes.
+    /// Changes made on top of `origin`, path → canonical bytes.
     private var pending: [String: [UInt8]] = [:]
-    private var parsed: [String: JSONValue] = [:]
+    private var decoded: [String: Any] = [:]
+    /// Earlier versions of the directives and plans the transaction wrote, by the number of
+    /// commits made before each write, for reading a plan's basis at a commit of this transaction.
+    private var versions: [String: [(commits: Int, bytes: [UInt8])]] = [:]
+    /// The transaction's commits, in order.
+    private var made: [ObjectID: Int] = [:]
+    /// The number of the commit that writes now belong to.
+    private var planned = 0
 
     init(repository: Repository, base: ObjectID?) {
         self.repository = repository
+        self.origin = base
         self.base = base
     }
 
@@ -21,25 +34,32 @@ final class Snapshot {
     func bytes(_ path: RecordPath) throws -> [UInt8]? {
         let p = path.path
         if let b = pending[p] { return b }
-        guard let base else { return nil }
-        return try repository.blob(at: p, inCommit: base)
+        guard let origin else { return nil }
+        return try repository.blob(at: p, inCommit: origin)
     }
 
-    func json(_ path: RecordPath) throws -> JSONValue? {
-        let p = path.path
-        if let v = parsed[p] { return v }
-        guard let b = try bytes(path) else { return nil }
-        let v: JSONValue
-        do { v = try JSONParser.parse(b) } catch {
-            throw LedgerError.internalFailure("the record \(p) is not valid JSON (\(error)); run `luoshi verify` to find the commit that wrote it")
-        }
-        parsed[p] = v
-        return v
+    /// The bytes at `path` as of `commit`, which may be one this transaction made.
+    func bytes(_ path: RecordPath, at commit: ObjectID) throws -> [UInt8]? {
+        guard let count = made[commit] else { return try repository.blob(at: path.path, inCommit: commit) }
+        if let version = versions[path.path]?.last(where: { $0.commits <= count }) { return version.bytes }
+        guard let origin else { return nil }
+        return try repository.blob(at: path.path, inCommit: origin)
     }
 
+    /// The record at `path`, decoded once and cached until the transaction writes it again.
     func read<T: JSONReadable>(_ path: RecordPath, as type: T.Type = T.self) throws -> T? {
-        guard let v = try json(path) else { return nil }
-        do { return try T(json: v, at: .root) } catch let e as ValidationError {
+        // Actions read the same actors, policy, directive and plans again and again.
+        if let record = decoded[path.path] as? T { return record }
+        guard let bytes = try bytes(path) else { return nil }
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch {
+            throw LedgerError.internalFailure("the record \(path.path) is not valid JSON (\(error)); run `luoshi verify` to find the commit that wrote it")
+        }
+        do {
+            let record = try T(json: value, at: .root)
+            decoded[path.path] = record
+            return record
+        } catch let e as ValidationError {
             throw LedgerError.internalFailure("the record \(path.path) is invalid (\(e)); run `luoshi verify` to find the commit that wrote it")
         }
     }
@@ -47,14 +67,26 @@ final class Snapshot {
     func exists(_ path: RecordPath) throws -> Bool { try bytes(path) != nil }
 
     /// Records a change for the transaction: the next reads see it.
-    func write(_ path: RecordPath, _ value: JSONValue) {
-        pending[path.path] = CanonicalJSON.encode(value)
-        parsed[path.path] = value
+    func write(_ path: RecordPath, _ bytes: [UInt8], _ record: Any) {
+        pending[path.path] = bytes
+        decoded[path.path] = record
+        switch path {
+        case .directive, .plan: versions[path.path, default: []].append((planned, bytes))
+        default: break
+        }
     }
 
     /// Moves the snapshot onto the commit that now holds its changes; they stay as a read cache.
     func advance(to commit: ObjectID) {
+        made[commit] = made.count
+        planned = made.count
         base = commit
+    }
+
+    /// Says that the writes that follow belong to the next commit of the same action
+    /// (`adopt` with clauses makes two).
+    func startNextCommit() {
+        planned += 1
     }
 
     // Convenience readers.
