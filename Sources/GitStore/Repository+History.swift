@@ -2,36 +2,10 @@ import Clibgit2
 
 extension Repository {
     /// The blobs that differ between two trees (`from` nil: the empty tree), recursively, sorted
-    /// by path. Renames are not detected: a move is a deletion and an addition.
+    /// by path. Renames are not detected: a move is a deletion and an addition. Only subtrees
+    /// whose ids differ are read (Repository+TreeDiff.swift).
     public func diff(from oldTree: ObjectID?, to newTree: ObjectID) throws -> [TreeChange] {
-        try withTree(newTree) { new in
-            if let oldTree {
-                return try withTree(oldTree) { old in try diff(old, new) }
-            }
-            return try diff(nil, new)
-        }
-    }
-
-    private func diff(_ old: OpaquePointer?, _ new: OpaquePointer) throws -> [TreeChange] {
-        var diff: OpaquePointer? = nil
-        try check("git_diff_tree_to_tree") { git_diff_tree_to_tree(&diff, handle, old, new, nil) }
-        defer { git_diff_free(diff) }
-        var changes: [TreeChange] = []
-        for index in 0..<git_diff_num_deltas(diff) {
-            guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
-            let path = (delta.new_file.path ?? delta.old_file.path).map { String(cString: $0) } ?? ""
-            switch delta.status {
-            case GIT_DELTA_ADDED:
-                changes.append(TreeChange(path: path, oldBlob: nil, newBlob: ObjectID(delta.new_file.id)))
-            case GIT_DELTA_DELETED:
-                changes.append(TreeChange(path: path, oldBlob: ObjectID(delta.old_file.id), newBlob: nil))
-            case GIT_DELTA_MODIFIED, GIT_DELTA_TYPECHANGE:
-                changes.append(TreeChange(path: path, oldBlob: ObjectID(delta.old_file.id), newBlob: ObjectID(delta.new_file.id)))
-            default:
-                continue
-            }
-        }
-        return changes.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        try changedBlobs(from: oldTree, to: newTree)
     }
 
     /// The commits reachable from `tip` but not from `hiding`, oldest first (parents before

@@ -7,6 +7,9 @@ public struct TreeChange: Sendable, Hashable {
     public let oldBlob: ObjectID?
     /// The blob after the change, nil if the path was deleted.
     public let newBlob: ObjectID?
+    /// Whether the path is a plain file (mode 100644) after the change: false for an executable, a
+    /// symlink or a submodule link, which git can store where a record should be.
+    public var newIsPlainFile = true
 
     /// Creates a change from its parts.
     public init(path: String, oldBlob: ObjectID?, newBlob: ObjectID?) {

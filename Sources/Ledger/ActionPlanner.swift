@@ -327,7 +327,10 @@ struct ActionPlanner {
         let stem = "cp-\(padded(d.year, 4))\(padded(d.month, 2))\(padded(d.day, 2))-\(padded(secs / 3600, 2))\(padded(secs / 60 % 60, 2))\(padded(secs % 60, 2))"
         var id = CheckpointID(unchecked: stem)
         var n = 2
-        while try snapshot.exists(.checkpoint(id)) { id = CheckpointID(unchecked: "\(stem)-\(n)"); n += 1 }
+        // A tag left by rewritten history keeps its id taken, so a new checkpoint never reuses it.
+        while try snapshot.exists(.checkpoint(id)) || snapshot.repository.resolve(CheckpointTags.ref(id)) != nil {
+            id = CheckpointID(unchecked: "\(stem)-\(n)"); n += 1
+        }
         return id
     }
 

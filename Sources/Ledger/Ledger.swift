@@ -18,6 +18,8 @@ public struct WriteResult: Sendable {
     public var head: ObjectID?
     /// How many times the write lost a race to another writer and started again.
     public var retries: Int
+    /// The checkpoint tags created, `refs/tags/checkpoints/<id>`, oldest first.
+    public var tags: [String] = []
 }
 
 /// A Luoshi ledger: one bare git repository whose `refs/heads/main` holds every record.
@@ -93,17 +95,22 @@ public final class Ledger {
             let head = try repository.resolve(Ledger.mainRef)
             if bulk { try repository.beginBulkWrite() }
             do {
-                let commits = try build(events, on: head, signer: signer, progress: progress)
+                let (commits, pendingTags) = try build(events, on: head, signer: signer, progress: progress)
                 guard let tip = commits.last else {
                     if bulk { repository.abandonBulkWrite() }
                     return WriteResult(commits: [], head: head, retries: retries)
                 }
                 if bulk { try repository.finishBulkWrite() }
+                // Checkpoint tags: objects now (outside the bulk pack, which holds only what main reaches),
+                // refs only once main holds their commits, so no tag ever points outside history.
+                let tags = try pendingTags.map { ($0.checkpoint.id, try writeCheckpointTag($0)) }
                 try repository.compareAndSwap(Ledger.mainRef, to: tip, expected: head,
                                               logMessage: "luoshi: \(commits.count) commit(s)")
-                return WriteResult(commits: commits, head: tip, retries: retries)
+                return WriteResult(commits: commits, head: tip, retries: retries, tags: try createCheckpointRefs(tags))
             } catch let e as GitError where e.isRace {
                 if bulk { repository.abandonBulkWrite() }
+                // A lock held for seconds is a killed writer's leftover, not a live writer's (scripts/soak.sh).
+                if e.code == .locked { repository.breakStaleLock(of: Ledger.mainRef, olderThan: 5) }
                 retries += 1
                 if retries > Ledger.maxRetries {
                     throw LedgerError.internalFailure("gave up after \(retries) attempts: other writers kept moving the ledger's head")
@@ -117,7 +124,8 @@ public final class Ledger {
         }
     }
 
-    private func build(_ events: [SourcedEvent], on head: ObjectID?, signer: Signer, progress: ((Int) -> Void)?) throws -> [ObjectID] {
+    private func build(_ events: [SourcedEvent], on head: ObjectID?, signer: Signer,
+                       progress: ((Int) -> Void)?) throws -> ([ObjectID], [PendingCheckpointTag]) {
         let snapshot = Snapshot(repository: repository, base: head)
         var parent = head
         var parentTree = try head.map { try repository.treeID(ofCommit: $0) }
@@ -127,6 +135,7 @@ public final class Ledger {
             return info.parents.isEmpty ? nil : info.committer.time
         }
         var commits: [ObjectID] = []
+        var tags: [PendingCheckpointTag] = []
         for (n, sourced) in events.enumerated() {
             do {
                 let plans = try ActionPlanner(snapshot: snapshot, previousTime: parentTime).plan(sourced.event)
@@ -135,6 +144,9 @@ public final class Ledger {
                     let tree = try writeTree(plan, base: parentTree)
                     let commit = try makeCommit(plan, parent: parent, tree: tree, key: key)
                     commits.append(commit)
+                    if plan.action == .checkpoint, let checkpoint = plan.checkpoint {
+                        tags.append(PendingCheckpointTag(commit: commit, checkpoint: checkpoint, auditor: plan.actor, key: key))
+                    }
                     parent = commit
                     parentTree = tree
                     parentTime = plan.at.seconds
@@ -147,7 +159,7 @@ public final class Ledger {
             }
             progress?(n + 1)
         }
-        return commits
+        return (commits, tags)
     }
 
     private func writeTree(_ plan: CommitPlan, base: ObjectID?) throws -> ObjectID {

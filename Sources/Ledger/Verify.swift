@@ -40,13 +40,25 @@ public struct VerifyReport: Sendable, JSONWritable {
 extension Ledger {
     /// Replays history from genesis and checks every commit against the state at its parent:
     /// signature by a registered, unrevoked key; roles allowing every path changed; every record
-    /// valid and canonical; trailers matching the change; time order; checkpoints in history.
-    public func verify(progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
+    /// valid and canonical; trailers matching the change; time order; checkpoints in history; the
+    /// checkpoint and witness tags (Verify+Checkpoints.swift).
+    ///
+    /// `since` (a checkpoint id or tag) starts from that checkpoint's commit, with the state read
+    /// from its tree; `expected` is a checkpoint list kept elsewhere, each of which must still be there.
+    public func verify(since: String? = nil, expecting expected: [ExpectedCheckpoint] = [],
+                       progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
         let tip = try head()
-        let commits = try repository.walk(from: tip, hiding: nil)
         var verifier = Verifier(repository: repository)
+        var base: ObjectID?
+        if let since {
+            guard let start = try startVerifying(since: since, tip: tip, into: &verifier) else {
+                return VerifyReport(commits: 0, problems: verifier.problems)
+            }
+            base = start
+        }
+        let commits = try repository.walk(from: tip, hiding: base)
         for (n, id) in commits.enumerated() {
-            try verifier.check(id, isFirst: n == 0)
+            try verifier.check(id, isFirst: n == 0 && base == nil)
             progress?(n + 1, commits.count)
         }
         for (checkpointCommit, attested, id) in verifier.checkpoints {
@@ -55,6 +67,7 @@ extension Ledger {
                 continue
             }
         }
+        try checkCheckpointTags(&verifier, tip: tip, commits: commits, base: base, expected: expected)
         return VerifyReport(commits: commits.count, problems: verifier.problems)
     }
 }
@@ -114,7 +127,11 @@ struct Verifier {
                 problem(id, .deletedRecord, "\(change.path) was deleted; records are never deleted")
                 continue
             }
-            let bytes = try repository.blob(newBlob)
+            // A symlink or a submodule link at a record's path is no record (and a gitlink is no blob to read).
+            guard change.newIsPlainFile, let bytes = try? repository.blob(newBlob) else {
+                problem(id, .invalidRecord, "\(change.path) is not a plain file (mode 100644): a symlink, submodule link or executable is no record")
+                continue
+            }
             guard let value = try? JSONParser.parse(bytes) else {
                 problem(id, .invalidRecord, "\(change.path) is not JSON")
                 continue
@@ -125,6 +142,9 @@ struct Verifier {
             do { try path.validate(value) } catch let e as ValidationError {
                 problem(id, .invalidRecord, "\(change.path) \(e)")
                 continue
+            }
+            if case .finding = path, let finding = try? Finding(json: value, at: .root), let why = Verifier.stepsProblem(finding) {
+                problem(id, .invalidRecord, "\(change.path) \(why)")
             }
             let old = try change.oldBlob.map { try JSONParser.parse(repository.blob($0)) }
             if let signer {
@@ -208,6 +228,13 @@ struct Verifier {
         case .actor:
             expect(isGenesis ? [.genesis] : [.registerActor, .revokeKey])
             if !signer.has(.admin) { deny("changed \(path.path) without the admin role") }
+            // A revoked key stays revoked: giving it back would make what it signs after the revocation valid again.
+            if let before = old.flatMap({ try? Actor(json: $0, at: .root) }), let after = try? Actor(json: new, at: .root) {
+                let stillRevoked = Set(after.revokedKeys.map { sshKeyIdentity($0.key) })
+                if let undone = before.revokedKeys.first(where: { !stillRevoked.contains(sshKeyIdentity($0.key)) || after.holds(key: $0.key) }) {
+                    problem(id, .rewrittenHistory, "\(path.path) gives back a key revoked at \(undone.at); revocations are never undone")
+                }
+            }
         case .unit(let u):
             expect([.registerUnit])
             expectTrailer("Unit", trailers.unit, u)
@@ -271,8 +298,39 @@ struct Verifier {
         case .checkpoint:
             expect([.checkpoint])
             if !signer.has(.auditor) { deny("wrote a checkpoint without the auditor role") }
+            if let by = (try? Checkpoint(json: new, at: .root))?.by, by != signer.id {
+                deny("wrote a checkpoint in another actor's name (\(by))")
+            }
             if old != nil { problem(id, .rewrittenHistory, "\(path.path) existed and was changed") }
         }
+    }
+
+    /// Why a finding's steps are not a sequence the actions can make, or its state not the one its
+    /// steps lead to (nil: both are right). Mirrors ActionPlanner: opened once, first; closed only
+    /// after a rectification; no rectification after a verified close.
+    static func stepsProblem(_ finding: Finding) -> String? {
+        var state: FindingState?
+        for (n, step) in finding.steps.enumerated() {
+            switch step.kind {
+            case .open:
+                if n != 0 { return "has an open step at /steps/\(n); a finding is opened once, by its first step" }
+                state = .open
+            case .rectify:
+                if n == 0 { return "starts with a rectify step; its first step must open it" }
+                if state == .closed { return "is rectified at /steps/\(n) after it was closed as verified" }
+                state = .rectified
+            case .close:
+                if n == 0 { return "starts with a close step; its first step must open it" }
+                if state != .rectified { return "is closed at /steps/\(n) without a rectification since it was opened or reopened" }
+                state = step.verdict == .reopened ? .reopened : .closed
+            case .holdAccountable:
+                if n == 0 { return "starts with a hold-accountable step; its first step must open it" }
+            }
+        }
+        if let state, state != finding.state {
+            return "says its state is \(finding.state.rawValue) but its steps leave it \(state.rawValue)"
+        }
+        return nil
     }
 
     /// Whether two plans differ only in approvals given by `supervisor`.

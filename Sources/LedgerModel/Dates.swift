@@ -94,7 +94,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         do { day = try Day(String(decoding: b[0..<10], as: UTF8.self)) } catch {
             throw ValidationError(.root, "\"\(text)\" does not name a calendar date")
         }
-        guard h < 24, mi < 60, s < 61 else { throw ValidationError(.root, "\"\(text)\" does not name a time of day") }
+        // No leap second (:60): git keeps whole seconds since the epoch, which cannot name one, and
+        // RFC 3339 validators (the JSON Schema's among them) refuse it on days without one.
+        guard h < 24, mi < 60, s < 60 else { throw ValidationError(.root, "\"\(text)\" does not name a time of day (seconds run 00 to 59)") }
         var i = 19
         if i < b.count, b[i] == UInt8(ascii: ".") {
             i += 1
@@ -112,7 +114,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             else { throw bad }
             offset = (oh * 60 + om) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
         }
-        let local = day.startSeconds + Int64(h * 3600 + mi * 60 + min(s, 59))
+        let local = day.startSeconds + Int64(h * 3600 + mi * 60 + s)
         self.init(seconds: local - Int64(offset * 60), offsetMinutes: offset)
     }
 

@@ -140,21 +140,35 @@ extension Luoshi {
             discussion: """
                 Per commit: a signature by a key registered and not revoked at its parent; the signer's roles
                 allow every path changed; every changed record valid and canonical; trailers match the change;
-                checkpoints attest commits in history.
+                checkpoints attest commits in history; every checkpoint and witness tag is signed by someone
+                allowed to sign it and sits on its checkpoint commit.
+
+                --since starts from a checkpoint (the state there read from its commit, not replayed) and fails
+                if that checkpoint is not in the history of main. --expect-checkpoints takes the lines
+                "<checkpoint-id> <commit>" an auditor kept (`luoshi export checkpoints`) and fails if any
+                checkpoint is missing or moved.
 
                 Example:
                   luoshi verify --ledger ./ledger --format json
+                  luoshi verify --since checkpoints/cp-20190701-000000 --expect-checkpoints ~/kept-checkpoints
                 """
         )
 
         @OptionGroup var options: LedgerOptions
+        @Option(help: ArgumentHelp("Verify only the history after this checkpoint (its id or tag).", valueName: "checkpoint"))
+        var since: String?
+        @Option(name: .customLong("expect-checkpoints"), help: ArgumentHelp("A kept list of \"<checkpoint-id> <commit>\" lines that must all still be there.", valueName: "file"))
+        var expectCheckpoints: String?
 
         func run() throws {
             var failed = false
             try execute {
                 let ledger = try options.open()
+                let expected = try expectCheckpoints.map {
+                    try ExpectedCheckpoint.parse(String(decoding: readInput($0), as: UTF8.self), file: $0)
+                } ?? []
                 let showProgress = stderrIsTerminal
-                let report = try ledger.verify { done, total in
+                let report = try ledger.verify(since: since, expecting: expected) { done, total in
                     if showProgress, done % 500 == 0 || done == total {
                         FileHandle.standardError.write(Data("\rluoshi: verified \(done)/\(total) commits".utf8))
                         if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -164,7 +178,7 @@ extension Luoshi {
                 case .json: printJSON(report.json)
                 case .text:
                     if report.ok {
-                        print("ok: \(report.commits) commits verified from genesis")
+                        print("ok: \(report.commits) commits verified from \(since.map { "checkpoint \($0)" } ?? "genesis")")
                     } else {
                         for p in report.problems { print("\(p.commit.prefix(12))  \(p.kind.rawValue)  \(p.detail)") }
                         print("\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(report.commits) commits")
@@ -179,7 +193,7 @@ extension Luoshi {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export what stock tools need to check a ledger.",
-            subcommands: [AllowedSigners.self]
+            subcommands: [AllowedSigners.self, Checkpoints.self]
         )
 
         struct AllowedSigners: ParsableCommand {

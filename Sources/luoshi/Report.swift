@@ -63,16 +63,9 @@ extension Luoshi {
         }
 
         static func actor(for signer: SingleKey, unit: UnitID, in ledger: Ledger) throws -> ActorID {
-            let holders = try ledger.actors(holding: signer.key.publicKey)
-            let implementers = holders.filter { $0.unit == unit && $0.has(.implementer) }
-            guard let first = implementers.first else {
-                let who = holders.map(\.id.rawValue).joined(separator: ", ")
-                throw LedgerError.notPermitted(source: nil, reason: "the key in \(signer.path) belongs to no implementer of \(unit)\(who.isEmpty ? "" : " (it is \(who)'s)")")
+            try signingActor(holding: signer, in: ledger, role: ("implementer of \(unit)", "implementers of \(unit)")) {
+                $0.unit == unit && $0.has(.implementer)
             }
-            guard implementers.count == 1 else {
-                throw LedgerError.usage("the key in \(signer.path) belongs to several implementers of \(unit); name one with --actor")
-            }
-            return first.id
         }
 
         static func evidence(_ spec: String) throws -> Evidence {

@@ -1,0 +1,197 @@
+import GitStore
+import LedgerModel
+
+/// The signed tags that go with checkpoints: the auditor's tag `refs/tags/checkpoints/<id>` on the
+/// checkpoint commit, and supervisors' witness tags `refs/tags/witnesses/<id>/<actor>` on that tag.
+///
+/// Both are ordinary annotated tags with an SSH signature appended to the message, as `git tag -s`
+/// makes with `gpg.format=ssh`, so `git verify-tag` checks them against `luoshi export allowed-signers`.
+public enum CheckpointTags {
+    public static let prefix = "refs/tags/checkpoints/"
+    /// Witness tags live apart from checkpoint tags: git cannot hold both a ref `.../<id>` and refs under `.../<id>/`.
+    public static let witnessPrefix = "refs/tags/witnesses/"
+
+    public static func ref(_ id: CheckpointID) -> String { prefix + id.rawValue }
+    public static func witnessRef(_ id: CheckpointID, _ actor: ActorID) -> String { witnessPrefix + "\(id)/\(actor)" }
+
+    /// The checkpoint id a user names: `cp-...`, `checkpoints/cp-...` or `refs/tags/checkpoints/cp-...`.
+    public static func id(named spec: String) throws -> CheckpointID {
+        var s = Substring(spec)
+        if s.hasPrefix("refs/tags/") { s = s.dropFirst("refs/tags/".count) }
+        if s.hasPrefix("checkpoints/") { s = s.dropFirst("checkpoints/".count) }
+        do { return try CheckpointID(String(s)) } catch {
+            throw LedgerError.usage("\"\(spec)\" does not name a checkpoint; give its id (cp-...) or its tag (checkpoints/cp-...)")
+        }
+    }
+
+    static func message(_ checkpoint: Checkpoint) -> String {
+        var text = "checkpoint \(checkpoint.id): the ledger was at \(checkpoint.head)\n"
+        if let note = checkpoint.note, !note.isEmpty { text += "\n\(note)\n" }
+        return text
+    }
+}
+
+/// A checkpoint tag about to be written: the commit it goes on and who signs it.
+struct PendingCheckpointTag {
+    var commit: ObjectID
+    var checkpoint: Checkpoint
+    var auditor: Actor
+    var key: SSHPrivateKey
+}
+
+/// What `witness` wrote.
+public struct WitnessResult: Sendable, JSONWritable {
+    public var checkpoint: CheckpointID
+    public var commit: ObjectID
+    public var witness: ActorID
+    public var ref: String
+    public var tag: ObjectID
+
+    public var json: JSONValue {
+        jsonObject(["checkpoint": checkpoint, "commit": commit.hex, "witness": witness, "ref": ref, "tag": tag.hex])
+    }
+}
+
+/// One line of a kept checkpoint list: `<checkpoint-id> <commit>`.
+public struct ExpectedCheckpoint: Sendable, Hashable {
+    public var id: CheckpointID
+    public var commit: ObjectID
+
+    public init(id: CheckpointID, commit: ObjectID) { self.id = id; self.commit = commit }
+
+    /// The line `luoshi checkpoint` and `luoshi export checkpoints` print.
+    public var line: String { "\(id) \(commit.hex)" }
+
+    /// Parses a kept list: one `<checkpoint-id> <40-hex commit>` a line; blank lines and lines
+    /// starting with `#` are skipped.
+    public static func parse(_ text: String, file: String) throws -> [ExpectedCheckpoint] {
+        var out: [ExpectedCheckpoint] = []
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            if parts.isEmpty || parts[0].hasPrefix("#") { continue }
+            guard parts.count == 2, let id = try? CheckpointID(String(parts[0])), let commit = ObjectID(hex: String(parts[1])) else {
+                throw LedgerError.usage("\(file):\(n + 1): expected \"<checkpoint-id> <commit>\" (as `luoshi export checkpoints` prints), found \"\(line)\"")
+            }
+            out.append(ExpectedCheckpoint(id: id, commit: commit))
+        }
+        return out
+    }
+}
+
+extension Ledger {
+    /// Writes the signed tag object for a checkpoint commit; the ref is created once main has moved.
+    func writeCheckpointTag(_ pending: PendingCheckpointTag) throws -> ObjectID {
+        let c = pending.checkpoint
+        let tagger = GitSignature(name: pending.auditor.name, email: "\(pending.auditor.id)@ledger", time: c.at.seconds,
+                                  offsetMinutes: c.at.offsetMinutes)
+        let buffer = try repository.tagBuffer(target: pending.commit, name: "checkpoints/\(c.id)", tagger: tagger,
+                                              message: CheckpointTags.message(c))
+        let signature = try SSHSignature.sign(buffer, with: pending.key)
+        return try repository.writeTagObject(buffer: buffer + Array(signature.utf8))
+    }
+
+    /// The checkpoints whose tags are in the ledger, oldest first, as lines to keep elsewhere.
+    /// Only tags that pass verify's checks are listed.
+    public func checkpointList() throws -> [ExpectedCheckpoint] {
+        let tip = try head()
+        var list: [(ExpectedCheckpoint, Int64)] = []
+        for (ref, target) in try repository.references(under: CheckpointTags.prefix) {
+            var problems: [VerifyProblem] = []
+            guard let checked = try checkCheckpointTag(ref: ref, target: target, inHistory: { try self.repository.isAncestor($0, of: tip) },
+                                                      problems: &problems), problems.isEmpty else { continue }
+            list.append((ExpectedCheckpoint(id: checked.id, commit: checked.commit), checked.checkpoint.at.seconds))
+        }
+        return list.sorted { ($0.1, $0.0.id.rawValue) < ($1.1, $1.0.id.rawValue) }.map(\.0)
+    }
+
+    /// Co-signs an existing checkpoint: a signed tag `refs/tags/witnesses/<id>/<actor>` on the checkpoint's tag.
+    ///
+    /// The witness must be a supervisor registered with `key` at the checkpoint commit, in the
+    /// auditor's unit or a unit above it (any top-level unit when the auditor has none), and not
+    /// the auditor. The checkpoint tag must pass verify's checks.
+    public func witness(_ spec: String, as actorID: ActorID, key: SSHPrivateKey, at time: Timestamp = .now) throws -> WitnessResult {
+        let id = try CheckpointTags.id(named: spec)
+        let ref = CheckpointTags.ref(id)
+        guard let target = try repository.resolve(ref) else {
+            throw LedgerError.usage("there is no checkpoint tag \(ref); list them with `luoshi export checkpoints`")
+        }
+        let tip = try head()
+        var problems: [VerifyProblem] = []
+        guard let checked = try checkCheckpointTag(ref: ref, target: target, inHistory: { try self.repository.isAncestor($0, of: tip) },
+                                                  problems: &problems), problems.isEmpty else {
+            let why = problems.map(\.detail).joined(separator: "; ")
+            throw LedgerError.invalid(nil, "the checkpoint tag \(ref) does not verify, so it cannot be witnessed: \(why)")
+        }
+        guard let witness = try actorRecord(actorID, at: checked.commit) else {
+            throw LedgerError.denied("\(actorID) was not registered at the checkpoint commit \(checked.commit.hex.prefix(12)); only supervisors registered then may witness it")
+        }
+        if let why = witnessRefusal(witness, auditor: checked.auditor) { throw LedgerError.denied(why) }
+        guard witness.holds(key: key.publicKey.openSSH) else {
+            throw LedgerError.denied("the key \(key.publicKey.fingerprint) was not a key of \(actorID) at the checkpoint commit \(checked.commit.hex.prefix(12))")
+        }
+        let witnessRef = CheckpointTags.witnessRef(id, actorID)
+        if try repository.resolve(witnessRef) != nil {
+            throw LedgerError.usage("\(actorID) has witnessed \(id) already (\(witnessRef))")
+        }
+        let tagger = GitSignature(name: witness.name, email: "\(actorID)@ledger", time: time.seconds, offsetMinutes: time.offsetMinutes)
+        let message = "witness checkpoint \(id): \(actorID) saw the ledger at \(checked.checkpoint.head), checkpointed in \(checked.commit.hex)\n"
+        let buffer = try repository.tagBuffer(target: target, name: "witnesses/\(id)/\(actorID)", tagger: tagger, message: message)
+        let tag = try repository.writeTagObject(buffer: buffer + Array(try SSHSignature.sign(buffer, with: key).utf8))
+        do {
+            try repository.createTagReference(witnessRef, to: tag, logMessage: "luoshi witness \(id)")
+        } catch let e as GitError where e.code == .exists {
+            throw LedgerError.usage("\(actorID) has witnessed \(id) already (\(witnessRef))")
+        }
+        return WitnessResult(checkpoint: id, commit: checked.commit, witness: actorID, ref: witnessRef, tag: tag)
+    }
+
+    /// Why `witness` may not co-sign a checkpoint made by `auditor`; nil when it may.
+    func witnessRefusal(_ witness: Actor, auditor: Actor) -> String? {
+        if witness.id == auditor.id { return "\(witness.id) wrote the checkpoint; a witness is someone else" }
+        guard witness.has(.supervisor), let unit = witness.unit else {
+            return "\(witness.id) (\(describe(witness))) is not a supervisor of a unit; only supervisors witness checkpoints"
+        }
+        if let auditorUnit = auditor.unit {
+            if !auditorUnit.isWithin(unit) {
+                return "\(witness.id) supervises \(unit), which is not \(auditorUnit) (the auditor's unit) or above it"
+            }
+        } else if unit.parent != nil {
+            return "\(witness.id) supervises \(unit); the auditor \(auditor.id) has no unit, so only supervisors of a top-level unit may witness"
+        }
+        return nil
+    }
+
+    /// An actor's record as it was at a commit.
+    func actorRecord(_ id: ActorID, at commit: ObjectID) throws -> Actor? {
+        guard let bytes = try repository.blob(at: RecordPath.actor(id).path, inCommit: commit) else { return nil }
+        return try? Actor(json: JSONParser.parse(bytes), at: .root)
+    }
+}
+
+extension CommitPlan {
+    /// The checkpoint record this commit writes, if it writes one.
+    var checkpoint: Checkpoint? {
+        for (path, bytes) in changes {
+            if case .checkpoint = path { return try? Checkpoint(json: JSONParser.parse(bytes), at: .root) }
+        }
+        return nil
+    }
+}
+
+extension Ledger {
+    /// Creates the refs of checkpoint tags written by `apply`, after main moved onto their commits.
+    func createCheckpointRefs(_ tags: [(CheckpointID, ObjectID)]) throws -> [String] {
+        var made: [String] = []
+        for (id, tag) in tags {
+            let ref = CheckpointTags.ref(id)
+            do {
+                try repository.createTagReference(ref, to: tag, logMessage: "luoshi checkpoint \(id)")
+            } catch let e as GitError where e.code == .exists {
+                // The planner picks ids with no tag, so only a concurrent writer of the same id gets here.
+                throw LedgerError.internalFailure("the checkpoint \(id) was committed, but its tag \(ref) appeared meanwhile and was left as it is; check it with `luoshi verify`")
+            }
+            made.append(ref)
+        }
+        return made
+    }
+}
