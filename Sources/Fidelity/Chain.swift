@@ -35,7 +35,13 @@ extension Fidelity {
     /// used on the way (similarity, then derivedFrom, then id). Last-plan clauses no directive clause reaches
     /// (added at any hop and carried down) are `added`, in last-plan order.
     public static func chain(_ hops: [ChainHop]) -> ChainReading {
-        let diffs = hops.map { diff(basis: $0.basis, plan: $0.plan, exemptions: $0.exemptions) }
+        chain(hops, diffs: hops.map { diff(basis: $0.basis, plan: $0.plan, exemptions: $0.exemptions) })
+    }
+
+    /// The same, given each hop's own diff (`diff(basis:plan:exemptions:)` of that hop), so a caller reading
+    /// many chains that share their upper hops computes each hop's diff once.
+    public static func chain(_ hops: [ChainHop], diffs: [PlanDiff]) -> ChainReading {
+        precondition(diffs.count == hops.count, "one diff per hop")
         guard let first = hops.first, let last = hops.last else {
             return ChainReading(hops: [], cumulative: PlanDiff(clauses: [], added: []))
         }

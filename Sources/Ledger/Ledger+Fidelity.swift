@@ -77,7 +77,11 @@ extension Ledger {
                 case .directive(let d): directives[d] = try Directive(json: value, at: .root)
                 case .plan(let d, let u):
                     let plan = try Plan(json: value, at: .root)
-                    let key = "\(plan.basis.kind.rawValue) \(plan.basis.unit) \(plan.basis.commit)"
+                    // Keyed by the basis record's blob: children adopting from one parent plan at different
+                    // commits mostly read the same blob, and parsing it is the cost.
+                    let basisPath: RecordPath = plan.basis.kind == .directive ? .directive(d) : .plan(d, plan.basis.unit)
+                    let basisBlob = try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: basisPath.path, inCommit: $0) }
+                    let key = "\(plan.basis.kind.rawValue) \(basisBlob?.hex ?? plan.basis.commit)"
                     let basis = try basisCache[key] ?? LedgerReader.basisClauses(of: plan, repository: repository)
                     basisCache[key] = basis
                     plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil)

@@ -1,0 +1,246 @@
+import Fidelity
+import GitStore
+import LedgerModel
+
+/// Whether a unit has a plan for a directive, and whether it carries the directive's current version.
+public enum AdoptionState: String, Sendable, JSONEnum {
+    case adopted
+    case notAdopted = "not-adopted"
+    /// Adopted, but from a basis carrying an older version of the directive than the one in force.
+    case behind
+}
+
+/// One cell of the status matrix: how a unit carries one directive clause, and what it last reported on it.
+public struct StatusCell: Sendable, Hashable, JSONWritable {
+    /// The directive's clause id (the column).
+    public var clause: ClauseID
+    /// The unit's own id for the clause; nil when it is omitted or the unit has no plan.
+    public var planClause: ClauseID?
+    /// The cumulative reading against the directive; nil when the unit has no plan, or adopted a
+    /// version of the directive without this clause.
+    public var fidelity: FidelityClass?
+    /// For an omitted clause: an exemption was declared, and approved.
+    public var declared: Bool
+    public var approved: Bool
+    /// The latest report on the unit's clause; nil when nothing was reported.
+    public var report: Report?
+    /// The first target of the unit's clause, whose reported value the cell shows.
+    public var target: Target?
+
+    public init(clause: ClauseID, planClause: ClauseID? = nil, fidelity: FidelityClass? = nil, declared: Bool = false,
+                approved: Bool = false, report: Report? = nil, target: Target? = nil) {
+        self.clause = clause; self.planClause = planClause; self.fidelity = fidelity; self.declared = declared
+        self.approved = approved; self.report = report; self.target = target
+    }
+
+    /// The value the latest report gives for the first target's metric.
+    public var value: Double? { target.flatMap { report?.values[$0.metric] } }
+
+    /// `{"class", "planClause", "declared", "approved", "progress"}`; `progress` is null when nothing was
+    /// reported, else `{"status", "at", "metric", "value", "unit"}` (metric, value and unit null without a target
+    /// or a reported value).
+    public var json: JSONValue {
+        var progress = JSONValue.null
+        if let report {
+            progress = .object([
+                "status": report.status.json, "at": report.at.json,
+                "metric": target?.metric.json ?? .null, "value": value?.json ?? .null,
+                "unit": target?.unit?.json ?? .null,
+            ])
+        }
+        return .object([
+            "class": fidelity?.json ?? .null, "planClause": planClause?.json ?? .null,
+            "declared": .bool(declared), "approved": .bool(approved), "progress": progress,
+        ])
+    }
+}
+
+/// One row of the status matrix: a unit in the directive's scope (or with a plan for it).
+public struct StatusRow: Sendable, Hashable, JSONWritable {
+    public var unit: UnitID
+    public var level: String?
+    public var adoption: AdoptionState
+    /// The directive version the unit's plan was built on; nil when not adopted.
+    public var basisVersion: Int?
+    /// Where the unit adopted from: the issuer for the directive itself, else the ancestor whose plan it took.
+    public var basisUnit: UnitID?
+    /// One cell per column of the matrix, in column order.
+    public var cells: [StatusCell]
+    /// The unit's plan clauses no directive clause reaches (added at this level or above).
+    public var added: [ClauseID]
+    /// Flags raised against the unit about this directive or about no directive (e.g. `burden`), by kind.
+    public var flags: [FlagKind: Int]
+
+    public init(unit: UnitID, level: String?, adoption: AdoptionState, basisVersion: Int?, basisUnit: UnitID?,
+                cells: [StatusCell], added: [ClauseID], flags: [FlagKind: Int]) {
+        self.unit = unit; self.level = level; self.adoption = adoption; self.basisVersion = basisVersion
+        self.basisUnit = basisUnit; self.cells = cells; self.added = added; self.flags = flags
+    }
+
+    public var flagTotal: Int { flags.values.reduce(0, +) }
+
+    public var json: JSONValue {
+        .object([
+            "unit": unit.json, "level": level?.json ?? .null, "adoption": adoption.json,
+            "basisVersion": basisVersion.map { .integer(Int64($0)) } ?? .null,
+            "basisUnit": basisUnit?.json ?? .null,
+            "clauses": .object(Dictionary(cells.map { ($0.clause.rawValue, $0.json) }, uniquingKeysWith: { a, _ in a })),
+            "added": added.json,
+            "flags": .object([
+                "total": .integer(Int64(flagTotal)),
+                "byKind": .object(Dictionary(uniqueKeysWithValues: flags.map { ($0.key.rawValue, JSONValue.integer(Int64($0.value))) })),
+            ]),
+        ])
+    }
+}
+
+/// Units × clauses of one directive: the matrix a supervisor starts from.
+///
+/// JSON shape (stable; keys sorted on output):
+/// ```
+/// {"directive": "D-2019-01", "title": "...", "version": 1, "issuer": "cn", "commit": "<40 hex>", "asOf": "2020-01-31" | null,
+///  "clauses": ["1", "2", ...],                       column order: the directive's clauses, then ids only older versions had
+///  "units": [{"unit": "cn/east", "level": "province", "adoption": "adopted" | "not-adopted" | "behind",
+///             "basisVersion": 1 | null, "basisUnit": "cn" | null, "added": ["8"],
+///             "flags": {"total": 8, "byKind": {"adapted": 3, ...}},
+///             "clauses": {"1": {"class": "weakened" | ... | null, "planClause": "1" | null, "declared": false, "approved": false,
+///                               "progress": null | {"status": "done", "at": "...", "metric": "..." | null, "value": 31 | null, "unit": "%" | null}},
+///                         ...}}, ...]}
+/// ```
+public struct StatusMatrix: Sendable, Hashable, JSONWritable {
+    public var directive: DirectiveID
+    public var title: String
+    public var version: Int
+    public var issuer: UnitID
+    public var issued: Day
+    /// The commit the matrix was read at, and the day it was read as of (nil: now).
+    public var commit: String
+    public var asOf: Day?
+    /// The columns: the directive's clause ids, then any basis ids only an older version had.
+    public var clauses: [ClauseID]
+    /// Units sorted by id, so each unit's subtree follows it.
+    public var rows: [StatusRow]
+
+    public var json: JSONValue {
+        .object([
+            "directive": directive.json, "title": title.json, "version": .integer(Int64(version)), "issuer": issuer.json,
+            "issued": issued.json, "commit": commit.json, "asOf": asOf?.json ?? .null,
+            "clauses": clauses.json, "units": .array(rows.map(\.json)),
+        ])
+    }
+}
+
+extension Ledger {
+    /// The status matrix of one directive, or of every directive when `directive` is nil, as of the end of
+    /// `asOf` (default: now), optionally only for the units within `under`.
+    ///
+    /// Each cell is the cumulative reading of the unit's plan against the directive (what the unit finally
+    /// carries, through every level between, as `diff --against directive` reads it) and the unit's latest
+    /// report on its clause. The ledger is read once, at one commit; flags are the indicators at that commit.
+    public func status(directive: DirectiveID? = nil, under: UnitID? = nil, asOf: Day? = nil) throws -> [StatusMatrix] {
+        let commit = try resolve(at: asOf?.description)
+        let now = asOf.map { Timestamp(seconds: $0.endSeconds - 1) } ?? .now
+        let view = try view(at: commit)
+        if let directive, view.directives[directive] == nil {
+            let known = view.directives.keys.sorted().map(\.rawValue)
+            throw LedgerError.usage("--directive \(directive): no such directive in this ledger\(asOf.map { " on \($0)" } ?? "")"
+                + (known.isEmpty ? "; it has none yet" : "; it has \(known.joined(separator: ", "))"))
+        }
+        if let under, view.units[under] == nil {
+            throw LedgerError.usage("--under \(under): no such unit in this ledger; `luoshi show` or `git ls-tree -r main units/` lists them")
+        }
+        let flags = Indicators.flags(view, now: now)
+        var flagCounts: [DirectiveID?: [UnitID: [FlagKind: Int]]] = [:]
+        for f in flags { flagCounts[f.directive, default: [:]][f.unit, default: [:]][f.kind, default: 0] += 1 }
+
+        let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
+        let matrices = try ids.compactMap { id -> StatusMatrix? in
+            guard let d = view.directives[id] else { return nil }
+            return try StatusReader(view: view, directive: d, now: now).matrix(
+                under: under, commit: commit.hex, asOf: asOf,
+                flags: { unit in (flagCounts[id]?[unit] ?? [:]).merging(flagCounts[nil]?[unit] ?? [:], uniquingKeysWith: +) })
+        }
+        // Under a subtree, directives that reach none of it are left out unless one was asked for.
+        return under == nil || directive != nil ? matrices : matrices.filter { !$0.rows.isEmpty }
+    }
+}
+
+/// Reads one directive's matrix out of a view, reading each ancestor's chain once.
+private struct StatusReader {
+    let view: LedgerView
+    let directive: Directive
+    let now: Timestamp
+    let plans: [UnitID: PlanContext]
+
+    init(view: LedgerView, directive: Directive, now: Timestamp) {
+        self.view = view; self.directive = directive; self.now = now
+        // A plan adopted after `now` (a backdated commit read as of an earlier day) is not adopted yet.
+        plans = (view.plans[directive.id] ?? [:]).filter { $0.value.plan.adopted.seconds <= now.seconds }
+    }
+
+    func matrix(under: UnitID?, commit: String, asOf: Day?, flags: (UnitID) -> [FlagKind: Int]) throws -> StatusMatrix {
+        // Rows: every unit the directive reaches (the issuer owes no plan), and any unit that holds a plan.
+        var rowUnits = Set(view.units.values.filter { directive.scope.includes($0) && $0.id != directive.issuer }.map(\.id))
+        rowUnits.formUnion(plans.keys)
+        if let under { rowUnits = rowUnits.filter { $0.isWithin(under) } }
+
+        var readings: [UnitID: PlanDiff] = [:]
+        var hopDiffs: [UnitID: PlanDiff] = [:]
+        var columns = directive.clauses.map(\.id)
+        var seen = Set(columns)
+        for unit in rowUnits.sorted() where plans[unit] != nil {
+            let reading = try cumulative(unit, hopDiffs: &hopDiffs)
+            readings[unit] = reading
+            for r in reading.clauses where !seen.contains(r.basisId) {
+                seen.insert(r.basisId); columns.append(r.basisId)
+            }
+        }
+
+        let rows = rowUnits.sorted().map { unit -> StatusRow in
+            let level = view.units[unit]?.level
+            guard let context = plans[unit], let reading = readings[unit] else {
+                return StatusRow(unit: unit, level: level, adoption: .notAdopted, basisVersion: nil, basisUnit: nil,
+                                 cells: columns.map { StatusCell(clause: $0) }, added: [], flags: flags(unit))
+            }
+            let plan = context.plan
+            var latest: [ClauseID: Report] = [:]
+            for r in context.progress?.reports ?? [] where r.at.seconds <= now.seconds { latest[r.clause] = r }
+            let byBasis = Dictionary(reading.clauses.map { ($0.basisId, $0) }, uniquingKeysWith: { a, _ in a })
+            let cells = columns.map { column -> StatusCell in
+                guard let r = byBasis[column] else { return StatusCell(clause: column) }
+                let carried = r.plan ?? r.basis
+                return StatusCell(clause: column, planClause: r.id, fidelity: r.fidelity, declared: r.declared, approved: r.approved,
+                                  report: r.id.flatMap { latest[$0] }, target: carried.targets.first)
+            }
+            return StatusRow(unit: unit, level: level, adoption: plan.basis.version < directive.version ? .behind : .adopted,
+                             basisVersion: plan.basis.version, basisUnit: plan.basis.unit, cells: cells,
+                             added: reading.added.map(\.id), flags: flags(unit))
+        }
+        return StatusMatrix(directive: directive.id, title: directive.title, version: directive.version, issuer: directive.issuer,
+                            issued: directive.issued, commit: commit, asOf: asOf, clauses: columns, rows: rows)
+    }
+
+    /// The unit's plan read against the directive through every level between, as `Ledger.diff(against: .directive)`
+    /// reads it: the chain of plans from the top level down, each hop against the basis it adopted.
+    /// Each unit's own hop is read once (`hopDiffs`), since every unit below it shares it.
+    func cumulative(_ unit: UnitID, hopDiffs: inout [UnitID: PlanDiff]) throws -> PlanDiff {
+        guard var context = plans[unit] else { throw LedgerError.internalFailure("\(unit) has no plan for \(directive.id)") }
+        var hops = [ChainHop(unit: unit, basis: context.basisClauses, plan: context.plan.clauses, exemptions: context.plan.exemptions)]
+        while context.plan.basis.kind == .plan {
+            let parent = context.plan.basis.unit
+            guard let next = view.plans[directive.id]?[parent] else {
+                throw LedgerError.internalFailure("\(context.plan.unit)'s plan for \(directive.id) derives from \(parent), which has no plan; run `luoshi verify`")
+            }
+            context = next
+            hops.insert(ChainHop(unit: parent, basis: context.basisClauses, plan: context.plan.clauses, exemptions: context.plan.exemptions), at: 0)
+            if hops.count > UnitID.maxDepth + 1 { throw LedgerError.internalFailure("the plans of \(directive.id) derive from each other in a loop") }
+        }
+        let diffs = hops.map { hop in
+            if let known = hopDiffs[hop.unit] { return known }
+            let d = Fidelity.diff(basis: hop.basis, plan: hop.plan, exemptions: hop.exemptions)
+            hopDiffs[hop.unit] = d
+            return d
+        }
+        return Fidelity.chain(hops, diffs: diffs).cumulative
+    }
+}
