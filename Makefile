@@ -5,16 +5,23 @@ SWIFT ?= swift
 DEMO_DIR := demo
 BIN := .build/release/luoshi
 
-.PHONY: deps build release demo test bench clean
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 1
+SOAK_SECONDS ?= 60
+
+.PHONY: deps build release demo test bench clean fuzz fuzz-libfuzzer soak
 
 # System packages: libgit2 (and pkg-config to find it), ssh-keygen for keys and signature checks,
-# Python's jsonschema to check records against schemas/ with an independent validator.
+# Python's jsonschema to check records against schemas/ with an independent validator, Chromium (and
+# a Chinese font) to test the HTML report in a real browser.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
 	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
 	command -v git >/dev/null || missing="$$missing git"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
@@ -40,6 +47,19 @@ test: deps
 
 bench: release
 	@scripts/bench.sh $(BIN)
+	@scripts/bench-verify.sh $(BIN)
+	@scripts/bench-status.sh $(BIN)
+
+# `make test` fuzzes for 45 s and soaks for 20 s; these run them longer (README: Fuzzing, Soak).
+fuzz: deps
+	$(SWIFT) build -c release --product luoshi-fuzz
+	.build/release/luoshi-fuzz --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --sample .fuzz-artifacts/sample --validate scripts/validate.py
+
+fuzz-libfuzzer: deps
+	scripts/libfuzzer.sh $(FUZZ_SECONDS)
+
+soak: release
+	scripts/soak.sh $(BIN) $(SOAK_SECONDS)
 
 clean:
-	rm -rf .build $(DEMO_DIR)
+	rm -rf .build $(DEMO_DIR) .fuzz-artifacts

@@ -38,10 +38,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // A seeded fuzzer of the event parser, the record readers and canonical JSON (README: Fuzzing).
+        .executableTarget(name: "luoshi-fuzz", dependencies: ["LedgerModel"]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore"]),
         .testTarget(name: "LedgerModelTests", dependencies: ["LedgerModel"], exclude: ["Fixtures"]),
         .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "LedgerModel"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerModel", "GitStore"]),
-        .testTarget(name: "luoshiTests", dependencies: ["luoshi"]),
+        .testTarget(name: "luoshiTests", dependencies: ["luoshi", "luoshi-fuzz"]),
     ]
 )

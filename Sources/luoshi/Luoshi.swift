@@ -16,8 +16,8 @@ struct Luoshi: ParsableCommand {
             65 bad input data; 77 not permitted; 70 internal error.
             """,
         subcommands: [
-            Init.self, Import.self, Apply.self, Report.self,
-            Diff.self, Chain.self, Flags.self,
+            Init.self, Import.self, Apply.self, Report.self, ReportHtml.self, CheckpointCommand.self, Witness.self,
+            Diff.self, Chain.self, Flags.self, Status.self,
             Log.self, Show.self, Blame.self, Verify.self, Export.self,
         ]
     )
