@@ -136,14 +136,10 @@ extension Ledger {
             return nil
         }
         let found = CheckedCheckpointTag(id: id, ref: ref, tag: tag, commit: commit, checkpoint: checkpoint, auditor: auditor)
-        guard let signed = tag.signedData else {
-            problem(commit, .unsigned, "the tag is not signed")
-            return found
-        }
         let key: SSHPublicKey
-        do { key = try SSHSignature.verify(signed.signature, message: signed.payload) } catch {
-            problem(commit, .badSignature, "\(error)")
-            return found
+        switch signingKey(tag.signedData, unsigned: "the tag is not signed") {
+        case .success(let k): key = k
+        case .failure(let p): problem(commit, p.kind, p.detail); return found
         }
         if tag.tagger?.email != "\(checkpoint.by)@ledger" {
             problem(commit, .checkpoint, "tagged by \(tag.tagger?.email ?? "nobody"), but the checkpoint was written by \(checkpoint.by)")
@@ -187,14 +183,10 @@ extension Ledger {
         if tag.name != "witnesses/\(id)/\(actorID)" {
             problem(at, .checkpoint, "the tag object is named \(tag.name), not witnesses/\(id)/\(actorID)")
         }
-        guard let signed = tag.signedData else {
-            problem(at, .unsigned, "the witness tag is not signed")
-            return
-        }
         let key: SSHPublicKey
-        do { key = try SSHSignature.verify(signed.signature, message: signed.payload) } catch {
-            problem(at, .badSignature, "\(error)")
-            return
+        switch signingKey(tag.signedData, unsigned: "the witness tag is not signed") {
+        case .success(let k): key = k
+        case .failure(let p): problem(at, p.kind, p.detail); return
         }
         if tag.tagger?.email != "\(actorID)@ledger" {
             problem(at, .checkpoint, "tagged by \(tag.tagger?.email ?? "nobody"), not by \(actorID)@ledger")

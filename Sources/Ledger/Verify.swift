@@ -165,14 +165,10 @@ struct Verifier {
     }
 
     private mutating func signerOf(_ id: ObjectID, info: CommitInfo, isGenesis: Bool, changes: [TreeChange]) throws -> Actor? {
-        guard let signed = try repository.signedData(of: id) else {
-            problem(id, .unsigned, "the commit is not signed")
-            return nil
-        }
         let key: SSHPublicKey
-        do { key = try SSHSignature.verify(signed.signature, message: signed.payload) } catch {
-            problem(id, .badSignature, "\(error)")
-            return nil
+        switch signingKey(try repository.signedData(of: id), unsigned: "the commit is not signed") {
+        case .success(let k): key = k
+        case .failure(let p): problem(id, p.kind, p.detail); return nil
         }
         let email = info.committer.email
         guard email.hasSuffix("@ledger"), let actorID = try? ActorID(String(email.dropLast(7))) else {
@@ -341,5 +337,19 @@ struct Verifier {
         a.exemptions = a.exemptions.map { var e = $0; e.approval = nil; return e }
         b.exemptions = b.exemptions.map { var e = $0; e.approval = nil; return e }
         return a == b
+    }
+}
+
+/// Why a commit or tag has no valid signature.
+struct SignatureProblem: Error {
+    var kind: VerifyProblem.Kind
+    var detail: String
+}
+
+/// The key that made a signature in git's SSH format, or why there is none.
+func signingKey(_ signed: (signature: String, payload: [UInt8])?, unsigned: String) -> Result<SSHPublicKey, SignatureProblem> {
+    guard let signed else { return .failure(SignatureProblem(kind: .unsigned, detail: unsigned)) }
+    do { return .success(try SSHSignature.verify(signed.signature, message: signed.payload)) } catch {
+        return .failure(SignatureProblem(kind: .badSignature, detail: "\(error)"))
     }
 }
