@@ -1,15 +1,36 @@
 import Clibgit2
+import Crypto
 
-/// The SHA-1 name of a git object, as 40 lower-case hexadecimal digits.
+/// The SHA-1 name of a git object. Held as its 20 bytes, so ids hash and compare in a few words;
+/// written as 40 lower-case hexadecimal digits.
 public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
-    /// The 40 lower-case hexadecimal digits.
-    public let hex: String
+    /// Bytes 0-7, 8-15 and 16-19 of the id, in memory order.
+    private var a: UInt64 = 0, b: UInt64 = 0, c: UInt32 = 0
 
     /// Parses 40 hexadecimal digits (either case); nil for anything else.
     public init?(hex: String) {
         let utf8 = Array(hex.utf8)
-        guard utf8.count == 40, utf8.allSatisfy({ ObjectID.nibble($0) != nil }) else { return nil }
-        self.hex = hex.lowercased()
+        guard utf8.count == 40 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 20)
+        for index in 0..<20 {
+            guard let high = ObjectID.nibble(utf8[2 * index]), let low = ObjectID.nibble(utf8[2 * index + 1]) else { return nil }
+            bytes[index] = high << 4 | low
+        }
+        self.init(raw: bytes)
+    }
+
+    /// The 40 lower-case hexadecimal digits.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: oid.id) { bytes in
+            String(unsafeUninitializedCapacity: 40) { text in
+                for (n, byte) in bytes.enumerated() {
+                    text[2 * n] = digits[Int(byte >> 4)]
+                    text[2 * n + 1] = digits[Int(byte & 0x0f)]
+                }
+                return 40
+            }
+        }
     }
 
     /// The hexadecimal digits.
@@ -17,28 +38,20 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
 
     /// Copies a libgit2 object id.
     init(_ oid: git_oid) {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(40)
         withUnsafeBytes(of: oid.id) { bytes in
-            for byte in bytes {
-                text.append(digits[Int(byte >> 4)])
-                text.append(digits[Int(byte & 0x0f)])
-            }
+            self.a = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+            self.b = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            self.c = bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
         }
-        self.hex = String(decoding: text, as: UTF8.self)
     }
 
     /// Wraps the 20 raw bytes of an id.
     init(raw bytes: some Sequence<UInt8>) {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(40)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { target in
+            for (index, byte) in bytes.prefix(20).enumerated() { target[index] = byte }
         }
-        self.hex = String(decoding: text, as: UTF8.self)
+        self.init(oid)
     }
 
     /// The 20 raw bytes of this id.
@@ -47,14 +60,10 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
     /// The libgit2 form of this id.
     var oid: git_oid {
         var oid = git_oid()
-        let utf8 = Array(hex.utf8)
         withUnsafeMutableBytes(of: &oid.id) { bytes in
-            for index in 0..<20 {
-                // The initializer guarantees 40 valid digits.
-                let high = ObjectID.nibble(utf8[2 * index]) ?? 0
-                let low = ObjectID.nibble(utf8[2 * index + 1]) ?? 0
-                bytes[index] = high << 4 | low
-            }
+            bytes.storeBytes(of: a, toByteOffset: 0, as: UInt64.self)
+            bytes.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+            bytes.storeBytes(of: c, toByteOffset: 16, as: UInt32.self)
         }
         return oid
     }
@@ -66,5 +75,15 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
         default: return nil
         }
+    }
+}
+
+extension ObjectID {
+    /// The id git gives a blob whose content is `parts`, one after another, without joining them.
+    public static func blob(_ parts: ArraySlice<UInt8>...) -> ObjectID {
+        var hasher = Insecure.SHA1()
+        hasher.update(data: Array("blob \(parts.reduce(0) { $0 + $1.count })\0".utf8))
+        for part in parts { part.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        return ObjectID(raw: hasher.finalize())
     }
 }

@@ -11,6 +11,8 @@ public final class Repository {
     let handle: OpaquePointer
     /// The state of a bulk write in progress, nil otherwise.
     var bulkWrite: BulkWrite?
+    /// The trees the last tree diff read, parsed (see `changedBlobs`).
+    var lastTreesRead: TreeEntries = [:]
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -23,8 +25,23 @@ public final class Repository {
 
     // MARK: Library set-up
 
-    /// `git_libgit2_init`, run once per process before any other libgit2 call.
-    private static let initializationResult: Int32 = git_libgit2_init()
+    /// `git_libgit2_init`, run once per process before any other libgit2 call, then the memory
+    /// settings. libgit2's defaults let a walk over 100,000 commits grow past a gigabyte: pack
+    /// windows (up to 8 GB) stay mapped and resident once read, and its object cache (256 MB,
+    /// counted in raw sizes; parsed trees take about twice that) filled with trees read once.
+    /// Luoshi reads nearly every object once per command, and keeps what it reads again itself
+    /// (see `changedBlobs`), so the cache is off: verify and status ran 20% faster without it,
+    /// and import the same.
+    private static let initializationResult: Int32 = {
+        let result = git_libgit2_init()
+        guard result >= 0 else { return result }
+        _ = luoshi_git_enable_caching(0)
+        _ = luoshi_git_set_mwindow_mapped_limit(mappedPackBytes)
+        return result
+    }()
+
+    /// The most pack data libgit2 keeps mapped; least recently used windows are unmapped beyond it.
+    static let mappedPackBytes = 64 << 20
 
     /// Initializes libgit2 once; every entry point that creates a handle calls this first.
     static func ensureInitialized() throws {

@@ -43,6 +43,30 @@ struct BlobAndTreeTests {
         }
     }
 
+    @Test("ObjectID.blob hashes content given in parts as git names the joined blob")
+    func blobIDOfParts() throws {
+        try withNewRepository { (repository, path) throws in
+            let bytes = Array("{\n  \"reports\": [\n    1\n  ]\n}\n".utf8)
+            let id = try repository.writeBlob(bytes)
+            #expect(ObjectID.blob(bytes[...]) == id)
+            #expect(ObjectID.blob(bytes[..<7], bytes[7...]) == id)
+            #expect(ObjectID.blob(bytes[..<7], [], bytes[7...]) == id)
+            #expect(ObjectID.blob(bytes[..<7], bytes[8...]) != id)
+            #expect(ObjectID.blob([]).hex == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")
+        }
+    }
+
+    @Test("object ids read from hex print back in lower case, and compare by value")
+    func objectIDText() throws {
+        let upper = try #require(ObjectID(hex: "E69DE29BB2D1D6434B8B29AE775AD8C2E48C5391"))
+        #expect(upper.hex == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")
+        #expect(upper == ObjectID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"))
+        #expect(Set([upper, ObjectID(hex: upper.hex)!]).count == 1)
+        #expect(ObjectID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2e48c539") == nil)
+        #expect(ObjectID(hex: "g69de29bb2d1d6434b8b29ae775ad8c2e48c5391") == nil)
+        #expect(ObjectID(hex: "00000000000000000000000000000000000000ff") != ObjectID(hex: "ff00000000000000000000000000000000000000"))
+    }
+
     @Test("reading a blob that does not exist is a not-found error")
     func missingBlob() throws {
         try withNewRepository { (repository, _) throws in
