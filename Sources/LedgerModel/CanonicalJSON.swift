@@ -28,10 +28,10 @@ public enum CanonicalJSON {
 
     static func write(_ value: JSONValue, indent: Int?, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
-        case .integer(let i): out.append(contentsOf: Array(String(i).utf8))
-        case .number(let d): out.append(contentsOf: Array(formatDouble(d).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .number(let d): out.append(contentsOf: formatDouble(d).utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
             if items.isEmpty { out.append(contentsOf: [0x5B, 0x5D]); return }
@@ -47,7 +47,7 @@ public enum CanonicalJSON {
             if members.isEmpty { out.append(contentsOf: [0x7B, 0x7D]); return }
             out.append(0x7B)
             // Sort by UTF-8 bytes so the order does not depend on Unicode collation.
-            for (n, key) in members.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }).enumerated() {
+            for (n, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
                 if n > 0 { out.append(0x2C) }
                 newline(indent.map { $0 + 1 }, into: &out)
                 writeString(key, into: &out)

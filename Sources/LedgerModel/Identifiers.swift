@@ -80,19 +80,25 @@ public struct FlatIDRule: Sendable {
     public let maxLength: Int
 
     public func problem(_ s: String) -> String? {
-        let bytes = Array(s.utf8)
         let upper = allowsUpperCase
         let letterOK: (UInt8) -> Bool = { upper ? isAlnum($0) : isLowerAlnum($0) }
-        let cases = allowsUpperCase ? "letters" : "lower-case letters"
-        guard let first = bytes.first else { return "\(kind) id must not be empty" }
-        guard bytes.count <= maxLength else { return "\(kind) id \"\(s)\" is longer than \(maxLength) characters" }
-        guard letterOK(first) else { return "\(kind) id \"\(s)\" must start with \(cases) or a digit" }
-        guard bytes.allSatisfy({ letterOK($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
-            return "\(kind) id \"\(s)\" may hold only \(cases), digits, '.', '_' and '-'"
+        var count = 0, firstOK = true, allowed = true, doubleDot = false, previous: UInt8 = 0
+        for b in s.utf8 {
+            if count == 0, !letterOK(b) { firstOK = false }
+            if !(letterOK(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")) { allowed = false }
+            if b == UInt8(ascii: "."), previous == UInt8(ascii: ".") { doubleDot = true }
+            previous = b
+            count += 1
         }
-        if s.contains("..") { return "\(kind) id \"\(s)\" must not contain \"..\"" }
+        if count == 0 { return "\(kind) id must not be empty" }
+        if count > maxLength { return "\(kind) id \"\(s)\" is longer than \(maxLength) characters" }
+        if !firstOK { return "\(kind) id \"\(s)\" must start with \(cases) or a digit" }
+        if !allowed { return "\(kind) id \"\(s)\" may hold only \(cases), digits, '.', '_' and '-'" }
+        if doubleDot { return "\(kind) id \"\(s)\" must not contain \"..\"" }
         return nil
     }
+
+    private var cases: String { allowsUpperCase ? "letters" : "lower-case letters" }
 }
 
 public protocol FlatID: Sendable, Hashable, Comparable, CustomStringConvertible, JSONCodable, ExpressibleByStringLiteral {

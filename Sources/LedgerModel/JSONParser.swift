@@ -40,7 +40,12 @@ private struct Reader {
     }
 
     mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -133,6 +138,16 @@ private struct Reader {
 
     mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
+        // Most strings have no escapes: read them straight from the input.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let start = index
+            let s = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            index = end + 1
+            guard let s else { throw error("string is not valid UTF-8") }
+            return s
+        }
         var out: [UInt8] = []
         while true {
             guard let b = peek else { throw error("unterminated string") }
@@ -201,6 +216,12 @@ private struct Reader {
             if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
             guard let d = peek, d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { throw error("invalid number: digits must follow the exponent") }
             while let d = peek, d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") { index += 1 }
+        }
+        if isInteger, index - start <= 18 {
+            // Up to 18 digits fit an Int64 without overflow.
+            var value: Int64 = 0
+            for b in bytes[start..<index] where b != UInt8(ascii: "-") { value = value * 10 + Int64(b - UInt8(ascii: "0")) }
+            return .integer(bytes[start] == UInt8(ascii: "-") ? -value : value)
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let i = Int64(text) { return .integer(i) }

@@ -14,7 +14,8 @@ public typealias JSONCodable = JSONReadable & JSONWritable
 public struct ObjectReader {
     public let members: [String: JSONValue]
     public let pointer: JSONPointer
-    private var consumed: Set<String> = []
+    /// The keys asked for: a few per record, so a list is cheaper than a set.
+    private var consumed: [String] = []
 
     public init(_ value: JSONValue, at pointer: JSONPointer) throws {
         guard case .object(let members) = value else {
@@ -25,20 +26,20 @@ public struct ObjectReader {
     }
 
     public mutating func required<T: JSONReadable>(_ key: String, as type: T.Type = T.self) throws -> T {
-        consumed.insert(key)
+        consumed.append(key)
         guard let value = members[key] else { throw ValidationError(pointer / key, "is required") }
         return try T(json: value, at: pointer / key)
     }
 
     /// Reads a required member with a custom reader, for lists with rules across their items.
     public mutating func required<T>(_ key: String, using read: (JSONValue, JSONPointer) throws -> T) throws -> T {
-        consumed.insert(key)
+        consumed.append(key)
         guard let value = members[key] else { throw ValidationError(pointer / key, "is required") }
         return try read(value, pointer / key)
     }
 
     public mutating func optional<T: JSONReadable>(_ key: String, as type: T.Type = T.self) throws -> T? {
-        consumed.insert(key)
+        consumed.append(key)
         guard let value = members[key] else { return nil }
         return try T(json: value, at: pointer / key)
     }

@@ -120,3 +120,66 @@ public struct Progress: Sendable, Hashable, JSONCodable {
         jsonObject(["formatVersion": 1, "directive": directive, "unit": unit, "reports": reports])
     }
 }
+
+extension Progress {
+    /// Where reports are added to a progress record in canonical form. A progress file only ever
+    /// grows by reports, so a reader that has checked one version need only parse what the next
+    /// adds: if the old record is canonical and valid, and `new` keeps its bytes before `close`
+    /// and its `tail`, and the added part makes a canonical, valid record of its own, then `new`
+    /// is canonical and valid too, and its reports are the old ones followed by the added ones.
+    ///
+    /// In canonical form the reports array is the only array one level down: it opens with
+    /// `"reports": [` and closes at the first line after that which is exactly `  ]`.
+    public struct AppendPoint: Sendable, Hashable {
+        /// The offset just after `"reports": [`.
+        public var open: Int
+        /// The offset of the `\n  ]` that closes the reports array.
+        public var close: Int
+        /// The record's bytes from `close` to its end.
+        public var tail: [UInt8]
+        /// The length of the record.
+        public var count: Int { close + tail.count }
+
+        private static let opening = Array("\n  \"reports\": [".utf8), closing = Array("\n  ]".utf8)
+
+        /// The point of a canonical progress record with at least one report; nil for any other bytes.
+        public init?(canonical record: [UInt8]) {
+            guard let start = Self.firstIndex(of: Self.opening, in: record, from: 0),
+                  let close = Self.firstIndex(of: Self.closing, in: record, from: start + Self.opening.count),
+                  close > start + Self.opening.count else { return nil }
+            self.open = start + Self.opening.count
+            self.close = close
+            self.tail = Array(record[close...])
+        }
+
+        private init(open: Int, close: Int, tail: [UInt8]) {
+            self.open = open; self.close = close; self.tail = tail
+        }
+
+        /// When `new` is laid out as this point's record with reports added at the end: the canonical
+        /// record holding only the added reports, and the point of `new`. The caller must still check
+        /// that `new[..<close]` is the old record's own (then the old record is `new[..<close] + tail`).
+        public func added(in new: [UInt8]) -> (record: [UInt8], next: AppendPoint)? {
+            let addedEnd = new.count - tail.count
+            // new = old[..<close] + ",\n    {...},\n    {...}" + tail
+            guard addedEnd - close > 2, new[close] == UInt8(ascii: ","), new[close + 1] == UInt8(ascii: "\n"),
+                  new[addedEnd...].elementsEqual(tail) else { return nil }
+            var record = Array(new[..<open])
+            record.reserveCapacity(open + (addedEnd - close) + tail.count)
+            record.append(contentsOf: new[(close + 1)..<addedEnd])
+            record.append(contentsOf: tail)
+            return (record, AppendPoint(open: open, close: addedEnd, tail: tail))
+        }
+
+        private static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+            guard let first = needle.first, haystack.count >= needle.count else { return nil }
+            var i = start
+            let last = haystack.count - needle.count
+            while i <= last {
+                if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+                i += 1
+            }
+            return nil
+        }
+    }
+}

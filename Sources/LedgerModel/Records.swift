@@ -82,7 +82,15 @@ public func sshKeyCheck(_ key: String, _ pointer: JSONPointer) throws {
 
 /// The key material of an `ssh-ed25519 AAAA... comment` line, without its comment.
 public func sshKeyIdentity(_ key: String) -> String {
-    key.split(separator: " ").prefix(2).joined(separator: " ")
+    // The usual "type base64 comment", single-spaced, is cut before its second space.
+    let utf8 = key.utf8, space = UInt8(ascii: " ")
+    if let first = utf8.firstIndex(of: space), first != utf8.startIndex {
+        let next = utf8.index(after: first)
+        if next != utf8.endIndex, utf8[next] != space {
+            return String(key[..<(utf8[next...].firstIndex(of: space) ?? utf8.endIndex)])
+        }
+    }
+    return key.split(separator: " ").prefix(2).joined(separator: " ")
 }
 
 /// A person or system that signs changes.
