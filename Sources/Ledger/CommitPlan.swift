@@ -52,17 +52,27 @@ public struct Trailers: Sendable, Hashable {
 
     /// Reads the trailers from the last paragraph of a commit message; unknown values stay nil.
     public init(message: String) {
-        let lastParagraph = message.trimmingTrailingNewlines.components(separatedByBlankLines: ()).last ?? ""
-        for line in lastParagraph.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon]
-            let value = line[line.index(after: colon)...].drop { $0 == " " }
+        // The last paragraph: the last run of lines that are not blank. Read as bytes: verify
+        // reads the trailers of every commit.
+        let lines = message.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        func isBlank(_ line: Substring.UTF8View) -> Bool {
+            if line.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) { return true }
+            return line.contains { $0 >= 0x80 } && String(decoding: line, as: UTF8.self).allSatisfy(\.isWhitespace)
+        }
+        var end = lines.endIndex
+        while end > lines.startIndex, isBlank(lines[end - 1]) { end -= 1 }
+        var start = end
+        while start > lines.startIndex, !isBlank(lines[start - 1]) { start -= 1 }
+        for line in lines[start..<end] {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let key = String(decoding: line[..<colon], as: UTF8.self)
+            let value = String(decoding: line[line.index(after: colon)...].drop { $0 == UInt8(ascii: " ") }, as: UTF8.self)
             switch key {
-            case "Luoshi-Action": action = ActionName(rawValue: String(value))
-            case "Luoshi-Unit": unit = try? UnitID(String(value))
-            case "Luoshi-Directive": directive = try? DirectiveID(String(value))
-            case "Luoshi-Clause": clause = try? ClauseID(String(value))
-            case "Luoshi-Finding": finding = try? FindingID(String(value))
+            case "Luoshi-Action": action = ActionName(rawValue: value)
+            case "Luoshi-Unit": unit = try? UnitID(value)
+            case "Luoshi-Directive": directive = try? DirectiveID(value)
+            case "Luoshi-Clause": clause = try? ClauseID(value)
+            case "Luoshi-Finding": finding = try? FindingID(value)
             default: continue
             }
         }
@@ -74,20 +84,5 @@ extension String {
         var s = Substring(self)
         while s.last == "\n" { s = s.dropLast() }
         return String(s)
-    }
-
-    /// Splits text at blank lines.
-    func components(separatedByBlankLines: ()) -> [String] {
-        var out: [String] = []
-        var current: [Substring] = []
-        for line in split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.allSatisfy(\.isWhitespace) {
-                if !current.isEmpty { out.append(current.joined(separator: "\n")); current = [] }
-            } else {
-                current.append(line)
-            }
-        }
-        if !current.isEmpty { out.append(current.joined(separator: "\n")) }
-        return out
     }
 }

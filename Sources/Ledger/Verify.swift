@@ -57,8 +57,10 @@ extension Ledger {
             base = start
         }
         let commits = try repository.walk(from: tip, hiding: base)
-        for (n, id) in commits.enumerated() {
-            try verifier.check(id, isFirst: n == 0 && base == nil)
+        let reader = CommitReader(path: repository.path, commits: commits)
+        defer { reader.stop() }
+        for n in commits.indices {
+            try verifier.check(reader.read(n), isFirst: n == 0 && base == nil)
             progress?(n + 1, commits.count)
         }
         for (checkpointCommit, attested, id) in verifier.checkpoints {
@@ -81,6 +83,16 @@ struct Verifier {
     var checkpoints: [(commit: ObjectID, attested: String, id: CheckpointID)] = []
     /// The commit checked last.
     private var previous: CommitInfo?
+    /// Progress files this run found valid, by path: the blob each is at and where reports are added
+    /// to it. A change to one of them that only adds reports is checked by what it adds (see
+    /// `Progress.AppendPoint`), without reading the old version: the cost of a report does not grow
+    /// with the reports before it.
+    private var acceptedProgress: [String: (blob: ObjectID, point: Progress.AppendPoint)] = [:]
+    /// Whether the records at the first parent are taken as checked (verify --since: the state a
+    /// checkpoint attests), so that a progress file's first change is checked by what it adds.
+    var trustsStartingRecords = false
+    /// The progress files changed in the commits checked so far.
+    private var touchedProgress: Set<String> = []
 
     init(repository: Repository) { self.repository = repository }
 
@@ -88,8 +100,8 @@ struct Verifier {
         problems.append(VerifyProblem(commit: commit.hex, kind: kind, detail: detail))
     }
 
-    mutating func check(_ id: ObjectID, isFirst: Bool) throws {
-        let info = try repository.commit(id)
+    mutating func check(_ read: CommitRead, isFirst: Bool) throws {
+        let id = read.id, info = read.info, changes = read.changes
         let trailers = Trailers(message: info.message)
         if info.parents.count > 1 {
             problem(id, .merge, "a merge commit; a ledger's history is one line of signed actions")
@@ -104,7 +116,6 @@ struct Verifier {
             if let previous, previous.id == p { return previous }
             return try repository.commit(p)
         }
-        let changes = try repository.diff(from: parentInfo?.tree, to: info.tree)
         // Genesis is made when the ledger is created; history loaded after it may be older.
         if let parentInfo, !parentInfo.parents.isEmpty {
             let parentTime = parentInfo.committer.time
@@ -115,10 +126,10 @@ struct Verifier {
         }
 
         // Who signed, judged by the keys registered at the parent (for genesis: by itself).
-        let signer = try signerOf(id, info: info, isGenesis: parent == nil, changes: changes)
+        let signer = try signerOf(id, info: info, signature: read.signature, isGenesis: parent == nil, changes: changes)
 
         var newActors: [ActorID: Actor] = [:]
-        for change in changes {
+        for (change, contents) in zip(changes, read.contents) {
             guard let path = RecordPath(path: change.path) else {
                 problem(id, .unknownPath, "\(change.path) is not a path any record lives at")
                 continue
@@ -128,9 +139,28 @@ struct Verifier {
                 continue
             }
             // A symlink or a submodule link at a record's path is no record (and a gitlink is no blob to read).
-            guard change.newIsPlainFile, let bytes = try? repository.blob(newBlob) else {
+            guard change.newIsPlainFile, let bytes = contents else {
                 problem(id, .invalidRecord, "\(change.path) is not a plain file (mode 100644): a symlink, submodule link or executable is no record")
                 continue
+            }
+            let problemsBefore = problems.count
+            if case .progress = path {
+                var accepted = acceptedProgress.removeValue(forKey: change.path)
+                if accepted == nil, trustsStartingRecords, touchedProgress.insert(change.path).inserted, let old = change.oldBlob,
+                   let oldBytes = try? repository.blob(old), let point = Progress.AppendPoint(canonical: oldBytes) {
+                    accepted = (old, point)
+                }
+                if let signer, let accepted, accepted.blob == change.oldBlob,
+                   let (reports, next) = addedReports(path, to: accepted, new: bytes) {
+                    authorize(id, path: path, old: nil, new: .null, addedReports: reports, signer: signer, trailers: trailers, isGenesis: false)
+                    if problems.count == problemsBefore { acceptedProgress[change.path] = (newBlob, next) }
+                    continue
+                }
+            }
+            defer {
+                if case .progress = path, problems.count == problemsBefore, let point = Progress.AppendPoint(canonical: bytes) {
+                    acceptedProgress[change.path] = (newBlob, point)
+                }
             }
             guard let value = try? JSONParser.parse(bytes) else {
                 problem(id, .invalidRecord, "\(change.path) is not JSON")
@@ -164,9 +194,23 @@ struct Verifier {
         actors.merge(newActors) { _, new in new }
     }
 
-    private mutating func signerOf(_ id: ObjectID, info: CommitInfo, isGenesis: Bool, changes: [TreeChange]) throws -> Actor? {
+    /// The reports a change of a progress file adds to the accepted blob, when that is all it does
+    /// and they are valid, with the new blob's append point; nil sends the change through the full check.
+    private func addedReports(_ path: RecordPath, to accepted: (blob: ObjectID, point: Progress.AppendPoint),
+                              new: [UInt8]) -> ([Report], Progress.AppendPoint)? {
+        let point = accepted.point
+        guard case .progress(let d, let u) = path, new.count > point.count, let (added, next) = point.added(in: new),
+              // The bytes kept are the accepted blob's own: git's id of them and the tail is its id.
+              ObjectID.blob(new[..<point.close], point.tail[...]) == accepted.blob,
+              let value = try? JSONParser.parse(added), CanonicalJSON.encode(value) == added,
+              let record = try? Progress(json: value, at: .root), record.directive == d, record.unit == u else { return nil }
+        return (record.reports, next)
+    }
+
+    private mutating func signerOf(_ id: ObjectID, info: CommitInfo, signature: Result<SSHPublicKey, SignatureProblem>,
+                                   isGenesis: Bool, changes: [TreeChange]) throws -> Actor? {
         let key: SSHPublicKey
-        switch signingKey(try repository.signedData(of: id), unsigned: "the commit is not signed") {
+        switch signature {
         case .success(let k): key = k
         case .failure(let p): problem(id, p.kind, p.detail); return nil
         }
@@ -205,8 +249,10 @@ struct Verifier {
     }
 
     /// Whether the signer's roles allow this change of this path, and the trailers say so.
-    private mutating func authorize(_ id: ObjectID, path: RecordPath, old: JSONValue?, new: JSONValue, signer: Actor,
-                                    trailers: Trailers, isGenesis: Bool) {
+    /// `addedReports`, for a progress file, are the reports the change adds when that is known
+    /// already; `old` and `new` are then not read.
+    private mutating func authorize(_ id: ObjectID, path: RecordPath, old: JSONValue?, new: JSONValue, addedReports: [Report]? = nil,
+                                    signer: Actor, trailers: Trailers, isGenesis: Bool) {
         let action = trailers.action
         func deny(_ why: String) { problem(id, .notPermitted, "\(signer.id) (\(describe(signer))) \(why)") }
         func expect(_ allowed: [ActionName]) {
@@ -259,11 +305,19 @@ struct Verifier {
             expectTrailer("Unit", trailers.unit, u)
             expectTrailer("Directive", trailers.directive, d)
             guard signer.has(.implementer), signer.unit == u else { deny("reported progress for \(u)"); return }
-            let oldReports = old.flatMap { try? Progress(json: $0, at: .root) }?.reports ?? []
-            let newReports = (try? Progress(json: new, at: .root))?.reports ?? []
-            if newReports.count <= oldReports.count || Array(newReports.prefix(oldReports.count)) != oldReports {
-                problem(id, .rewrittenHistory, "\(path.path) changed earlier reports instead of adding one")
-            } else if newReports.dropFirst(oldReports.count).contains(where: { $0.actor != signer.id }) {
+            let added: ArraySlice<Report>
+            if let addedReports {
+                added = addedReports[...]
+            } else {
+                let oldReports = old.flatMap { try? Progress(json: $0, at: .root) }?.reports ?? []
+                let newReports = (try? Progress(json: new, at: .root))?.reports ?? []
+                if newReports.count <= oldReports.count || Array(newReports.prefix(oldReports.count)) != oldReports {
+                    problem(id, .rewrittenHistory, "\(path.path) changed earlier reports instead of adding one")
+                    return
+                }
+                added = newReports.dropFirst(oldReports.count)
+            }
+            if added.contains(where: { $0.actor != signer.id }) {
                 deny("added a report in another actor's name")
             }
         case .finding(let f):
@@ -341,7 +395,7 @@ struct Verifier {
 }
 
 /// Why a commit or tag has no valid signature.
-struct SignatureProblem: Error {
+struct SignatureProblem: Error, Sendable {
     var kind: VerifyProblem.Kind
     var detail: String
 }

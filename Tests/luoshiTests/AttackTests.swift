@@ -303,6 +303,80 @@ struct AttackTests {
         try expectOnlyBlamed(f, attack, "rewritten-history", saying: "changed earlier reports")
     }
 
+    // MARK: Progress files checked by what a change adds
+
+    // Verify checks a change to a progress file it has already accepted by the reports the change
+    // adds (Progress.AppendPoint), and from a checkpoint it takes the files at the checkpoint as
+    // accepted. These attacks are shaped to get past that shortcut: each must still be caught.
+
+    /// north.lead's progress file at `head` with one report appended, edited by `python` afterwards.
+    func appended(_ f: Forge, at head: String, then python: String = "") throws -> String {
+        try f.edited(try f.record(Self.northProgress, at: head), Self.appendReport + "\n" + python)
+    }
+
+    func reportCommit(_ f: Forge, on head: String, _ text: String) throws -> String {
+        try f.commit(on: head, set: [Self.northProgress: text], actor: "north.lead", signer: "north.lead",
+                     message: ledgerMessage("report-progress", unit: "cn/north", directive: Self.directive, clause: "1"))
+    }
+
+    @Test("reports added one after another pass, each checked by what it adds")
+    func appendedTwice() throws {
+        let f = try Forge.burden()
+        let head = try f.head()
+        let first = try honestReport(f, on: head)
+        let second = try honestReport(f, on: first)
+        try land(f, second, on: head)
+        let v = try f.verify()
+        #expect(v.status == 0 && v.ok == true, "\(v)")
+    }
+
+    @Test("a report added while an earlier one is changed")
+    func appendedAndRewritten() throws {
+        let f = try Forge.burden()
+        let head = try f.head()
+        let text = try appended(f, at: head, then: "r['reports'][0]['note'] = 'quietly changed'")
+        let attack = try reportCommit(f, on: head, text)
+        try land(f, attack, on: head)
+        try expectOnlyBlamed(f, attack, "rewritten-history", saying: "changed earlier reports")
+    }
+
+    @Test("an added report that is not a valid report")
+    func appendedInvalid() throws {
+        let f = try Forge.burden()
+        let head = try f.head()
+        let attack = try reportCommit(f, on: head, try appended(f, at: head, then: "r['reports'][-1]['status'] = 'finished'"))
+        try land(f, attack, on: head)
+        try expectOnlyBlamed(f, attack, "invalid-record", saying: "status")
+    }
+
+    @Test("an added report that is not in canonical form")
+    func appendedNotCanonical() throws {
+        let f = try Forge.burden()
+        let head = try f.head()
+        let text = try appended(f, at: head)
+        let marker = "\"note\": \"forged but honest\""
+        let range = try #require(text.range(of: marker, options: .backwards))
+        let attack = try reportCommit(f, on: head, text.replacingCharacters(in: range, with: "\"note\":  \"forged but honest\""))
+        try land(f, attack, on: head)
+        try expectOnlyBlamed(f, attack, "not-canonical")
+    }
+
+    @Test("verify --since a checkpoint catches a report added while an earlier one is changed")
+    func sinceAppendedAndRewritten() throws {
+        let f = try Forge.burden()
+        let head = try f.head()
+        let checkpoint = try #require(try f.paths(under: "checkpoints", at: head).last)
+        let id = String(checkpoint.dropFirst("checkpoints/".count).dropLast(".json".count))
+        let honest = try f.verify(["--since", id])
+        #expect(honest.status == 0 && honest.ok == true, "\(honest)")
+        let text = try appended(f, at: head, then: "r['reports'][0]['status'] = 'done'")
+        let attack = try reportCommit(f, on: head, text)
+        try land(f, attack, on: head)
+        let v = try f.verify(["--since", id])
+        #expect(v.blames(attack, "rewritten-history", saying: "changed earlier reports"), "\(v)")
+        #expect(v.blamed == [attack], "\(v)")
+    }
+
     @Test("a progress report added in another actor's name")
     func reportInAnotherName() throws {
         let f = try Forge.burden()

@@ -127,9 +127,9 @@ struct Forge {
         try git(["update-ref", "refs/heads/main", commit] + (old.map { [$0] } ?? []))
     }
 
-    /// `luoshi verify --format json` on the ledger.
-    func verify() throws -> Verdict {
-        let r = try luoshi(["verify", "--ledger", loaded.ledger, "--format", "json"])
+    /// `luoshi verify --format json` on the ledger, with `extra` arguments.
+    func verify(_ extra: [String] = []) throws -> Verdict {
+        let r = try luoshi(["verify", "--ledger", loaded.ledger, "--format", "json"] + extra)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
         let problems = (object["problems"] as? [[String: Any]] ?? []).map {
             Verdict.Problem(commit: $0["commit"] as? String ?? "", kind: $0["kind"] as? String ?? "", detail: $0["detail"] as? String ?? "")

@@ -134,21 +134,24 @@ public enum SSHSignature {
         return ([armourBegin] + lines + [armourEnd]).joined(separator: "\n") + "\n"
     }
 
-    /// The blob inside the armour. Surrounding whitespace and CRLF line ends are tolerated,
-    /// as `ssh-keygen -Y verify` tolerates them.
+    /// The blob inside the armour. Surrounding spaces and tabs and CRLF line ends are tolerated,
+    /// as `ssh-keygen -Y verify` tolerates them. Works on bytes: verify reads one a commit.
     private static func dearmour(_ armored: String) throws -> [UInt8] {
-        let lines = armored.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        guard lines.first == armourBegin else {
+        var lines: [ArraySlice<UInt8>] = []
+        for var line in Array(armored.utf8).split(whereSeparator: { $0 == 0x0A || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }) {
+            while let b = line.first, b == 0x20 || b == 0x09 { line.removeFirst() }
+            while let b = line.last, b == 0x20 || b == 0x09 { line.removeLast() }
+            if !line.isEmpty { lines.append(line) }
+        }
+        guard let first = lines.first, first.elementsEqual(armourBegin.utf8) else {
             throw IdentityError.badArmour(reason: "it does not start with \(armourBegin)")
         }
-        guard lines.count >= 2, lines.last == armourEnd else {
+        guard lines.count >= 2, lines[lines.count - 1].elementsEqual(armourEnd.utf8) else {
             throw IdentityError.badArmour(reason: "it does not end with \(armourEnd)")
         }
-        let body = lines[1..<(lines.count - 1)].joined()
+        let body = lines[1..<(lines.count - 1)].reduce(into: [UInt8]()) { $0.append(contentsOf: $1) }
         guard !body.isEmpty else { throw IdentityError.badArmour(reason: "it has nothing between its armour lines") }
-        guard let blob = Data(base64Encoded: body) else {
+        guard let blob = Data(base64Encoded: Data(body)) else {
             throw IdentityError.badArmour(reason: "the text between its armour lines is not valid base64")
         }
         return Array(blob)

@@ -1,0 +1,129 @@
+import Foundation
+import GitStore
+
+/// What verify needs of a commit before it looks at the ledger's state: the commit, the key its
+/// signature was made with (or why it has none), what it changed and the new contents.
+struct CommitRead: Sendable {
+    var id: ObjectID
+    var info: CommitInfo
+    var signature: Result<SSHPublicKey, SignatureProblem>
+    /// The changes from its first parent's tree (from nothing for a root commit).
+    var changes: [TreeChange]
+    /// For each change, the new blob's bytes; nil for a deletion, a symlink or submodule link,
+    /// or a blob that could not be read.
+    var contents: [[UInt8]?]
+}
+
+/// Reads commits for verify on other threads, a bounded distance ahead of the checks that
+/// consume them in order: checking signatures, diffing trees and reading the changed blobs need
+/// no ledger state and are most of verify's work, so they run on every core while the checks
+/// that do need the state run on the caller's thread.
+///
+/// Each thread opens its own handle on the repository (a libgit2 handle is used by one thread
+/// at a time) and reads every `workers`-th run of commits. An error reading a commit is handed to the
+/// consumer at that commit.
+final class CommitReader: @unchecked Sendable {
+    private let commits: [ObjectID]
+    private let condition = NSCondition()
+    /// Guarded by `condition`: what was read and not yet taken, by position in `commits`.
+    private var ready: [Int: Result<CommitRead, any Error>] = [:]
+    private var taken = 0
+    private var stopped = false
+    /// Whether the consumer is waiting on `condition`, and how many readers are (to signal only when so).
+    private var consumerWaits = false, readersWaiting = 0
+    private let ahead: Int
+
+    /// Starts reading `commits` (oldest first) of the repository at `path` on `workers` threads
+    /// (by default one per core).
+    init(path: String, commits: [ObjectID], workers: Int = ProcessInfo.processInfo.activeProcessorCount, ahead: Int = 256) {
+        self.commits = commits
+        self.ahead = max(1, ahead)
+        guard !commits.isEmpty else { return }
+        let workers = max(1, min(workers, 8))
+        // Runs of consecutive commits, so that a thread reads each tree once: a commit's old
+        // trees are the new trees of the commit before it (see `Repository.changedBlobs`).
+        let run = max(1, min(32, self.ahead / workers))
+        for worker in 0..<workers {
+            let thread = Thread { [self] in
+                let count = commits.count
+                read(path: path, positions: stride(from: worker * run, to: count, by: workers * run).lazy
+                    .flatMap { start in start..<min(start + run, count) })
+            }
+            thread.name = "luoshi verify reader \(worker)"
+            thread.start()
+        }
+    }
+
+    /// Stops the threads after the commits they are reading. The threads hold the reader, so a
+    /// consumer that gives up before the last commit must call this.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The commit at `position`, waiting for it if need be. Positions are taken in order.
+    func read(_ position: Int) throws -> CommitRead {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready[position] == nil {
+            consumerWaits = true
+            condition.wait()
+            consumerWaits = false
+        }
+        let result = ready.removeValue(forKey: position)!
+        taken = position + 1
+        if readersWaiting > 0 { condition.broadcast() }
+        return try result.get()
+    }
+
+    private func read(path: String, positions: some Sequence<Int>) {
+        let repository: Repository
+        do { repository = try Repository.open(at: path) } catch {
+            // Every position from the first gets the error, so whichever is asked for first reports it.
+            publish(positions.first(where: { _ in true }) ?? 0, .failure(error))
+            return
+        }
+        var previous: (id: ObjectID, tree: ObjectID)?
+        for position in positions {
+            condition.lock()
+            while !stopped && position - taken >= ahead {
+                readersWaiting += 1
+                condition.wait()
+                readersWaiting -= 1
+            }
+            let stop = stopped
+            condition.unlock()
+            if stop { return }
+            let id = commits[position]
+            let result = Result { () throws -> CommitRead in
+                let info = try repository.commit(id)
+                var parentTree: ObjectID?
+                if let parent = info.parents.first {
+                    parentTree = previous?.id == parent ? previous?.tree : try repository.commit(parent).tree
+                }
+                previous = (id, info.tree)
+                let changes = try repository.diff(from: parentTree, to: info.tree)
+                return CommitRead(
+                    id: id, info: info,
+                    signature: signingKey(try repository.signedData(of: id), unsigned: "the commit is not signed"),
+                    changes: changes,
+                    contents: changes.map { change in change.newIsPlainFile ? change.newBlob.flatMap { try? repository.blob($0) } : nil })
+            }
+            publish(position, result)
+            if case .failure = result { return }
+        }
+    }
+
+    private func publish(_ position: Int, _ result: Result<CommitRead, any Error>) {
+        condition.lock()
+        ready[position] = result
+        if case .failure = result {
+            // Nothing after a failure is read; whoever waits further on gets the same error.
+            for later in position..<max(position + 1, commits.count) { ready[later] = result }
+        }
+        if consumerWaits { condition.broadcast() }
+        condition.unlock()
+    }
+}
