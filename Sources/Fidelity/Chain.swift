@@ -40,7 +40,9 @@ extension Fidelity {
 
     /// The same, given each hop's own diff (`diff(basis:plan:exemptions:)` of that hop), so a caller reading
     /// many chains that share their upper hops computes each hop's diff once.
-    public static func chain(_ hops: [ChainHop], diffs: [PlanDiff]) -> ChainReading {
+    /// `cache` remembers the readings of directive clauses against final clauses, which units that
+    /// carry the same clause share.
+    public static func chain(_ hops: [ChainHop], diffs: [PlanDiff], cache: DiffCache? = nil) -> ChainReading {
         precondition(diffs.count == hops.count, "one diff per hop")
         guard let first = hops.first, let last = hops.last else {
             return ChainReading(hops: [], cumulative: PlanDiff(clauses: [], added: []))
@@ -65,8 +67,8 @@ extension Fidelity {
                 continue
             }
             reached.insert(id)
-            readings.append(read(basis: directiveClause, plan: final, method: method,
-                                 similarity: similarity(directiveClause.text, final.text)))
+            readings.append(cache?.reading(basis: directiveClause, plan: final, method: method)
+                ?? read(basis: directiveClause, plan: final, method: method, similarity: similarity(directiveClause.text, final.text)))
         }
         return ChainReading(hops: diffs, cumulative: PlanDiff(clauses: readings, added: last.plan.filter { !reached.contains($0.id) }))
     }

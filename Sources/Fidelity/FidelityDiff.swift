@@ -76,3 +76,43 @@ extension PlanDiff {
     /// The readings of one class, in basis order.
     public func readings(_ fidelity: FidelityClass) -> [ClauseReading] { clauses.filter { $0.fidelity == fidelity } }
 }
+
+/// Remembers plan diffs by what was diffed, for a reader that diffs many plans of which many are
+/// alike: plans adopted word for word, or one unit's plan read again in every chain below it.
+/// Used by one thread at a time.
+public final class DiffCache {
+    private struct Inputs: Hashable {
+        var basis: [Clause]
+        var plan: [Clause]
+        var exemptions: [Exemption]
+    }
+
+    private struct Pair: Hashable {
+        var basis: Clause
+        var plan: Clause
+        var method: MatchMethod
+    }
+
+    private var diffs: [Inputs: PlanDiff] = [:]
+    private var readings: [Pair: ClauseReading] = [:]
+
+    public init() {}
+
+    /// `Fidelity.diff(basis:plan:exemptions:)`, computed once for each distinct input.
+    public func diff(basis: [Clause], plan: [Clause], exemptions: [Exemption]) -> PlanDiff {
+        let inputs = Inputs(basis: basis, plan: plan, exemptions: exemptions)
+        if let known = diffs[inputs] { return known }
+        let diff = Fidelity.diff(basis: basis, plan: plan, exemptions: exemptions)
+        diffs[inputs] = diff
+        return diff
+    }
+
+    /// The reading of a plan clause matched to a basis clause by `method`, computed once for each distinct pair.
+    public func reading(basis: Clause, plan: Clause, method: MatchMethod) -> ClauseReading {
+        let pair = Pair(basis: basis, plan: plan, method: method)
+        if let known = readings[pair] { return known }
+        let reading = Fidelity.read(basis: basis, plan: plan, method: method, similarity: Fidelity.similarity(basis.text, plan.text))
+        readings[pair] = reading
+        return reading
+    }
+}

@@ -9,23 +9,27 @@ import LedgerModel
 public enum Indicators {
     /// Every indicator raised by the ledger as seen in `view`, evaluated at `now` (end of the --as-of day).
     /// Sorted by unit, directive, kind (by its name), clause, then finding and detail, so the order is total.
-    public static func flags(_ view: LedgerView, now: Timestamp) -> [Flag] {
+    /// `cache` remembers each plan's diff, for a caller that diffs the same plans again (status).
+    /// With `directive`, the plan and progress indicators of other directives are not evaluated (the
+    /// ones about findings, evidence and burden still are); unsorted, the flags come in no set order.
+    public static func flags(_ view: LedgerView, now: Timestamp, cache: DiffCache = DiffCache(),
+                             directive only: DirectiveID? = nil, sorted: Bool = true) -> [Flag] {
         let clock = Clock(now: now, policy: view.policy)
         var out: [Flag] = []
-        for id in view.directives.keys.sorted() {
+        for id in view.directives.keys.sorted() where only == nil || only == id {
             guard let directive = view.directives[id], directive.issued <= clock.day else { continue }
             let plans = (view.plans[id] ?? [:]).filter { clock.has($0.value.plan.adopted) }
             out += notAdopted(directive, units: view.units, plans: plans, clock)
             for adopted in plans.values {
                 let context = clock.asOfNow(adopted)
-                out += planFlags(context, clock)
+                out += planFlags(context, clock, cache)
                 out += progressFlags(context, clock)
             }
         }
         out += reusedEvidence(view, clock)
         out += openLoops(view.findings.values, clock)
         out += burdenFlags(view, clock)
-        return out.sorted(by: Flag.precedes)
+        return sorted ? Flag.sorted(out) : out
     }
 
     /// Reports a month each registered unit owes: the sum of `reporting.reportsPerMonth` over the
@@ -118,11 +122,14 @@ extension Indicators {
 }
 
 extension Flag {
-    /// The order of `Indicators.flags`: unit, directive, kind, clause, then finding and detail.
-    static func precedes(_ a: Flag, _ b: Flag) -> Bool {
-        let ka = (a.unit.rawValue, a.directive?.rawValue ?? "", a.kind.rawValue, a.clause?.rawValue ?? "", a.finding?.rawValue ?? "")
-        let kb = (b.unit.rawValue, b.directive?.rawValue ?? "", b.kind.rawValue, b.clause?.rawValue ?? "", b.finding?.rawValue ?? "")
-        if ka != kb { return ka < kb }
-        return CanonicalJSON.compact(a.detail) < CanonicalJSON.compact(b.detail)
+    /// In the order of `Indicators.flags`: unit, directive, kind, clause, then finding and detail
+    /// (its compact canonical JSON, made once a flag rather than once a comparison).
+    static func sorted(_ flags: [Flag]) -> [Flag] {
+        flags.map { f in
+            (key: [f.unit.rawValue, f.directive?.rawValue ?? "", f.kind.rawValue, f.clause?.rawValue ?? "", f.finding?.rawValue ?? "",
+                   CanonicalJSON.compact(f.detail)], flag: f)
+        }
+        .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        .map(\.flag)
     }
 }

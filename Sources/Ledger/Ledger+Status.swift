@@ -149,14 +149,16 @@ extension Ledger {
         if let under, view.units[under] == nil {
             throw LedgerError.usage("--under \(under): no such unit in this ledger; `luoshi show` or `git ls-tree -r main units/` lists them")
         }
-        let flags = Indicators.flags(view, now: now)
+        // The flags and the matrix diff the same plans: each distinct plan is diffed once.
+        let cache = DiffCache()
+        let flags = Indicators.flags(view, now: now, cache: cache, directive: directive, sorted: false)
         var flagCounts: [DirectiveID?: [UnitID: [FlagKind: Int]]] = [:]
         for f in flags { flagCounts[f.directive, default: [:]][f.unit, default: [:]][f.kind, default: 0] += 1 }
 
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
             guard let d = view.directives[id] else { return nil }
-            return try StatusReader(view: view, directive: d, now: now).matrix(
+            return try StatusReader(view: view, directive: d, now: now, cache: cache).matrix(
                 under: under, commit: commit.hex, asOf: asOf,
                 flags: { unit in (flagCounts[id]?[unit] ?? [:]).merging(flagCounts[nil]?[unit] ?? [:], uniquingKeysWith: +) })
         }
@@ -171,9 +173,10 @@ private struct StatusReader {
     let directive: Directive
     let now: Timestamp
     let plans: [UnitID: PlanContext]
+    let cache: DiffCache
 
-    init(view: LedgerView, directive: Directive, now: Timestamp) {
-        self.view = view; self.directive = directive; self.now = now
+    init(view: LedgerView, directive: Directive, now: Timestamp, cache: DiffCache) {
+        self.view = view; self.directive = directive; self.now = now; self.cache = cache
         // A plan adopted after `now` (a backdated commit read as of an earlier day) is not adopted yet.
         plans = (view.plans[directive.id] ?? [:]).filter { $0.value.plan.adopted.seconds <= now.seconds }
     }
@@ -237,10 +240,10 @@ private struct StatusReader {
         }
         let diffs = hops.map { hop in
             if let known = hopDiffs[hop.unit] { return known }
-            let d = Fidelity.diff(basis: hop.basis, plan: hop.plan, exemptions: hop.exemptions)
+            let d = cache.diff(basis: hop.basis, plan: hop.plan, exemptions: hop.exemptions)
             hopDiffs[hop.unit] = d
             return d
         }
-        return Fidelity.chain(hops, diffs: diffs).cumulative
+        return Fidelity.chain(hops, diffs: diffs, cache: cache).cumulative
     }
 }
