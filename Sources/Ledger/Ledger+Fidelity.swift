@@ -1,4 +1,6 @@
+import Dispatch
 import Fidelity
+import Foundation
 import GitStore
 import LedgerModel
 
@@ -59,44 +61,36 @@ public struct ChainReport: Sendable, JSONWritable {
 
 extension Ledger {
     /// Everything the indicators read, as of a commit.
+    ///
+    /// Reading and parsing the records is most of the cost of status, flags and the report, so the
+    /// records are read in parts on a thread per core, each with its own repository handle.
     public func view(at commit: ObjectID) throws -> LedgerView {
-        var units: [UnitID: LedgerModel.Unit] = [:]
-        var directives: [DirectiveID: Directive] = [:]
-        var plans: [DirectiveID: [UnitID: PlanContext]] = [:]
-        var progress: [DirectiveID: [UnitID: Progress]] = [:]
-        var findings: [FindingID: Finding] = [:]
-        var policy = Policy()
-        var basisCache: [String: [Clause]] = [:]
-        for (path, blob) in try repository.listBlobs(inCommit: commit, under: "") {
-            guard let kind = RecordPath(path: path) else { continue }
-            let value = try LedgerReader.parse(repository.blob(blob), kind)
-            do {
-                switch kind {
-                case .ledger: policy = try LedgerInfo(json: value, at: .root).policy
-                case .unit(let u): units[u] = try LedgerModel.Unit(json: value, at: .root)
-                case .directive(let d): directives[d] = try Directive(json: value, at: .root)
-                case .plan(let d, let u):
-                    let plan = try Plan(json: value, at: .root)
-                    // Keyed by the basis record's blob: children adopting from one parent plan at different
-                    // commits mostly read the same blob, and parsing it is the cost.
-                    let basisPath: RecordPath = plan.basis.kind == .directive ? .directive(d) : .plan(d, plan.basis.unit)
-                    let basisBlob = try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: basisPath.path, inCommit: $0) }
-                    let key = "\(plan.basis.kind.rawValue) \(basisBlob?.hex ?? plan.basis.commit)"
-                    let basis = try basisCache[key] ?? LedgerReader.basisClauses(of: plan, repository: repository)
-                    basisCache[key] = basis
-                    plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil)
-                case .progress(let d, let u): progress[d, default: [:]][u] = try Progress(json: value, at: .root)
-                case .finding(let f): findings[f] = try Finding(json: value, at: .root)
-                case .actor, .checkpoint: break
-                }
-            } catch let e as ValidationError {
-                throw LedgerError.internalFailure("the record \(path) is invalid (\(e)); run `luoshi verify`")
+        let blobs = try repository.listBlobs(inCommit: commit, under: "").compactMap { (path, blob) -> (RecordPath, ObjectID)? in
+            switch RecordPath(path: path) {
+            case nil, .actor, .checkpoint: nil
+            case let kind?: (kind, blob)
             }
         }
-        for (d, byUnit) in progress {
-            for (u, p) in byUnit { plans[d]?[u]?.progress = p }
+        let parts = blobs.count < 256 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let results = ViewParts(count: parts)
+        let path = repository.path
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            results.set(part, Result {
+                var records = ViewRecords()
+                let repository = try Repository.open(at: path)
+                // Every parts-th record: plans and progress files alternate with units in path order.
+                for index in stride(from: part, to: blobs.count, by: parts) {
+                    try records.read(blobs[index].0, blobs[index].1, from: repository)
+                }
+                return records
+            })
         }
-        return LedgerView(policy: policy, units: units, directives: directives, plans: plans, findings: findings)
+        var all = ViewRecords()
+        for part in 0..<parts { all.merge(try results.get(part)) }
+        for (d, byUnit) in all.progress {
+            for (u, p) in byUnit { all.plans[d]?[u]?.progress = p }
+        }
+        return LedgerView(policy: all.resolvedPolicy, units: all.units, directives: all.directives, plans: all.plans, findings: all.findings)
     }
 
     /// The formalism indicators as of the end of `asOf` (default: now), read from the ledger as it was then.
@@ -169,5 +163,71 @@ extension Ledger {
                      exemptions: plan.exemptions)
         }
         return Fidelity.chain(hops)
+    }
+}
+
+/// The records of one part of a view.
+private struct ViewRecords {
+    var units: [UnitID: LedgerModel.Unit] = [:]
+    var directives: [DirectiveID: Directive] = [:]
+    var plans: [DirectiveID: [UnitID: PlanContext]] = [:]
+    var progress: [DirectiveID: [UnitID: LedgerModel.Progress]] = [:]
+    var findings: [FindingID: Finding] = [:]
+    var policy: Policy?
+    /// Basis clauses by the basis record's blob: children adopting from one parent plan at different
+    /// commits mostly read the same blob, and parsing it is the cost.
+    var basisCache: [String: [Clause]] = [:]
+
+    mutating func read(_ kind: RecordPath, _ blob: ObjectID, from repository: Repository) throws {
+        let value = try LedgerReader.parse(repository.blob(blob), kind)
+        do {
+            switch kind {
+            case .ledger: policy = try LedgerInfo(json: value, at: .root).policy
+            case .unit(let u): units[u] = try LedgerModel.Unit(json: value, at: .root)
+            case .directive(let d): directives[d] = try Directive(json: value, at: .root)
+            case .plan(let d, let u):
+                let plan = try Plan(json: value, at: .root)
+                let basisPath: RecordPath = plan.basis.kind == .directive ? .directive(d) : .plan(d, plan.basis.unit)
+                let basisBlob = try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: basisPath.path, inCommit: $0) }
+                let key = "\(plan.basis.kind.rawValue) \(basisBlob?.hex ?? plan.basis.commit)"
+                let basis = try basisCache[key] ?? LedgerReader.basisClauses(of: plan, repository: repository)
+                basisCache[key] = basis
+                plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil)
+            case .progress(let d, let u): progress[d, default: [:]][u] = try LedgerModel.Progress(json: value, at: .root)
+            case .finding(let f): findings[f] = try Finding(json: value, at: .root)
+            case .actor, .checkpoint: break
+            }
+        } catch let e as ValidationError {
+            throw LedgerError.internalFailure("the record \(kind.path) is invalid (\(e)); run `luoshi verify`")
+        }
+    }
+
+    mutating func merge(_ other: ViewRecords) {
+        units.merge(other.units) { a, _ in a }
+        directives.merge(other.directives) { a, _ in a }
+        for (d, byUnit) in other.plans { plans[d, default: [:]].merge(byUnit) { a, _ in a } }
+        for (d, byUnit) in other.progress { progress[d, default: [:]].merge(byUnit) { a, _ in a } }
+        findings.merge(other.findings) { a, _ in a }
+        if let p = other.policy { policy = p }
+    }
+
+    var resolvedPolicy: Policy { policy ?? Policy() }
+}
+
+/// The results of the parts of a view, filled in from several threads.
+private final class ViewParts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<ViewRecords, any Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ part: Int, _ result: Result<ViewRecords, any Error>) {
+        lock.lock(); defer { lock.unlock() }
+        results[part] = result
+    }
+
+    func get(_ part: Int) throws -> ViewRecords {
+        lock.lock(); defer { lock.unlock() }
+        return try results[part]!.get()
     }
 }
