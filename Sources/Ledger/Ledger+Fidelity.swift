@@ -65,6 +65,11 @@ extension Ledger {
     /// Reading and parsing the records is most of the cost of status, flags and the report, so the
     /// records are read in parts on a thread per core, each with its own repository handle.
     public func view(at commit: ObjectID) throws -> LedgerView {
+        try viewAndVersions(at: commit).view
+    }
+
+    /// The view, and the blob of each plan with the blob of its basis at its basis commit.
+    func viewAndVersions(at commit: ObjectID) throws -> (view: LedgerView, versions: [DirectiveID: [UnitID: PlanVersion]]) {
         let blobs = try repository.listBlobs(inCommit: commit, under: "").compactMap { (path, blob) -> (RecordPath, ObjectID)? in
             switch RecordPath(path: path) {
             case nil, .actor, .checkpoint: nil
@@ -90,7 +95,8 @@ extension Ledger {
         for (d, byUnit) in all.progress {
             for (u, p) in byUnit { all.plans[d]?[u]?.progress = p }
         }
-        return LedgerView(policy: all.resolvedPolicy, units: all.units, directives: all.directives, plans: all.plans, findings: all.findings)
+        return (LedgerView(policy: all.resolvedPolicy, units: all.units, directives: all.directives, plans: all.plans, findings: all.findings),
+                all.versions)
     }
 
     /// The formalism indicators as of the end of `asOf` (default: now), read from the ledger as it was then.
@@ -119,11 +125,16 @@ extension Ledger {
         return try Plan(json: value, at: .root)
     }
 
-    /// The chain of plans from the top level down to `unit`, top first.
+    /// The chain of plans from the top level down to `unit`, top first, each parent's plan as the
+    /// unit below it adopted it (at that unit's basis commit): a parent that changed or re-adopted
+    /// since does not change what its children were given.
     private func planChain(_ directive: DirectiveID, _ unit: UnitID, at commit: ObjectID) throws -> [Plan] {
         var chain = [try requirePlan(directive, unit, at: commit)]
         while chain[0].basis.kind == .plan {
-            chain.insert(try requirePlan(directive, chain[0].basis.unit, at: commit), at: 0)
+            guard let basisCommit = ObjectID(hex: chain[0].basis.commit) else {
+                throw LedgerError.internalFailure("the plan of \(chain[0].unit) for \(directive) names no valid basis commit")
+            }
+            chain.insert(try requirePlan(directive, chain[0].basis.unit, at: basisCommit), at: 0)
             if chain.count > UnitID.maxDepth + 1 { throw LedgerError.internalFailure("the plans of \(directive) derive from each other in a loop") }
         }
         return chain
@@ -174,6 +185,7 @@ private struct ViewRecords {
     var progress: [DirectiveID: [UnitID: LedgerModel.Progress]] = [:]
     var findings: [FindingID: Finding] = [:]
     var policy: Policy?
+    var versions: [DirectiveID: [UnitID: PlanVersion]] = [:]
     /// Basis clauses by the basis record's blob: children adopting from one parent plan at different
     /// commits mostly read the same blob, and parsing it is the cost.
     var basisCache: [String: [Clause]] = [:]
@@ -193,6 +205,7 @@ private struct ViewRecords {
                 let basis = try basisCache[key] ?? LedgerReader.basisClauses(of: plan, repository: repository)
                 basisCache[key] = basis
                 plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil)
+                versions[d, default: [:]][u] = PlanVersion(blob: blob, basisBlob: basisBlob)
             case .progress(let d, let u): progress[d, default: [:]][u] = try LedgerModel.Progress(json: value, at: .root)
             case .finding(let f): findings[f] = try Finding(json: value, at: .root)
             case .actor, .checkpoint: break
@@ -208,6 +221,7 @@ private struct ViewRecords {
         for (d, byUnit) in other.plans { plans[d, default: [:]].merge(byUnit) { a, _ in a } }
         for (d, byUnit) in other.progress { progress[d, default: [:]].merge(byUnit) { a, _ in a } }
         findings.merge(other.findings) { a, _ in a }
+        for (d, byUnit) in other.versions { versions[d, default: [:]].merge(byUnit) { a, _ in a } }
         if let p = other.policy { policy = p }
     }
 
@@ -229,5 +243,69 @@ private final class ViewParts: @unchecked Sendable {
     func get(_ part: Int) throws -> ViewRecords {
         lock.lock(); defer { lock.unlock() }
         return try results[part]!.get()
+    }
+}
+
+/// A plan's blob, and the blob of its basis (the directive or the parent's plan) at its basis commit.
+struct PlanVersion: Sendable, Hashable {
+    var blob: ObjectID
+    var basisBlob: ObjectID?
+}
+
+/// The chains of one directive's plans from the top level down, each parent's plan as the unit below
+/// it adopted it. That is the parent's current plan unless the parent changed or re-adopted since;
+/// then the version at the child's basis commit is read from git. Chains share their upper parts,
+/// which are read once.
+struct AdoptedChains {
+    let directive: DirectiveID
+    let repository: Repository
+    /// The current plans and their versions.
+    let plans: [UnitID: PlanContext]
+    let versions: [UnitID: PlanVersion]
+    /// Chains by the blob of their last plan.
+    private var chains: [ObjectID: [PlanContext]] = [:]
+
+    init(directive: DirectiveID, repository: Repository, plans: [UnitID: PlanContext], versions: [UnitID: PlanVersion]) {
+        self.directive = directive; self.repository = repository; self.plans = plans; self.versions = versions
+    }
+
+    /// The chain down to `unit`'s current plan, top first.
+    mutating func chain(_ unit: UnitID) throws -> [PlanContext] {
+        guard let context = plans[unit], let version = versions[unit] else {
+            throw LedgerError.internalFailure("\(unit) has no plan for \(directive)")
+        }
+        return try chain(context, version, depth: 0)
+    }
+
+    private mutating func chain(_ context: PlanContext, _ version: PlanVersion, depth: Int) throws -> [PlanContext] {
+        if let known = chains[version.blob] { return known }
+        guard context.plan.basis.kind == .plan else { return [context] }
+        guard depth <= UnitID.maxDepth else { throw LedgerError.internalFailure("the plans of \(directive) derive from each other in a loop") }
+        let parent = context.plan.basis.unit
+        guard let parentBlob = version.basisBlob else {
+            throw LedgerError.internalFailure("\(context.plan.unit)'s plan for \(directive) derives from \(parent), which had no plan then; run `luoshi verify`")
+        }
+        let up: [PlanContext]
+        if let current = plans[parent], let currentVersion = versions[parent], currentVersion.blob == parentBlob {
+            up = try chain(current, currentVersion, depth: depth + 1)
+        } else {
+            let (adopted, adoptedVersion) = try read(parentBlob, of: parent)
+            up = try chain(adopted, adoptedVersion, depth: depth + 1)
+        }
+        let whole = up + [context]
+        chains[version.blob] = whole
+        return whole
+    }
+
+    /// A plan as it was, from its blob.
+    private func read(_ blob: ObjectID, of unit: UnitID) throws -> (PlanContext, PlanVersion) {
+        let plan: Plan
+        do { plan = try Plan(json: LedgerReader.parse(repository.blob(blob), .plan(directive, unit)), at: .root) } catch let e as ValidationError {
+            throw LedgerError.internalFailure("an earlier plan of \(unit) for \(directive) (blob \(blob.hex)) is invalid (\(e)); run `luoshi verify`")
+        }
+        let basisPath: RecordPath = plan.basis.kind == .directive ? .directive(directive) : .plan(directive, plan.basis.unit)
+        let basisBlob = try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: basisPath.path, inCommit: $0) }
+        return (PlanContext(plan: plan, basisClauses: try LedgerReader.basisClauses(of: plan, repository: repository), progress: nil),
+                PlanVersion(blob: blob, basisBlob: basisBlob))
     }
 }

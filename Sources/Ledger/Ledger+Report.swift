@@ -123,11 +123,12 @@ extension Ledger {
         let commit = try resolve(at: asOf?.description)
         let day = try asOf ?? Timestamp(seconds: repository.commit(commit).committer.time).utcDay
         let now = Timestamp(seconds: day.endSeconds - 1)
-        let view = try self.view(at: commit)
+        let (view, versions) = try viewAndVersions(at: commit)
         guard let directive = view.directives[id] else {
             throw LedgerError.usage("there is no directive \(id) on \(day); `luoshi log --directive \(id)` shows when it was issued")
         }
         let plans = view.plans[id] ?? [:]
+        var adopted = AdoptedChains(directive: id, repository: repository, plans: plans, versions: versions[id] ?? [:])
         let inReport: (UnitID) -> Bool = { u in under.map { u.isWithin($0) } ?? true }
 
         var history: [UnitID: [HistoryLine]] = [:]
@@ -152,7 +153,7 @@ extension Ledger {
                 if inScope { units.append(UnitReport(unit: unit, plan: nil)) }
                 continue
             }
-            let chain = try planChain(context, in: plans)
+            let chain = try adopted.chain(unit.id)
             let reading = Fidelity.chain(chain.map { ChainHop(unit: $0.plan.unit, basis: $0.basisClauses, plan: $0.plan.clauses, exemptions: $0.plan.exemptions) })
             chains[unit.id] = (chain.map(\.plan.unit), reading.hops)
             let plan = context.plan
@@ -170,19 +171,6 @@ extension Ledger {
         }
         return DirectiveReport(directive: directive, asOf: day, under: under, commit: commit.hex, units: units,
                                ladders: Self.ladders(directive, chains: chains), flags: flags, versionClauses: versionClauses)
-    }
-
-    /// The plans from the top level down to `context`'s unit, top first, from a view's plans.
-    private func planChain(_ context: PlanContext, in plans: [UnitID: PlanContext]) throws -> [PlanContext] {
-        var chain = [context]
-        while chain[0].plan.basis.kind == .plan {
-            guard let parent = plans[chain[0].plan.basis.unit] else {
-                throw LedgerError.internalFailure("the plan of \(chain[0].plan.unit) derives from \(chain[0].plan.basis.unit), which has no plan; run `luoshi verify`")
-            }
-            chain.insert(parent, at: 0)
-            if chain.count > UnitID.maxDepth + 1 { throw LedgerError.internalFailure("the plans of \(context.plan.directive) derive from each other in a loop") }
-        }
-        return chain
     }
 
     /// For every clause with a target: the value at each hop of every chain, grouped by sequence;

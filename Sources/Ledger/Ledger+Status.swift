@@ -140,7 +140,7 @@ extension Ledger {
     public func status(directive: DirectiveID? = nil, under: UnitID? = nil, asOf: Day? = nil) throws -> [StatusMatrix] {
         let commit = try resolve(at: asOf?.description)
         let now = asOf.map { Timestamp(seconds: $0.endSeconds - 1) } ?? .now
-        let view = try view(at: commit)
+        let (view, versions) = try viewAndVersions(at: commit)
         if let directive, view.directives[directive] == nil {
             let known = view.directives.keys.sorted().map(\.rawValue)
             throw LedgerError.usage("--directive \(directive): no such directive in this ledger\(asOf.map { " on \($0)" } ?? "")"
@@ -158,7 +158,8 @@ extension Ledger {
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
             guard let d = view.directives[id] else { return nil }
-            return try StatusReader(view: view, directive: d, now: now, cache: cache).matrix(
+            var chains = AdoptedChains(directive: id, repository: repository, plans: view.plans[id] ?? [:], versions: versions[id] ?? [:])
+            return try StatusReader(view: view, directive: d, now: now, cache: cache).matrix(chains: &chains,
                 under: under, commit: commit.hex, asOf: asOf,
                 flags: { unit in (flagCounts[id]?[unit] ?? [:]).merging(flagCounts[nil]?[unit] ?? [:], uniquingKeysWith: +) })
         }
@@ -181,18 +182,17 @@ private struct StatusReader {
         plans = (view.plans[directive.id] ?? [:]).filter { $0.value.plan.adopted.seconds <= now.seconds }
     }
 
-    func matrix(under: UnitID?, commit: String, asOf: Day?, flags: (UnitID) -> [FlagKind: Int]) throws -> StatusMatrix {
+    func matrix(chains: inout AdoptedChains, under: UnitID?, commit: String, asOf: Day?, flags: (UnitID) -> [FlagKind: Int]) throws -> StatusMatrix {
         // Rows: every unit the directive reaches (the issuer owes no plan), and any unit that holds a plan.
         var rowUnits = Set(view.units.values.filter { directive.scope.includes($0) && $0.id != directive.issuer }.map(\.id))
         rowUnits.formUnion(plans.keys)
         if let under { rowUnits = rowUnits.filter { $0.isWithin(under) } }
 
         var readings: [UnitID: PlanDiff] = [:]
-        var hopDiffs: [UnitID: PlanDiff] = [:]
         var columns = directive.clauses.map(\.id)
         var seen = Set(columns)
         for unit in rowUnits.sorted() where plans[unit] != nil {
-            let reading = try cumulative(unit, hopDiffs: &hopDiffs)
+            let reading = cumulative(try chains.chain(unit))
             readings[unit] = reading
             for r in reading.clauses where !seen.contains(r.basisId) {
                 seen.insert(r.basisId); columns.append(r.basisId)
@@ -224,26 +224,11 @@ private struct StatusReader {
     }
 
     /// The unit's plan read against the directive through every level between, as `Ledger.diff(against: .directive)`
-    /// reads it: the chain of plans from the top level down, each hop against the basis it adopted.
-    /// Each unit's own hop is read once (`hopDiffs`), since every unit below it shares it.
-    func cumulative(_ unit: UnitID, hopDiffs: inout [UnitID: PlanDiff]) throws -> PlanDiff {
-        guard var context = plans[unit] else { throw LedgerError.internalFailure("\(unit) has no plan for \(directive.id)") }
-        var hops = [ChainHop(unit: unit, basis: context.basisClauses, plan: context.plan.clauses, exemptions: context.plan.exemptions)]
-        while context.plan.basis.kind == .plan {
-            let parent = context.plan.basis.unit
-            guard let next = view.plans[directive.id]?[parent] else {
-                throw LedgerError.internalFailure("\(context.plan.unit)'s plan for \(directive.id) derives from \(parent), which has no plan; run `luoshi verify`")
-            }
-            context = next
-            hops.insert(ChainHop(unit: parent, basis: context.basisClauses, plan: context.plan.clauses, exemptions: context.plan.exemptions), at: 0)
-            if hops.count > UnitID.maxDepth + 1 { throw LedgerError.internalFailure("the plans of \(directive.id) derive from each other in a loop") }
-        }
-        let diffs = hops.map { hop in
-            if let known = hopDiffs[hop.unit] { return known }
-            let d = cache.diff(basis: hop.basis, plan: hop.plan, exemptions: hop.exemptions)
-            hopDiffs[hop.unit] = d
-            return d
-        }
+    /// reads it: the chain of plans from the top level down as each was adopted, each hop against its basis.
+    /// Hops shared by many chains are diffed once (`cache`).
+    func cumulative(_ chain: [PlanContext]) -> PlanDiff {
+        let hops = chain.map { ChainHop(unit: $0.plan.unit, basis: $0.basisClauses, plan: $0.plan.clauses, exemptions: $0.plan.exemptions) }
+        let diffs = hops.map { cache.diff(basis: $0.basis, plan: $0.plan, exemptions: $0.exemptions) }
         return Fidelity.chain(hops, diffs: diffs, cache: cache).cumulative
     }
 }

@@ -89,4 +89,37 @@ struct SampleLedgerTests {
             #expect(kinds.contains(kind), "no \(kind) flag")
         }
     }
+
+    @Test("a version-1 plan whose parent has since re-adopted version 2 is read against version 1, as it was given")
+    func readAgainstWhatWasAdopted() throws {
+        let sample = try SampleLedger.load()
+        let asOf = try SampleLedger.asOf()
+        // Gangcheng and Shawan adopted from Haixi and Binhai before those re-adopted the amended
+        // directive, whose clause 8 their plans never received.
+        for unit in ["cn/haixi/gangcheng", "cn/haixi/binhai/shawan"] {
+            let r = try luoshi(["diff", "--ledger", sample.ledger, "--directive", "JF-2019-01", "--unit", unit,
+                                "--against", "directive", "--at", asOf, "--format", "json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let diff = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+            #expect((diff["against"] as? [String: Any])?["version"] as? Int == 1, "\(unit): \(r.stdout.prefix(300))")
+            let clauses = (diff["clauses"] as? [[String: Any]] ?? []).compactMap { $0["basisId"] as? String }
+            #expect(clauses == ["1", "2", "3", "4", "5", "6", "7"], "\(unit) read against clauses \(clauses)")
+
+            let chain = try luoshi(["chain", "--ledger", sample.ledger, "--directive", "JF-2019-01", "--unit", unit,
+                                    "--at", asOf, "--format", "json"])
+            #expect(chain.status == 0, "\(chain.stderr)")
+            let cumulative = (try JSONSerialization.jsonObject(with: Data(chain.stdout.utf8)) as? [String: Any])?["cumulative"] as? [String: Any]
+            let omitted = (cumulative?["clauses"] as? [[String: Any]] ?? []).filter { $0["class"] as? String == "omitted" }
+            #expect(omitted.isEmpty, "\(unit): the chain omits \(omitted)")
+
+            // The status matrix agrees: no class for clause 8, which the unit's version never had.
+            let status = try luoshi(["status", "--ledger", sample.ledger, "--directive", "JF-2019-01", "--as-of", asOf, "--format", "json"])
+            #expect(status.status == 0, "\(status.stderr)")
+            let matrix = ((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["matrices"] as? [[String: Any]])?.first
+            let row = (matrix?["units"] as? [[String: Any]] ?? []).first { $0["unit"] as? String == unit }
+            let cells = row?["clauses"] as? [String: [String: Any]] ?? [:]
+            #expect(cells["8"]?["class"] is NSNull, "\(unit): clause 8 is \(String(describing: cells["8"]))")
+            #expect(cells["7"]?["class"] as? String == "reworded")
+        }
+    }
 }
