@@ -7,7 +7,7 @@ extension Indicators {
     /// unit is only answerable for its own changes.
     static func planFlags(_ context: PlanContext, _ clock: Clock, _ cache: DiffCache) -> [Flag] {
         let plan = context.plan
-        let diff = cache.diff(basis: context.basisClauses, plan: plan.clauses, exemptions: plan.exemptions)
+        let diff = context.ownDiff(cache)
         var out: [Flag] = []
         func flag(_ kind: FlagKind, _ clause: ClauseID, _ detail: JSONValue) {
             out.append(Flag(kind: kind, unit: plan.unit, directive: plan.directive, clause: clause, detail: detail))

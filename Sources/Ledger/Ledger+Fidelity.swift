@@ -82,10 +82,11 @@ extension Ledger {
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             results.set(part, Result {
                 var records = ViewRecords()
+                let diffs = DiffCache()
                 let repository = try Repository.open(at: path)
                 // Every parts-th record: plans and progress files alternate with units in path order.
                 for index in stride(from: part, to: blobs.count, by: parts) {
-                    try records.read(blobs[index].0, blobs[index].1, from: repository)
+                    try records.read(blobs[index].0, blobs[index].1, from: repository, diffs: diffs)
                 }
                 return records
             })
@@ -190,7 +191,9 @@ private struct ViewRecords {
     /// commits mostly read the same blob, and parsing it is the cost.
     var basisCache: [String: [Clause]] = [:]
 
-    mutating func read(_ kind: RecordPath, _ blob: ObjectID, from repository: Repository) throws {
+    /// Reads one record; a plan is read against its basis too (`diffs`), here, on a thread per core,
+    /// since every reader of a view needs each plan's own reading.
+    mutating func read(_ kind: RecordPath, _ blob: ObjectID, from repository: Repository, diffs: DiffCache) throws {
         let value = try LedgerReader.parse(repository.blob(blob), kind)
         do {
             switch kind {
@@ -204,7 +207,8 @@ private struct ViewRecords {
                 let key = "\(plan.basis.kind.rawValue) \(basisBlob?.hex ?? plan.basis.commit)"
                 let basis = try basisCache[key] ?? LedgerReader.basisClauses(of: plan, repository: repository)
                 basisCache[key] = basis
-                plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil)
+                plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil,
+                                                        knownDiff: diffs.diff(basis: basis, plan: plan.clauses, exemptions: plan.exemptions))
                 versions[d, default: [:]][u] = PlanVersion(blob: blob, basisBlob: basisBlob)
             case .progress(let d, let u): progress[d, default: [:]][u] = try LedgerModel.Progress(json: value, at: .root)
             case .finding(let f): findings[f] = try Finding(json: value, at: .root)

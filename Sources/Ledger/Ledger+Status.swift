@@ -228,7 +228,7 @@ private struct StatusReader {
     /// Hops shared by many chains are diffed once (`cache`).
     func cumulative(_ chain: [PlanContext]) -> PlanDiff {
         let hops = chain.map { ChainHop(unit: $0.plan.unit, basis: $0.basisClauses, plan: $0.plan.clauses, exemptions: $0.plan.exemptions) }
-        let diffs = hops.map { cache.diff(basis: $0.basis, plan: $0.plan, exemptions: $0.exemptions) }
+        let diffs = chain.map { $0.ownDiff(cache) }
         return Fidelity.chain(hops, diffs: diffs, cache: cache).cumulative
     }
 }
