@@ -9,9 +9,12 @@ struct CommitRead: Sendable {
     var signature: Result<SSHPublicKey, SignatureProblem>
     /// The changes from its first parent's tree (from nothing for a root commit).
     var changes: [TreeChange]
-    /// For each change, the new blob's bytes; nil for a deletion, a symlink or submodule link,
-    /// or a blob that could not be read.
-    var contents: [[UInt8]?]
+    /// For each change, the new blob's bytes, or why it could not be read; nil for a deletion,
+    /// a symlink or a submodule link.
+    var contents: [Result<[UInt8], Unreadable>?]
+
+    /// Why a blob could not be read (a missing or corrupt object).
+    struct Unreadable: Error, Sendable { var reason: String }
 }
 
 /// Reads commits for verify on other threads, a bounded distance ahead of the checks that
@@ -109,7 +112,10 @@ final class CommitReader: @unchecked Sendable {
                     id: id, info: info,
                     signature: signingKey(try repository.signedData(of: id), unsigned: "the commit is not signed"),
                     changes: changes,
-                    contents: changes.map { change in change.newIsPlainFile ? change.newBlob.flatMap { try? repository.blob($0) } : nil })
+                    contents: changes.map { change in
+                        guard change.newIsPlainFile, let blob = change.newBlob else { return nil }
+                        return Result { try repository.blob(blob) }.mapError { CommitRead.Unreadable(reason: "\($0)") }
+                    })
             }
             publish(position, result)
             if case .failure = result { return }

@@ -139,8 +139,15 @@ struct Verifier {
                 continue
             }
             // A symlink or a submodule link at a record's path is no record (and a gitlink is no blob to read).
-            guard change.newIsPlainFile, let bytes = contents else {
+            guard change.newIsPlainFile, let contents else {
                 problem(id, .invalidRecord, "\(change.path) is not a plain file (mode 100644): a symlink, submodule link or executable is no record")
+                continue
+            }
+            let bytes: [UInt8]
+            switch contents {
+            case .success(let b): bytes = b
+            case .failure(let e):
+                problem(id, .invalidRecord, "\(change.path): its blob \(newBlob.hex) cannot be read (\(e.reason)); the repository is damaged, run `git fsck`")
                 continue
             }
             let problemsBefore = problems.count

@@ -377,6 +377,20 @@ struct AttackTests {
         #expect(v.blamed == [attack], "\(v)")
     }
 
+    @Test("a record whose blob is missing from the repository is named as unreadable, not taken for a symlink")
+    func missingBlob() throws {
+        let f = try Forge.burden()
+        let head = try f.head()
+        let commit = try reportCommit(f, on: head, try appended(f, at: head, then: "r['reports'][-1]['note'] = 'this blob goes missing'"))
+        try land(f, commit, on: head)
+        // The new blob is a loose object (everything before it is packed): delete it.
+        let blob = try f.git(["rev-parse", "\(commit):\(Self.northProgress)"])
+        try FileManager.default.removeItem(atPath: f.loaded.ledger + "/objects/" + blob.prefix(2) + "/" + blob.dropFirst(2))
+        let v = try f.verify()
+        #expect(v.blames(commit, "invalid-record", saying: "cannot be read"), "\(v)")
+        #expect(v.blamed == [commit], "\(v)")
+    }
+
     @Test("a progress report added in another actor's name")
     func reportInAnotherName() throws {
         let f = try Forge.burden()
