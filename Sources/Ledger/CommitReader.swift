@@ -50,7 +50,7 @@ final class CommitReader: @unchecked Sendable {
             let thread = Thread { [self] in
                 let count = commits.count
                 read(path: path, positions: stride(from: worker * run, to: count, by: workers * run).lazy
-                    .flatMap { start in start..<min(start + run, count) })
+                    .flatMap { start in start..<min(start + run, count) }, run: run)
             }
             thread.name = "luoshi verify reader \(worker)"
             thread.start()
@@ -81,16 +81,26 @@ final class CommitReader: @unchecked Sendable {
         return try result.get()
     }
 
-    private func read(path: String, positions: some Sequence<Int>) {
+    /// Reads `positions`, handing each run of `run` commits over at once (one wake of the consumer
+    /// a run rather than a commit).
+    private func read(path: String, positions: some Sequence<Int>, run: Int) {
         let repository: Repository
         do { repository = try Repository.open(at: path) } catch {
             // Every position from the first gets the error, so whichever is asked for first reports it.
-            publish(positions.first(where: { _ in true }) ?? 0, .failure(error))
+            publish([(positions.first(where: { _ in true }) ?? 0, .failure(error))])
             return
         }
         var previous: (id: ObjectID, tree: ObjectID)?
+        var batch: [(Int, Result<CommitRead, any Error>)] = []
         for position in positions {
             condition.lock()
+            if !stopped && position - taken >= ahead && !batch.isEmpty {
+                // About to wait for the consumer, which may be waiting for this batch.
+                condition.unlock()
+                publish(batch)
+                batch.removeAll(keepingCapacity: true)
+                condition.lock()
+            }
             while !stopped && position - taken >= ahead {
                 readersWaiting += 1
                 condition.wait()
@@ -117,17 +127,27 @@ final class CommitReader: @unchecked Sendable {
                         return Result { try repository.blob(blob) }.mapError { CommitRead.Unreadable(reason: "\($0)") }
                     })
             }
-            publish(position, result)
-            if case .failure = result { return }
+            batch.append((position, result))
+            if case .failure = result {
+                publish(batch)
+                return
+            }
+            if (position + 1) % run == 0 || position + 1 == commits.count {
+                publish(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
+        if !batch.isEmpty { publish(batch) }
     }
 
-    private func publish(_ position: Int, _ result: Result<CommitRead, any Error>) {
+    private func publish(_ results: [(Int, Result<CommitRead, any Error>)]) {
         condition.lock()
-        ready[position] = result
-        if case .failure = result {
-            // Nothing after a failure is read; whoever waits further on gets the same error.
-            for later in position..<max(position + 1, commits.count) { ready[later] = result }
+        for (position, result) in results {
+            ready[position] = result
+            if case .failure = result {
+                // Nothing after a failure is read; whoever waits further on gets the same error.
+                for later in position..<max(position + 1, commits.count) { ready[later] = result }
+            }
         }
         if consumerWaits { condition.broadcast() }
         condition.unlock()
