@@ -38,6 +38,11 @@ extension Fidelity {
         chain(hops, diffs: hops.map { diff(basis: $0.basis, plan: $0.plan, exemptions: $0.exemptions) })
     }
 
+    /// The chain of plans `contexts` (top first), each read against the basis it adopted.
+    public static func chain(_ contexts: [PlanContext], cache: DiffCache? = nil) -> ChainReading {
+        chain(contexts.map(\.hop), diffs: contexts.map(\.ownDiff), cache: cache)
+    }
+
     /// The same, given each hop's own diff (`diff(basis:plan:exemptions:)` of that hop), so a caller reading
     /// many chains that share their upper hops computes each hop's diff once.
     /// `cache` remembers the readings of directive clauses against final clauses, which units that

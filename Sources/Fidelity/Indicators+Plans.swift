@@ -5,9 +5,9 @@ import LedgerModel
 extension Indicators {
     /// The flags of one plan's text, read against the basis the unit adopted (not the directive), so a
     /// unit is only answerable for its own changes.
-    static func planFlags(_ context: PlanContext, _ clock: Clock, _ cache: DiffCache) -> [Flag] {
+    static func planFlags(_ context: PlanContext, _ clock: Clock) -> [Flag] {
         let plan = context.plan
-        let diff = context.ownDiff(cache)
+        let diff = context.ownDiff
         var out: [Flag] = []
         func flag(_ kind: FlagKind, _ clause: ClauseID, _ detail: JSONValue) {
             out.append(Flag(kind: kind, unit: plan.unit, directive: plan.directive, clause: clause, detail: detail))

@@ -9,11 +9,10 @@ import LedgerModel
 public enum Indicators {
     /// Every indicator raised by the ledger as seen in `view`, evaluated at `now` (end of the --as-of day).
     /// Sorted by unit, directive, kind (by its name), clause, then finding and detail, so the order is total.
-    /// `cache` remembers each plan's diff, for a caller that diffs the same plans again (status).
-    /// With `directive`, the plan and progress indicators of other directives are not evaluated (the
+    /// Each plan is read against its basis once (`PlanContext.ownDiff`). With `directive`, the plan and progress indicators of other directives are not evaluated (the
     /// ones about findings, evidence and burden still are); unsorted, the flags come in no set order.
-    public static func flags(_ view: LedgerView, now: Timestamp, cache: DiffCache = DiffCache(),
-                             directive only: DirectiveID? = nil, sorted: Bool = true) -> [Flag] {
+    public static func flags(_ view: LedgerView, now: Timestamp, directive only: DirectiveID? = nil,
+                             sorted: Bool = true) -> [Flag] {
         let clock = Clock(now: now, policy: view.policy)
         var out: [Flag] = []
         for id in view.directives.keys.sorted() where only == nil || only == id {
@@ -22,7 +21,7 @@ public enum Indicators {
             out += notAdopted(directive, units: view.units, plans: plans, clock)
             for adopted in plans.values {
                 let context = clock.asOfNow(adopted)
-                out += planFlags(context, clock, cache)
+                out += planFlags(context, clock)
                 out += progressFlags(context, clock)
             }
         }

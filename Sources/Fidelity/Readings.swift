@@ -113,16 +113,21 @@ public struct PlanContext: Sendable {
     /// The basis clauses as they were when the unit adopted (read at `plan.basis.commit`).
     public var basisClauses: [Clause]
     public var progress: Progress?
-    /// The plan read against its basis, when the reader computed it already (see `ownDiff(_:)`).
+    /// The plan read against its basis, when the reader computed it already (see `ownDiff`).
     public var knownDiff: PlanDiff?
 
     public init(plan: Plan, basisClauses: [Clause], progress: Progress?, knownDiff: PlanDiff? = nil) {
         self.plan = plan; self.basisClauses = basisClauses; self.progress = progress; self.knownDiff = knownDiff
     }
 
-    /// The plan read against its basis: `knownDiff`, or computed through `cache`.
-    public func ownDiff(_ cache: DiffCache) -> PlanDiff {
-        knownDiff ?? cache.diff(basis: basisClauses, plan: plan.clauses, exemptions: plan.exemptions)
+    /// The plan read against its basis: `knownDiff`, or computed now.
+    public var ownDiff: PlanDiff {
+        knownDiff ?? Fidelity.diff(basis: basisClauses, plan: plan.clauses, exemptions: plan.exemptions)
+    }
+
+    /// The plan as one hop of a chain.
+    public var hop: ChainHop {
+        ChainHop(unit: plan.unit, basis: basisClauses, plan: plan.clauses, exemptions: plan.exemptions)
     }
 }
 

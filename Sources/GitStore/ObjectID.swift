@@ -81,8 +81,13 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
 extension ObjectID {
     /// The id git gives a blob whose content is `parts`, one after another, without joining them.
     public static func blob(_ parts: ArraySlice<UInt8>...) -> ObjectID {
+        hashing(type: "blob", parts)
+    }
+
+    /// The id git gives an object of type `type` (its name in the object header) whose content is `parts`.
+    static func hashing(type: String, _ parts: [ArraySlice<UInt8>]) -> ObjectID {
         var hasher = Insecure.SHA1()
-        hasher.update(data: Array("blob \(parts.reduce(0) { $0 + $1.count })\0".utf8))
+        hasher.update(data: Array("\(type) \(parts.reduce(0) { $0 + $1.count })\0".utf8))
         for part in parts { part.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
         return ObjectID(raw: hasher.finalize())
     }

@@ -45,10 +45,7 @@ final class PackWriter {
 
     /// The id git gives an object of this type and content.
     static func objectID(_ type: ObjectType, _ content: [UInt8]) -> ObjectID {
-        var hasher = Insecure.SHA1()
-        hasher.update(data: Array("\(type.name) \(content.count)\0".utf8))
-        hasher.update(data: content)
-        return ObjectID(raw: hasher.finalize())
+        ObjectID.hashing(type: type.name, [content[...]])
     }
 
     /// Adds an object to the pack (once, however often it is added) and returns its id.

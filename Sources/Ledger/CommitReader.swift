@@ -28,8 +28,10 @@ struct CommitRead: Sendable {
 final class CommitReader: @unchecked Sendable {
     private let commits: [ObjectID]
     private let condition = NSCondition()
-    /// Guarded by `condition`: what was read and not yet taken, by position in `commits`.
-    private var ready: [Int: Result<CommitRead, any Error>] = [:]
+    /// Guarded by `condition`: what was read and not yet taken, by position in `commits`; and the
+    /// first position that could not be read, with why (nothing from it on is handed over).
+    private var ready: [Int: CommitRead] = [:]
+    private var failure: (position: Int, error: any Error)?
     private var taken = 0
     private var stopped = false
     /// Whether the consumer is waiting on `condition`, and how many readers are (to signal only when so).
@@ -70,15 +72,17 @@ final class CommitReader: @unchecked Sendable {
     func read(_ position: Int) throws -> CommitRead {
         condition.lock()
         defer { condition.unlock() }
-        while ready[position] == nil {
+        while true {
+            if let failure, position >= failure.position { throw failure.error }
+            if let read = ready.removeValue(forKey: position) {
+                taken = position + 1
+                if readersWaiting > 0 { condition.broadcast() }
+                return read
+            }
             consumerWaits = true
             condition.wait()
             consumerWaits = false
         }
-        let result = ready.removeValue(forKey: position)!
-        taken = position + 1
-        if readersWaiting > 0 { condition.broadcast() }
-        return try result.get()
     }
 
     /// Reads `positions`, handing each run of `run` commits over at once (one wake of the consumer
@@ -86,7 +90,7 @@ final class CommitReader: @unchecked Sendable {
     private func read(path: String, positions: some Sequence<Int>, run: Int) {
         let repository: Repository
         do { repository = try Repository.open(at: path) } catch {
-            // Every position from the first gets the error, so whichever is asked for first reports it.
+            // The consumer gets the error at this thread's first commit.
             publish([(positions.first(where: { _ in true }) ?? 0, .failure(error))])
             return
         }
@@ -143,10 +147,10 @@ final class CommitReader: @unchecked Sendable {
     private func publish(_ results: [(Int, Result<CommitRead, any Error>)]) {
         condition.lock()
         for (position, result) in results {
-            ready[position] = result
-            if case .failure = result {
-                // Nothing after a failure is read; whoever waits further on gets the same error.
-                for later in position..<max(position + 1, commits.count) { ready[later] = result }
+            switch result {
+            case .success(let read): ready[position] = read
+            case .failure(let error):
+                if position < failure?.position ?? .max { failure = (position, error) }
             }
         }
         if consumerWaits { condition.broadcast() }

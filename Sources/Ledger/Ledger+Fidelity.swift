@@ -119,62 +119,41 @@ extension Ledger {
         return Indicators.flags(try view(at: commit), now: now)
     }
 
-    private func requirePlan(_ directive: DirectiveID, _ unit: UnitID, at commit: ObjectID) throws -> Plan {
-        guard let value = try record(.plan(directive, unit), at: commit) else {
+    /// The chain of plans from the top level down to `unit`'s plan at `commit`, top first, each
+    /// parent's plan as the unit below it adopted it (see `AdoptedChains`).
+    private func planChain(_ directive: DirectiveID, _ unit: UnitID, at commit: ObjectID) throws -> [PlanContext] {
+        guard let blob = try repository.blobID(at: RecordPath.plan(directive, unit).path, inCommit: commit) else {
             throw LedgerError.usage("\(unit) has no plan for \(directive)\(try record(.directive(directive), at: commit) == nil ? " (no such directive)" : "")")
         }
-        return try Plan(json: value, at: .root)
-    }
-
-    /// The chain of plans from the top level down to `unit`, top first, each parent's plan as the
-    /// unit below it adopted it (at that unit's basis commit): a parent that changed or re-adopted
-    /// since does not change what its children were given.
-    private func planChain(_ directive: DirectiveID, _ unit: UnitID, at commit: ObjectID) throws -> [Plan] {
-        var chain = [try requirePlan(directive, unit, at: commit)]
-        while chain[0].basis.kind == .plan {
-            guard let basisCommit = ObjectID(hex: chain[0].basis.commit) else {
-                throw LedgerError.internalFailure("the plan of \(chain[0].unit) for \(directive) names no valid basis commit")
-            }
-            chain.insert(try requirePlan(directive, chain[0].basis.unit, at: basisCommit), at: 0)
-            if chain.count > UnitID.maxDepth + 1 { throw LedgerError.internalFailure("the plans of \(directive) derive from each other in a loop") }
-        }
-        return chain
+        var chains = AdoptedChains(directive: directive, repository: repository, plans: [:], versions: [:])
+        return try chains.chain(of: unit, at: blob)
     }
 
     /// Reads a unit's plan against its basis, or against the directive through every level between.
     public func diff(directive: DirectiveID, unit: UnitID, against: DiffAgainst = .basis, at spec: String? = nil) throws -> DiffReport {
         let commit = try resolve(at: spec)
         let chain = try planChain(directive, unit, at: commit)
-        let plan = chain.last!
+        let plan = chain.last!.plan
         let current = try record(.directive(directive), at: commit).map { try Directive(json: $0, at: .root) }
         let behind = max(0, (current?.version ?? plan.basis.version) - plan.basis.version)
         let flags = try self.flags(at: commit, spec: spec).filter { $0.unit == unit && $0.directive == directive }
         switch against {
         case .basis:
-            let reading = Fidelity.diff(basis: try LedgerReader.basisClauses(of: plan, repository: repository), plan: plan.clauses,
-                                        exemptions: plan.exemptions)
+            let reading = chain.last!.ownDiff
             return DiffReport(directive: directive, unit: unit, against: plan.basis.kind, againstUnit: plan.basis.unit,
                               againstVersion: plan.basis.version, behind: behind, reading: reading, flags: flags)
         case .directive:
-            let reading = try chainReading(chain)
-            return DiffReport(directive: directive, unit: unit, against: .directive, againstUnit: chain[0].basis.unit,
-                              againstVersion: chain[0].basis.version, behind: behind, reading: reading.cumulative, flags: flags)
+            let reading = Fidelity.chain(chain)
+            return DiffReport(directive: directive, unit: unit, against: .directive, againstUnit: chain[0].plan.basis.unit,
+                              againstVersion: chain[0].plan.basis.version, behind: behind, reading: reading.cumulative, flags: flags)
         }
     }
 
     /// Every hop from the directive down to `unit`, with the cumulative change.
     public func chain(directive: DirectiveID, unit: UnitID, at spec: String? = nil) throws -> ChainReport {
         let chain = try planChain(directive, unit, at: resolve(at: spec))
-        let reading = try chainReading(chain)
-        return ChainReport(directive: directive, unit: unit, units: chain.map(\.unit), hops: reading.hops, cumulative: reading.cumulative)
-    }
-
-    private func chainReading(_ chain: [Plan]) throws -> ChainReading {
-        let hops = try chain.map { plan in
-            ChainHop(unit: plan.unit, basis: try LedgerReader.basisClauses(of: plan, repository: repository), plan: plan.clauses,
-                     exemptions: plan.exemptions)
-        }
-        return Fidelity.chain(hops)
+        let reading = Fidelity.chain(chain)
+        return ChainReport(directive: directive, unit: unit, units: chain.map(\.plan.unit), hops: reading.hops, cumulative: reading.cumulative)
     }
 }
 
@@ -202,8 +181,7 @@ private struct ViewRecords {
             case .directive(let d): directives[d] = try Directive(json: value, at: .root)
             case .plan(let d, let u):
                 let plan = try Plan(json: value, at: .root)
-                let basisPath: RecordPath = plan.basis.kind == .directive ? .directive(d) : .plan(d, plan.basis.unit)
-                let basisBlob = try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: basisPath.path, inCommit: $0) }
+                let basisBlob = try LedgerReader.basisBlob(of: plan, repository: repository)
                 let key = "\(plan.basis.kind.rawValue) \(basisBlob?.hex ?? plan.basis.commit)"
                 let basis = try basisCache[key] ?? LedgerReader.basisClauses(of: plan, repository: repository)
                 basisCache[key] = basis
@@ -281,6 +259,12 @@ struct AdoptedChains {
         return try chain(context, version, depth: 0)
     }
 
+    /// The chain down to `unit`'s plan as it is in `blob`, top first.
+    mutating func chain(of unit: UnitID, at blob: ObjectID) throws -> [PlanContext] {
+        let (context, version) = try read(blob, of: unit)
+        return try chain(context, version, depth: 0)
+    }
+
     private mutating func chain(_ context: PlanContext, _ version: PlanVersion, depth: Int) throws -> [PlanContext] {
         if let known = chains[version.blob] { return known }
         guard context.plan.basis.kind == .plan else { return [context] }
@@ -301,15 +285,15 @@ struct AdoptedChains {
         return whole
     }
 
-    /// A plan as it was, from its blob.
+    /// A plan as it was, from its blob, read against its basis.
     private func read(_ blob: ObjectID, of unit: UnitID) throws -> (PlanContext, PlanVersion) {
         let plan: Plan
         do { plan = try Plan(json: LedgerReader.parse(repository.blob(blob), .plan(directive, unit)), at: .root) } catch let e as ValidationError {
             throw LedgerError.internalFailure("an earlier plan of \(unit) for \(directive) (blob \(blob.hex)) is invalid (\(e)); run `luoshi verify`")
         }
-        let basisPath: RecordPath = plan.basis.kind == .directive ? .directive(directive) : .plan(directive, plan.basis.unit)
-        let basisBlob = try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: basisPath.path, inCommit: $0) }
-        return (PlanContext(plan: plan, basisClauses: try LedgerReader.basisClauses(of: plan, repository: repository), progress: nil),
-                PlanVersion(blob: blob, basisBlob: basisBlob))
+        let basis = try LedgerReader.basisClauses(of: plan, repository: repository)
+        return (PlanContext(plan: plan, basisClauses: basis, progress: nil,
+                            knownDiff: Fidelity.diff(basis: basis, plan: plan.clauses, exemptions: plan.exemptions)),
+                PlanVersion(blob: blob, basisBlob: try LedgerReader.basisBlob(of: plan, repository: repository)))
     }
 }

@@ -155,8 +155,7 @@ extension Ledger {
                 continue
             }
             let chain = try adopted.chain(unit.id)
-            let reading = Fidelity.chain(chain.map { ChainHop(unit: $0.plan.unit, basis: $0.basisClauses, plan: $0.plan.clauses, exemptions: $0.plan.exemptions) },
-                                         diffs: chain.map { $0.ownDiff(diffs) }, cache: diffs)
+            let reading = Fidelity.chain(chain, cache: diffs)
             chains[unit.id] = (chain.map(\.plan.unit), reading.hops)
             let plan = context.plan
             units.append(UnitReport(unit: unit, plan: PlanReport(
@@ -168,7 +167,7 @@ extension Ledger {
                 history: history[unit.id] ?? [])))
         }
 
-        let flags = Indicators.flags(view, now: now, cache: diffs).filter { f in
+        let flags = Indicators.flags(view, now: now).filter { f in
             inReport(f.unit) && (f.directive == id || (f.directive == nil && f.kind == .burden))
         }
         return DirectiveReport(directive: directive, asOf: day, under: under, commit: commit.hex, units: units,

@@ -149,9 +149,9 @@ extension Ledger {
         if let under, view.units[under] == nil {
             throw LedgerError.usage("--under \(under): no such unit in this ledger; `luoshi show` or `git ls-tree -r main units/` lists them")
         }
-        // The flags and the matrix diff the same plans: each distinct plan is diffed once.
+        let flags = Indicators.flags(view, now: now, directive: directive, sorted: false)
+        // Units carrying the same clause share its reading against the directive.
         let cache = DiffCache()
-        let flags = Indicators.flags(view, now: now, cache: cache, directive: directive, sorted: false)
         var flagCounts: [DirectiveID?: [UnitID: [FlagKind: Int]]] = [:]
         for f in flags { flagCounts[f.directive, default: [:]][f.unit, default: [:]][f.kind, default: 0] += 1 }
 
@@ -225,10 +225,8 @@ private struct StatusReader {
 
     /// The unit's plan read against the directive through every level between, as `Ledger.diff(against: .directive)`
     /// reads it: the chain of plans from the top level down as each was adopted, each hop against its basis.
-    /// Hops shared by many chains are diffed once (`cache`).
+    /// Each hop's own reading comes with the view; readings of clauses many units carry come from `cache`.
     func cumulative(_ chain: [PlanContext]) -> PlanDiff {
-        let hops = chain.map { ChainHop(unit: $0.plan.unit, basis: $0.basisClauses, plan: $0.plan.clauses, exemptions: $0.plan.exemptions) }
-        let diffs = chain.map { $0.ownDiff(cache) }
-        return Fidelity.chain(hops, diffs: diffs, cache: cache).cumulative
+        Fidelity.chain(chain, cache: cache).cumulative
     }
 }

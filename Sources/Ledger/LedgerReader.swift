@@ -3,6 +3,13 @@ import LedgerModel
 
 /// Reads records as they were at a commit.
 enum LedgerReader {
+    /// The blob of a plan's basis (the directive, or the parent's plan) at the commit the plan records;
+    /// nil when there is none there.
+    static func basisBlob(of plan: Plan, repository: Repository) throws -> ObjectID? {
+        let path: RecordPath = plan.basis.kind == .directive ? .directive(plan.directive) : .plan(plan.directive, plan.basis.unit)
+        return try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: path.path, inCommit: $0) }
+    }
+
     /// The basis clauses a plan was adopted against, read at the commit the plan records.
     static func basisClauses(of plan: Plan, repository: Repository) throws -> [Clause] {
         try basisClauses(of: plan) { path, commit in try repository.blob(at: path.path, inCommit: commit) }

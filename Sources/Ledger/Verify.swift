@@ -83,16 +83,16 @@ struct Verifier {
     var checkpoints: [(commit: ObjectID, attested: String, id: CheckpointID)] = []
     /// The commit checked last.
     private var previous: CommitInfo?
-    /// Progress files this run found valid, by path: the blob each is at and where reports are added
-    /// to it. A change to one of them that only adds reports is checked by what it adds (see
-    /// `Progress.AppendPoint`), without reading the old version: the cost of a report does not grow
-    /// with the reports before it.
-    private var acceptedProgress: [String: (blob: ObjectID, point: Progress.AppendPoint)] = [:]
+    /// A progress file's blob that this run accepted, and where reports are added to it.
+    typealias AcceptedProgress = (blob: ObjectID, point: Progress.AppendPoint)
+    /// The progress files changed so far, by path: the version accepted, or nil when the last change
+    /// had a problem. A change to an accepted version that only adds reports is checked by what it
+    /// adds (see `Progress.AppendPoint`), without reading the old version: the cost of a report does
+    /// not grow with the reports before it.
+    private var acceptedProgress: [String: AcceptedProgress?] = [:]
     /// Whether the records at the first parent are taken as checked (verify --since: the state a
     /// checkpoint attests), so that a progress file's first change is checked by what it adds.
     var trustsStartingRecords = false
-    /// The progress files changed in the commits checked so far.
-    private var touchedProgress: Set<String> = []
 
     init(repository: Repository) { self.repository = repository }
 
@@ -151,23 +151,18 @@ struct Verifier {
                 continue
             }
             let problemsBefore = problems.count
-            if case .progress = path {
-                var accepted = acceptedProgress.removeValue(forKey: change.path)
-                if accepted == nil, trustsStartingRecords, touchedProgress.insert(change.path).inserted, let old = change.oldBlob,
-                   let oldBytes = try? repository.blob(old), let point = Progress.AppendPoint(canonical: oldBytes) {
-                    accepted = (old, point)
-                }
-                if let signer, let accepted, accepted.blob == change.oldBlob,
-                   let (reports, next) = addedReports(path, to: accepted, new: bytes) {
-                    authorize(id, path: path, old: nil, new: .null, addedReports: reports, signer: signer, trailers: trailers, isGenesis: false)
-                    if problems.count == problemsBefore { acceptedProgress[change.path] = (newBlob, next) }
-                    continue
+            var appendPoint: Progress.AppendPoint?
+            defer {
+                if case .progress = path {
+                    let point = problems.count == problemsBefore ? appendPoint ?? Progress.AppendPoint(canonical: bytes) : nil
+                    acceptedProgress[change.path] = .some(point.map { (newBlob, $0) })
                 }
             }
-            defer {
-                if case .progress = path, problems.count == problemsBefore, let point = Progress.AppendPoint(canonical: bytes) {
-                    acceptedProgress[change.path] = (newBlob, point)
-                }
+            if case .progress = path, let signer, let base = acceptedBase(of: change),
+               let (reports, next) = addedReports(path, to: base, new: bytes) {
+                appendPoint = next
+                authorize(id, path: path, old: nil, new: .null, addedReports: reports, signer: signer, trailers: trailers, isGenesis: false)
+                continue
             }
             guard let value = try? JSONParser.parse(bytes) else {
                 problem(id, .invalidRecord, "\(change.path) is not JSON")
@@ -201,9 +196,22 @@ struct Verifier {
         actors.merge(newActors) { _, new in new }
     }
 
+    /// The accepted version a change of a progress file starts from, if any: the one this run accepted
+    /// last, or, from a checkpoint, the one there the first time the file changes.
+    private func acceptedBase(of change: TreeChange) -> AcceptedProgress? {
+        switch acceptedProgress[change.path] {
+        case .some(let accepted):
+            return accepted.flatMap { $0.blob == change.oldBlob ? $0 : nil }
+        case .none:
+            guard trustsStartingRecords, let old = change.oldBlob, let bytes = try? repository.blob(old),
+                  let point = Progress.AppendPoint(canonical: bytes) else { return nil }
+            return (old, point)
+        }
+    }
+
     /// The reports a change of a progress file adds to the accepted blob, when that is all it does
     /// and they are valid, with the new blob's append point; nil sends the change through the full check.
-    private func addedReports(_ path: RecordPath, to accepted: (blob: ObjectID, point: Progress.AppendPoint),
+    private func addedReports(_ path: RecordPath, to accepted: AcceptedProgress,
                               new: [UInt8]) -> ([Report], Progress.AppendPoint)? {
         let point = accepted.point
         guard case .progress(let d, let u) = path, new.count > point.count, let (added, next) = point.added(in: new),
