@@ -48,7 +48,7 @@ extension Repository {
     }
 
     /// Every blob in the tree of commit `inCommit` whose full path starts with `prefix`, in git
-    /// order (byte order of the full paths). `""` lists the whole tree, `"units/"` one directory,
+    /// order (byte order of the full paths, see `collectBlobs`). `""` lists the whole tree, `"units/"` one directory,
     /// recursively.
     public func listBlobs(inCommit commit: ObjectID, under prefix: String) throws -> [(path: String, id: ObjectID)] {
         // Descend to the deepest directory named by the prefix, then filter by the rest of it.
@@ -77,32 +77,37 @@ extension Repository {
         }
     }
 
-    /// Appends the blobs under `tree`, sorted by the bytes of their full paths (git's order).
-    /// Iterative rather than recursive so that each subtree is open only while it is read.
+    /// Appends the blobs under `tree` in git order: depth first, each tree's entries in their stored
+    /// order, which git keeps sorted so that this is the byte order of the full paths (a subtree `a`
+    /// sorts as `a/`, after `a.json`). Each tree is open only while its entries are copied out.
     private func collectBlobs(in tree: OpaquePointer, pathPrefix: String, into result: inout [(path: String, id: ObjectID)]) throws {
-        var found: [(path: String, id: ObjectID)] = []
-        var subtrees: [(id: git_oid, prefix: String)] = []
-        func scan(_ tree: OpaquePointer, prefix: String) {
-            for index in 0..<git_tree_entrycount(tree) {
+        struct Entry { var name: String; var id: git_oid; var isTree: Bool }
+        func entries(_ tree: OpaquePointer) -> [Entry] {
+            (0..<git_tree_entrycount(tree)).compactMap { index in
                 guard let entry = git_tree_entry_byindex(tree, index),
                       let name = git_tree_entry_name(entry),
-                      let id = git_tree_entry_id(entry) else { continue }
-                let path = prefix + String(cString: name)
-                let type = git_tree_entry_type(entry)
-                if type == GIT_OBJECT_BLOB {
-                    found.append((path, ObjectID(id.pointee)))
-                } else if type == GIT_OBJECT_TREE {
-                    subtrees.append((id.pointee, path + "/"))
-                }
+                      let id = git_tree_entry_id(entry) else { return nil }
                 // Submodule links (GIT_OBJECT_COMMIT) are not ledger records and are skipped.
+                switch git_tree_entry_type(entry) {
+                case GIT_OBJECT_BLOB: return Entry(name: String(cString: name), id: id.pointee, isTree: false)
+                case GIT_OBJECT_TREE: return Entry(name: String(cString: name), id: id.pointee, isTree: true)
+                default: return nil
+                }
             }
         }
-        scan(tree, prefix: pathPrefix)
-        while let next = subtrees.popLast() {
-            try withTree(next.id) { subtree in scan(subtree, prefix: next.prefix) }
+        // A stack of trees being listed: each one's entries, the next to visit, and its path.
+        var stack = [(entries: entries(tree), next: 0, prefix: pathPrefix)]
+        while let top = stack.indices.last {
+            guard stack[top].next < stack[top].entries.count else { stack.removeLast(); continue }
+            let entry = stack[top].entries[stack[top].next]
+            stack[top].next += 1
+            let path = stack[top].prefix + entry.name
+            if entry.isTree {
+                stack.append((try withTree(entry.id) { entries($0) }, 0, path + "/"))
+            } else {
+                result.append((path, ObjectID(entry.id)))
+            }
         }
-        found.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        result.append(contentsOf: found)
     }
 
     // MARK: Trees

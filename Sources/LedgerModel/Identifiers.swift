@@ -21,11 +21,24 @@ public struct UnitID: Sendable, Hashable, Comparable, CustomStringConvertible, J
     public var json: JSONValue { .string(rawValue) }
     public var description: String { rawValue }
 
-    public static func problem(_ s: String) -> String? {
+    public static func problem(_ s: String) -> String? { problem(Substring(s)) }
+
+    /// Why `s` is not a unit id; nil when it is one.
+    public static func problem(_ s: Substring) -> String? {
+        // One pass over the bytes for the common case of a valid id; the messages below say what is wrong.
+        var segments = 1, segmentStart = true, valid = !s.isEmpty
+        for b in s.utf8 where valid {
+            if b == UInt8(ascii: "/") {
+                valid = !segmentStart; segments += 1; segmentStart = true
+            } else {
+                valid = isLowerAlnum(b) || (!segmentStart && b == UInt8(ascii: "-")); segmentStart = false
+            }
+        }
+        if valid, !segmentStart, segments <= maxDepth { return nil }
         if s.isEmpty { return "a unit id must not be empty" }
-        let segments = s.split(separator: "/", omittingEmptySubsequences: false)
-        if segments.count > maxDepth { return "unit id \"\(s)\" is \(segments.count) levels deep; at most \(maxDepth) are allowed" }
-        for seg in segments {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count > maxDepth { return "unit id \"\(s)\" is \(parts.count) levels deep; at most \(maxDepth) are allowed" }
+        for seg in parts {
             guard let first = seg.utf8.first else {
                 return "unit id \"\(s)\" has an empty segment (no leading, trailing or doubled '/')"
             }

@@ -26,35 +26,40 @@ public enum RecordPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads a path back; nil for a path no record kind lives at.
     public init?(path: String) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        func flat<T: FlatID>(_ name: String, _: T.Type) -> T? {
-            guard name.hasSuffix(".json") else { return nil }
-            return try? T(String(name.dropLast(5)))
+        // Substrings of `path` throughout: a view reads tens of thousands of paths.
+        guard let slash = path.utf8.firstIndex(of: UInt8(ascii: "/")) else {
+            guard path == "ledger.json" else { return nil }
+            self = .ledger; return
         }
-        switch parts.first {
-        case "ledger.json" where parts.count == 1: self = .ledger
-        case "actors" where parts.count == 2:
-            guard let a = flat(parts[1], ActorID.self) else { return nil }
-            self = .actor(a)
-        case "findings" where parts.count == 2:
-            guard let f = flat(parts[1], FindingID.self) else { return nil }
-            self = .finding(f)
-        case "checkpoints" where parts.count == 2:
-            guard let c = flat(parts[1], CheckpointID.self) else { return nil }
-            self = .checkpoint(c)
-        case "units" where parts.count >= 3 && parts.last == "unit.json":
-            guard let u = try? UnitID(parts[1..<(parts.count - 1)].joined(separator: "/")) else { return nil }
+        let rest = path[path.index(after: slash)...]
+        /// `<id>.json` directly under the top folder.
+        func flat<T: FlatID>(_: T.Type) -> T? {
+            guard rest.hasSuffix(".json"), !rest.utf8.contains(UInt8(ascii: "/")) else { return nil }
+            return try? T(String(rest.dropLast(5)))
+        }
+        func unit(_ raw: Substring) -> UnitID? {
+            UnitID.problem(raw) == nil ? UnitID(unchecked: String(raw)) : nil
+        }
+        switch path[..<slash] {
+        case "actors": guard let a = flat(ActorID.self) else { return nil }; self = .actor(a)
+        case "findings": guard let f = flat(FindingID.self) else { return nil }; self = .finding(f)
+        case "checkpoints": guard let c = flat(CheckpointID.self) else { return nil }; self = .checkpoint(c)
+        case "units":
+            guard rest.hasSuffix("/unit.json"), let u = unit(rest.dropLast(10)) else { return nil }
             self = .unit(u)
-        case "directives" where parts.count == 3 && parts[2] == "directive.json":
-            guard let d = try? DirectiveID(parts[1]) else { return nil }
-            self = .directive(d)
-        case "directives" where parts.count >= 5 && parts[2] == "plans":
-            guard let d = try? DirectiveID(parts[1]),
-                  let u = try? UnitID(parts[3..<(parts.count - 1)].joined(separator: "/")) else { return nil }
-            switch parts.last {
-            case "plan.json": self = .plan(d, u)
-            case "progress.json": self = .progress(d, u)
-            default: return nil
+        case "directives":
+            guard let slash = rest.utf8.firstIndex(of: UInt8(ascii: "/")),
+                  let d = try? DirectiveID(String(rest[..<slash])) else { return nil }
+            let inside = rest[rest.index(after: slash)...]
+            if inside == "directive.json" { self = .directive(d); return }
+            guard inside.hasPrefix("plans/") else { return nil }
+            let planPath = inside.dropFirst(6)
+            if planPath.hasSuffix("/plan.json"), let u = unit(planPath.dropLast(10)) {
+                self = .plan(d, u)
+            } else if planPath.hasSuffix("/progress.json"), let u = unit(planPath.dropLast(14)) {
+                self = .progress(d, u)
+            } else {
+                return nil
             }
         default: return nil
         }

@@ -20,6 +20,38 @@ struct IdentifierTests {
         #expect(DirectiveID.rule.problem("JF-2019-01") == nil)
     }
 
+    @Test("a unit id is lower-case segments of a-z, 0-9 and '-', each starting with a letter or digit, at most 12 deep")
+    func unitIDProblems() {
+        #expect(UnitID.problem("cn") == nil)
+        #expect(UnitID.problem("cn/p00/c-1/k0000") == nil)
+        #expect(UnitID.problem(Array(repeating: "a", count: 12).joined(separator: "/")) == nil)
+        #expect(UnitID.problem(Array(repeating: "a", count: 13).joined(separator: "/"))?.contains("13 levels deep") == true)
+        #expect(UnitID.problem("") == "a unit id must not be empty")
+        for empty in ["/cn", "cn/", "cn//east", "/"] {
+            #expect(UnitID.problem(empty)?.contains("empty segment") == true, "\(empty)")
+        }
+        for bad in ["cn/East", "cn/-east", "-cn", "cn/ea st", "cn/東", "cn/e_st", "cn/e.st"] {
+            #expect(UnitID.problem(bad)?.contains("must be lower-case segments") == true, "\(bad)")
+        }
+    }
+
+    @Test("a record's path reads back as the record it names; other paths name none")
+    func recordPaths() throws {
+        let unit = try UnitID("cn/east-1/k0")
+        let paths: [RecordPath] = [
+            .ledger, .actor("north.lead"), .unit(unit), .unit(try UnitID("cn")), .directive("JF-2019-01"),
+            .plan("JF-2019-01", unit), .progress("JF-2019-01", unit), .finding("F-1"), .checkpoint("2020-01"),
+        ]
+        for path in paths { #expect(RecordPath(path: path.path) == path, "\(path.path)") }
+        let none = [
+            "", "ledger.json/x", "notes.txt", "actors/a/b.json", "actors/a.txt", "actors/A.json", "units/unit.json",
+            "units//unit.json", "units/cn/unit.txt", "units/Cn/unit.json", "directives/D/plan.json",
+            "directives/D/plans/plan.json", "directives/D/plans/cn/notes.json", "directives/D/plans/cn/", "directives/D",
+            "directives/D/directive.json/x", "directives/a b/directive.json", "findings/x/y.json", "checkpoints/.json",
+        ]
+        for path in none { #expect(RecordPath(path: path) == nil, "\(path)") }
+    }
+
     @Test("a key's identity is its type and base64, whatever the comment and spacing")
     func keyIdentity() {
         let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOv"
