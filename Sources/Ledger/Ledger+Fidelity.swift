@@ -166,30 +166,28 @@ private struct ViewRecords {
     var findings: [FindingID: Finding] = [:]
     var policy: Policy?
     var versions: [DirectiveID: [UnitID: PlanVersion]] = [:]
-    /// Basis clauses by the basis record's blob: children adopting from one parent plan at different
-    /// commits mostly read the same blob, and parsing it is the cost.
-    var basisCache: [String: [Clause]] = [:]
+    var basisCache: [LedgerReader.BasisKey: [Clause]] = [:]
+    var planDecoder = PlanDecoder()
 
     /// Reads one record; a plan is read against its basis too (`diffs`), here, on a thread per core,
     /// since every reader of a view needs each plan's own reading.
     mutating func read(_ kind: RecordPath, _ blob: ObjectID, from repository: Repository, diffs: DiffCache) throws {
-        let value = try LedgerReader.parse(repository.blob(blob), kind)
+        let bytes = try repository.blob(blob)
+        // Plans go through the decoder, which reads the clause lists they share once.
+        func value() throws -> JSONValue { try LedgerReader.parse(bytes, kind) }
         do {
             switch kind {
-            case .ledger: policy = try LedgerInfo(json: value, at: .root).policy
-            case .unit(let u): units[u] = try LedgerModel.Unit(json: value, at: .root)
-            case .directive(let d): directives[d] = try Directive(json: value, at: .root)
+            case .ledger: policy = try LedgerInfo(json: value(), at: .root).policy
+            case .unit(let u): units[u] = try LedgerModel.Unit(json: value(), at: .root)
+            case .directive(let d): directives[d] = try Directive(json: value(), at: .root)
             case .plan(let d, let u):
-                let plan = try Plan(json: value, at: .root)
-                let basisBlob = try LedgerReader.basisBlob(of: plan, repository: repository)
-                let key = "\(plan.basis.kind.rawValue) \(basisBlob?.hex ?? plan.basis.commit)"
-                let basis = try basisCache[key] ?? LedgerReader.basisClauses(of: plan, repository: repository)
-                basisCache[key] = basis
+                let plan = try LedgerReader.plan(bytes, kind, decoder: &planDecoder)
+                let (basisBlob, basis) = try LedgerReader.basis(of: plan, repository: repository, decoder: &planDecoder, cache: &basisCache)
                 plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil,
                                                         knownDiff: diffs.diff(basis: basis, plan: plan.clauses, exemptions: plan.exemptions))
                 versions[d, default: [:]][u] = PlanVersion(blob: blob, basisBlob: basisBlob)
-            case .progress(let d, let u): progress[d, default: [:]][u] = try LedgerModel.Progress(json: value, at: .root)
-            case .finding(let f): findings[f] = try Finding(json: value, at: .root)
+            case .progress(let d, let u): progress[d, default: [:]][u] = try LedgerModel.Progress(json: value(), at: .root)
+            case .finding(let f): findings[f] = try Finding(json: value(), at: .root)
             case .actor, .checkpoint: break
             }
         } catch let e as ValidationError {
@@ -246,6 +244,9 @@ struct AdoptedChains {
     let versions: [UnitID: PlanVersion]
     /// Chains by the blob of their last plan.
     private var chains: [ObjectID: [PlanContext]] = [:]
+    /// For reading earlier versions of plans.
+    private var decoder = PlanDecoder()
+    private var basisCache: [LedgerReader.BasisKey: [Clause]] = [:]
 
     init(directive: DirectiveID, repository: Repository, plans: [UnitID: PlanContext], versions: [UnitID: PlanVersion]) {
         self.directive = directive; self.repository = repository; self.plans = plans; self.versions = versions
@@ -286,14 +287,17 @@ struct AdoptedChains {
     }
 
     /// A plan as it was, from its blob, read against its basis.
-    private func read(_ blob: ObjectID, of unit: UnitID) throws -> (PlanContext, PlanVersion) {
+    private mutating func read(_ blob: ObjectID, of unit: UnitID) throws -> (PlanContext, PlanVersion) {
         let plan: Plan
-        do { plan = try Plan(json: LedgerReader.parse(repository.blob(blob), .plan(directive, unit)), at: .root) } catch let e as ValidationError {
+        let basis: (blob: ObjectID?, clauses: [Clause])
+        do {
+            plan = try LedgerReader.plan(repository.blob(blob), .plan(directive, unit), decoder: &decoder)
+            basis = try LedgerReader.basis(of: plan, repository: repository, decoder: &decoder, cache: &basisCache)
+        } catch let e as ValidationError {
             throw LedgerError.internalFailure("an earlier plan of \(unit) for \(directive) (blob \(blob.hex)) is invalid (\(e)); run `luoshi verify`")
         }
-        let basis = try LedgerReader.basisClauses(of: plan, repository: repository)
-        return (PlanContext(plan: plan, basisClauses: basis, progress: nil,
-                            knownDiff: Fidelity.diff(basis: basis, plan: plan.clauses, exemptions: plan.exemptions)),
-                PlanVersion(blob: blob, basisBlob: try LedgerReader.basisBlob(of: plan, repository: repository)))
+        return (PlanContext(plan: plan, basisClauses: basis.clauses, progress: nil,
+                            knownDiff: Fidelity.diff(basis: basis.clauses, plan: plan.clauses, exemptions: plan.exemptions)),
+                PlanVersion(blob: blob, basisBlob: basis.blob))
     }
 }

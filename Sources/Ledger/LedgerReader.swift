@@ -6,8 +6,25 @@ enum LedgerReader {
     /// The blob of a plan's basis (the directive, or the parent's plan) at the commit the plan records;
     /// nil when there is none there.
     static func basisBlob(of plan: Plan, repository: Repository) throws -> ObjectID? {
-        let path: RecordPath = plan.basis.kind == .directive ? .directive(plan.directive) : .plan(plan.directive, plan.basis.unit)
-        return try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: path.path, inCommit: $0) }
+        try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: basisPath(of: plan).path, inCommit: $0) }
+    }
+
+    /// Basis clauses by the kind and blob of the basis record.
+    struct BasisKey: Hashable { var kind: Basis.Kind; var blob: ObjectID }
+
+    /// The blob of a plan's basis at the commit the plan records, and the basis clauses in it. Children
+    /// adopting from one parent plan at different commits mostly read the same blob: `cache` keeps each
+    /// blob's clauses, and `decoder` shares clause lists.
+    static func basis(of plan: Plan, repository: Repository, decoder: inout PlanDecoder,
+                      cache: inout [BasisKey: [Clause]]) throws -> (blob: ObjectID?, clauses: [Clause]) {
+        guard let blob = try basisBlob(of: plan, repository: repository) else {
+            return (nil, try basisClauses(of: plan, repository: repository))   // throws, naming what is missing
+        }
+        let key = BasisKey(kind: plan.basis.kind, blob: blob)
+        if let known = cache[key] { return (blob, known) }
+        let clauses = try basisClauses(of: plan, from: repository.blob(blob), decoder: &decoder)
+        cache[key] = clauses
+        return (blob, clauses)
     }
 
     /// The basis clauses a plan was adopted against, read at the commit the plan records.
@@ -20,16 +37,35 @@ enum LedgerReader {
         guard let commit = ObjectID(hex: plan.basis.commit) else {
             throw LedgerError.internalFailure("the plan of \(plan.unit) for \(plan.directive) names no valid basis commit")
         }
-        let path: RecordPath = plan.basis.kind == .directive ? .directive(plan.directive) : .plan(plan.directive, plan.basis.unit)
+        let path = basisPath(of: plan)
         guard let bytes = try read(path, commit) else {
             throw LedgerError.internalFailure("the basis \(path.path) of \(plan.unit)'s plan is missing at \(commit)")
         }
-        let value = try parse(bytes, path)
+        var decoder = PlanDecoder()
+        return try basisClauses(of: plan, from: bytes, decoder: &decoder)
+    }
+
+    /// The basis clauses in the bytes of the basis record (the directive, or the parent's plan, as adopted).
+    static func basisClauses(of plan: Plan, from bytes: [UInt8], decoder: inout PlanDecoder) throws -> [Clause] {
+        let path = basisPath(of: plan)
         switch plan.basis.kind {
         case .directive:
-            return try Directive(json: value, at: .root).clauses
+            return try Directive(json: parse(bytes, path), at: .root).clauses
         case .plan:
-            return try Plan(json: value, at: .root).clauses.map { var c = $0; c.derivedFrom = nil; return c }
+            // A child's clauses line up with its basis by id, so the parent's own derivations are dropped.
+            return try self.plan(bytes, path, decoder: &decoder).clauses.map { var c = $0; c.derivedFrom = nil; return c }
+        }
+    }
+
+    /// Where a plan's basis record lives: the directive, or the parent's plan.
+    static func basisPath(of plan: Plan) -> RecordPath {
+        plan.basis.kind == .directive ? .directive(plan.directive) : .plan(plan.directive, plan.basis.unit)
+    }
+
+    /// A plan read through `decoder`, which shares clause lists between plans.
+    static func plan(_ bytes: [UInt8], _ path: RecordPath, decoder: inout PlanDecoder) throws -> Plan {
+        do { return try decoder.plan(bytes) } catch let error as JSONSyntaxError {
+            throw LedgerError.internalFailure("the record \(path.path) is not valid JSON (\(error))")
         }
     }
 

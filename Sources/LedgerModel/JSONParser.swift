@@ -22,12 +22,39 @@ public enum JSONParser {
         if reader.index < bytes.count { throw reader.error("unexpected text after the JSON value") }
         return value
     }
+
+    /// Parses one JSON document whose top level is an object, except the values of `deferred`
+    /// keys that are arrays or objects: those are left out of the object, their bytes skipped
+    /// without being checked, and their ranges returned, for the caller to parse with
+    /// `parse(_:range:)` or to recognise as bytes it has read before.
+    public static func parse(_ bytes: [UInt8], deferring deferred: [String]) throws(JSONSyntaxError)
+        -> (value: JSONValue, deferred: [String: Range<Int>]) {
+        var reader = Reader(bytes: bytes)
+        reader.deferredKeys = deferred
+        reader.skipWhitespace()
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        if reader.index < bytes.count { throw reader.error("unexpected text after the JSON value") }
+        return (value, reader.deferred)
+    }
+
+    /// Parses the one JSON value that fills `range` of `bytes`; errors give their place in the whole of `bytes`.
+    public static func parse(_ bytes: [UInt8], range: Range<Int>) throws(JSONSyntaxError) -> JSONValue {
+        var reader = Reader(bytes: bytes)
+        reader.index = range.lowerBound
+        let value = try reader.value(depth: 1)
+        if reader.index != range.upperBound { throw reader.error("unexpected text after the JSON value") }
+        return value
+    }
 }
 
 private struct Reader {
     let bytes: [UInt8]
     var index = 0
     static let maxDepth = 64
+    /// Top-level keys whose array or object values are skipped, and where they were.
+    var deferredKeys: [String] = []
+    var deferred: [String: Range<Int>] = [:]
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -83,7 +110,7 @@ private struct Reader {
             guard peek == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
             let keyStart = index
             let key = try string()
-            if members[key] != nil {
+            if members[key] != nil || deferred[key] != nil {
                 index = keyStart
                 throw error("duplicate key \"\(key)\"")
             }
@@ -91,7 +118,13 @@ private struct Reader {
             guard peek == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
             skipWhitespace()
-            members[key] = try value(depth: depth + 1)
+            if depth == 0, !deferredKeys.isEmpty, peek == UInt8(ascii: "[") || peek == UInt8(ascii: "{"), deferredKeys.contains(key) {
+                let start = index
+                try skipContainer()
+                deferred[key] = start..<index
+            } else {
+                members[key] = try value(depth: depth + 1)
+            }
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","): index += 1
@@ -99,6 +132,36 @@ private struct Reader {
             default: throw error("expected ',' or '}' in an object")
             }
         }
+    }
+
+    /// Moves past the array or object at `index` by matching brackets outside strings, checking nothing else.
+    mutating func skipContainer() throws(JSONSyntaxError) {
+        let end = bytes.withUnsafeBufferPointer { buffer -> Int? in
+            var i = index, open = 0
+            while i < buffer.count {
+                let b = buffer[i]
+                i += 1
+                switch b {
+                case UInt8(ascii: "["), UInt8(ascii: "{"): open += 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    open -= 1
+                    if open == 0 { return i }
+                case UInt8(ascii: "\""):
+                    while i < buffer.count {
+                        let c = buffer[i]
+                        i += c == UInt8(ascii: "\\") ? 2 : 1
+                        if c == UInt8(ascii: "\"") { break }
+                    }
+                default: break
+                }
+            }
+            return nil
+        }
+        guard let end else {
+            index = bytes.count
+            throw error("unexpected end of input inside an array or object")
+        }
+        index = end
     }
 
     mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {

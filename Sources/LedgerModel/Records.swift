@@ -357,13 +357,19 @@ public struct Plan: Sendable, Hashable, JSONCodable {
     }
 
     public init(json: JSONValue, at pointer: JSONPointer) throws {
+        try self.init(json: json, at: pointer) { r in try r.required("clauses", using: Clause.list) }
+    }
+
+    /// Reads a plan whose clauses `clauses` reads, in their place among the members (`PlanDecoder`
+    /// hands over a list it decoded before).
+    init(json: JSONValue, at pointer: JSONPointer, clauses readClauses: (inout ObjectReader) throws -> [Clause]) throws {
         var r = try ObjectReader(json, at: pointer)
         try readFormatVersion(&r)
         directive = try r.required("directive")
         unit = try r.required("unit")
         basis = try r.required("basis")
         adopted = try r.required("adopted")
-        clauses = try r.required("clauses", using: Clause.list)
+        clauses = try readClauses(&r)
         exemptions = try r.required("exemptions")
         try r.finish()
         try Exemption.checkUnique(exemptions, at: pointer / "exemptions")
