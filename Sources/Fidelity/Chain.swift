@@ -39,8 +39,11 @@ extension Fidelity {
     }
 
     /// The chain of plans `contexts` (top first), each read against the basis it adopted.
+    /// With `cache`, chains of the same stored clause lists (see `DiffCache`) are read once.
     public static func chain(_ contexts: [PlanContext], cache: DiffCache? = nil) -> ChainReading {
-        chain(contexts.map(\.hop), diffs: contexts.map(\.ownDiff), cache: cache)
+        let hops = contexts.map(\.hop)
+        guard let cache else { return chain(hops, diffs: contexts.map(\.ownDiff)) }
+        return cache.chain(hops) { chain(hops, diffs: contexts.map(\.ownDiff), cache: cache) }
     }
 
     /// The same, given each hop's own diff (`diff(basis:plan:exemptions:)` of that hop), so a caller reading

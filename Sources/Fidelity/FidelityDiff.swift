@@ -45,7 +45,7 @@ public enum Fidelity {
 
     /// Text equal up to whitespace, punctuation, letter case and full-width/half-width forms.
     public static func textEquivalent(_ a: String, _ b: String) -> Bool {
-        TextNormalizer.normalized(a) == TextNormalizer.normalized(b)
+        a == b || TextNormalizer.normalized(a) == TextNormalizer.normalized(b)
     }
 
     /// The changes between one basis clause and its counterpart, each with its effect.
@@ -80,11 +80,28 @@ extension PlanDiff {
 /// Remembers plan diffs by what was diffed, for a reader that diffs many plans of which many are
 /// alike: plans adopted word for word, or one unit's plan read again in every chain below it.
 /// Used by one thread at a time.
+///
+/// Clause lists are looked up by their storage first: readers that share one array between the
+/// plans holding the same list (`PlanDecoder`) find those plans' diffs and chains without hashing
+/// a clause. Lists that are equal but stored apart are found by content.
 public final class DiffCache {
     private struct Inputs: Hashable {
         var basis: [Clause]
         var plan: [Clause]
         var exemptions: [Exemption]
+    }
+
+    /// One hop's inputs by the storage of its clause lists.
+    private struct StoredInputs: Hashable {
+        var basis: SameStorage<Clause>
+        var plan: SameStorage<Clause>
+        var exemptions: [Exemption]
+
+        init(basis: [Clause], plan: [Clause], exemptions: [Exemption]) {
+            self.basis = SameStorage(basis); self.plan = SameStorage(plan); self.exemptions = exemptions
+        }
+
+        init(_ hop: ChainHop) { self.init(basis: hop.basis, plan: hop.plan, exemptions: hop.exemptions) }
     }
 
     private struct Pair: Hashable {
@@ -94,17 +111,30 @@ public final class DiffCache {
     }
 
     private var diffs: [Inputs: PlanDiff] = [:]
+    private var stored: [StoredInputs: PlanDiff] = [:]
+    private var chains: [[StoredInputs]: ChainReading] = [:]
     private var readings: [Pair: ClauseReading] = [:]
 
     public init() {}
 
     /// `Fidelity.diff(basis:plan:exemptions:)`, computed once for each distinct input.
     public func diff(basis: [Clause], plan: [Clause], exemptions: [Exemption]) -> PlanDiff {
+        let key = StoredInputs(basis: basis, plan: plan, exemptions: exemptions)
+        if let known = stored[key] { return known }
         let inputs = Inputs(basis: basis, plan: plan, exemptions: exemptions)
-        if let known = diffs[inputs] { return known }
-        let diff = Fidelity.diff(basis: basis, plan: plan, exemptions: exemptions)
+        let diff = diffs[inputs] ?? Fidelity.diff(basis: basis, plan: plan, exemptions: exemptions)
         diffs[inputs] = diff
+        stored[key] = diff
         return diff
+    }
+
+    /// `read()` of a chain, once for each chain of the same stored clause lists.
+    func chain(_ hops: [ChainHop], read: () -> ChainReading) -> ChainReading {
+        let key = hops.map(StoredInputs.init)
+        if let known = chains[key] { return known }
+        let reading = read()
+        chains[key] = reading
+        return reading
     }
 
     /// The reading of a plan clause matched to a basis clause by `method`, computed once for each distinct pair.
@@ -115,4 +145,19 @@ public final class DiffCache {
         readings[pair] = reading
         return reading
     }
+}
+
+/// An array as a key by its storage: two are equal when they share one buffer, which (arrays being
+/// values that copy on write) means they hold the same elements. Equal arrays stored apart are not
+/// equal keys. The key keeps the buffer alive, so its address is not reused while the key exists.
+struct SameStorage<Element>: Hashable {
+    let array: [Element]
+
+    init(_ array: [Element]) { self.array = array }
+
+    private var address: UnsafeRawPointer? { array.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+
+    static func == (a: SameStorage, b: SameStorage) -> Bool { a.array.count == b.array.count && a.address == b.address }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(address) }
 }

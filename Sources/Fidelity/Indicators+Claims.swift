@@ -48,7 +48,7 @@ extension Indicators {
 
     /// A claim whose evidence hash already stood behind an earlier claim of another unit or another
     /// clause. One flag per later subject (and finding), listing each reused hash once.
-    static func reusedEvidence(_ view: LedgerView, _ clock: Clock) -> [Flag] {
+    static func reusedEvidence(_ view: LedgerView, _ clock: Clock, _ sink: inout FlagSink) {
         struct Key: Hashable { var subject: ClaimSubject; var finding: FindingID? }
         struct Reuse: Hashable { var key: Key; var hash: String }
         var firstUses: [String: [Claim]] = [:]   // per hash: the first claim of each subject, oldest first
@@ -68,18 +68,18 @@ extension Indicators {
                 if !uses.contains(where: { $0.subject == claim.subject }) { firstUses[hash, default: []].append(claim) }
             }
         }
-        return order.map { key in
-            Flag(kind: .reusedEvidence, unit: key.subject.unit, directive: key.subject.directive, clause: key.subject.clause,
-                 finding: key.finding, detail: jsonObject(["reuses": JSONValue.array(reuses[key] ?? [])]))
+        for key in order {
+            sink.raise(.reusedEvidence, key.subject.unit, key.subject.directive, clause: key.subject.clause,
+                       finding: key.finding, detail: jsonObject(["reuses": JSONValue.array(reuses[key] ?? [])]))
         }
     }
 
     /// Findings whose loop is open at `now`: past due with no rectification (the unit's move), or
     /// rectified and not examined within `examineWithinDays` (the supervisor's move).
-    static func openLoops(_ findings: some Sequence<Finding>, _ clock: Clock) -> [Flag] {
-        findings.sorted { $0.id < $1.id }.compactMap { finding in
+    static func openLoops(_ findings: some Sequence<Finding>, _ clock: Clock, _ sink: inout FlagSink) {
+        for finding in findings.sorted(by: { $0.id < $1.id }) {
             let steps = finding.steps.filter { clock.has($0.at) }
-            guard let opened = steps.first else { return nil }   // opened after `now`
+            guard let opened = steps.first else { continue }   // opened after `now`
             var state = FindingState.open
             var rectified: Timestamp?
             for step in steps {
@@ -93,22 +93,21 @@ extension Indicators {
             let detail: JSONValue
             switch state {
             case .open, .reopened:
-                guard clock.day > finding.due else { return nil }
+                guard clock.day > finding.due else { continue }
                 detail = jsonObject([
                     "move": "unit", "state": state, "opened": opened.at, "due": finding.due,
                     "daysPastDue": clock.day.daysSinceEpoch - finding.due.daysSinceEpoch, "lastRectification": rectified,
                 ])
             case .rectified:
-                guard let rectified, clock.now.seconds - rectified.seconds > Clock.span(clock.policy.examineWithinDays) else { return nil }
+                guard let rectified, clock.now.seconds - rectified.seconds > Clock.span(clock.policy.examineWithinDays) else { continue }
                 detail = jsonObject([
                     "move": "supervisor", "state": state, "opened": opened.at, "due": finding.due,
                     "lastRectification": rectified, "examineWithinDays": clock.policy.examineWithinDays,
                 ])
             case .closed:
-                return nil
+                continue
             }
-            return Flag(kind: .openLoop, unit: finding.unit, directive: finding.directive, clause: finding.clause,
-                        finding: finding.id, detail: detail)
+            sink.raise(.openLoop, finding.unit, finding.directive, clause: finding.clause, finding: finding.id, detail: detail)
         }
     }
 }

@@ -5,14 +5,13 @@ import LedgerModel
 extension Indicators {
     /// The flags of one plan's text, read against the basis the unit adopted (not the directive), so a
     /// unit is only answerable for its own changes.
-    static func planFlags(_ context: PlanContext, _ clock: Clock) -> [Flag] {
+    static func planFlags(_ context: PlanContext, _ clock: Clock, _ sink: inout FlagSink) {
         let plan = context.plan
         let diff = context.ownDiff
-        var out: [Flag] = []
-        func flag(_ kind: FlagKind, _ clause: ClauseID, _ detail: JSONValue) {
-            out.append(Flag(kind: kind, unit: plan.unit, directive: plan.directive, clause: clause, detail: detail))
+        func flag(_ kind: FlagKind, _ clause: ClauseID, _ detail: @autoclosure () -> JSONValue) {
+            sink.raise(kind, plan.unit, plan.directive, clause: clause, detail: detail())
         }
-        let against = basisDetail(plan.basis)
+        var against: JSONValue { basisDetail(plan.basis) }
         for reading in diff.clauses {
             switch reading.fidelity {
             case .omitted where !reading.approved:
@@ -22,9 +21,9 @@ extension Indicators {
                 ]))
             case .weakened, .strengthened, .mixed:
                 guard let id = reading.id else { break }
-                let detail = jsonObject([
-                    "basisId": reading.basisId, "class": reading.fidelity, "changes": reading.changes, "basis": against,
-                ])
+                var detail: JSONValue {
+                    jsonObject(["basisId": reading.basisId, "class": reading.fidelity, "changes": reading.changes, "basis": against])
+                }
                 if reading.fidelity != .strengthened { flag(.adapted, id, detail) }
                 if reading.fidelity != .weakened { flag(.escalated, id, detail) }
             default:
@@ -40,7 +39,6 @@ extension Indicators {
                 "basis": against,
             ]))
         }
-        return out
     }
 
     private static func basisDetail(_ basis: Basis) -> JSONValue {

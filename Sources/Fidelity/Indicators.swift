@@ -13,28 +13,41 @@ public enum Indicators {
     /// ones about findings, evidence and burden still are); unsorted, the flags come in no set order.
     public static func flags(_ view: LedgerView, now: Timestamp, directive only: DirectiveID? = nil,
                              sorted: Bool = true) -> [Flag] {
+        var sink = FlagSink(detailed: true)
+        raise(view, now: now, directive: only, into: &sink)
+        return sorted ? Flag.sorted(sink.flags) : sink.flags
+    }
+
+    /// How many flags of each kind `flags(view, now:, directive:)` raises against each unit, by the
+    /// directive they are about (nil: about none, as `burden`), without working out their details.
+    public static func counts(_ view: LedgerView, now: Timestamp, directive only: DirectiveID? = nil)
+        -> [DirectiveID?: [UnitID: [FlagKind: Int]]] {
+        var sink = FlagSink(detailed: false)
+        raise(view, now: now, directive: only, into: &sink)
+        return sink.counts
+    }
+
+    static func raise(_ view: LedgerView, now: Timestamp, directive only: DirectiveID?, into sink: inout FlagSink) {
         let clock = Clock(now: now, policy: view.policy)
-        var out: [Flag] = []
         for id in view.directives.keys.sorted() where only == nil || only == id {
             guard let directive = view.directives[id], directive.issued <= clock.day else { continue }
             let plans = (view.plans[id] ?? [:]).filter { clock.has($0.value.plan.adopted) }
-            out += notAdopted(directive, units: view.units, plans: plans, clock)
+            notAdopted(directive, units: view.units, plans: plans, clock, &sink)
             for adopted in plans.values {
                 let context = clock.asOfNow(adopted)
-                out += planFlags(context, clock)
-                out += progressFlags(context, clock)
+                planFlags(context, clock, &sink)
+                progressFlags(context, clock, &sink)
             }
         }
-        out += reusedEvidence(view, clock)
-        out += openLoops(view.findings.values, clock)
-        out += burdenFlags(view, clock)
-        return sorted ? Flag.sorted(out) : out
+        reusedEvidence(view, clock, &sink)
+        openLoops(view.findings.values, clock, &sink)
+        burdenFlags(view, clock, &sink)
     }
 
     /// Reports a month each registered unit owes: the sum of `reporting.reportsPerMonth` over the
     /// directives whose scope includes it (0 for a unit no directive reaches).
     public static func burden(_ view: LedgerView) -> [UnitID: Double] {
-        owed(view, directives: Array(view.directives.values)).mapValues(\.total)
+        owed(view, directives: Array(view.directives.values), parts: false).mapValues(\.total)
     }
 }
 
@@ -44,37 +57,37 @@ extension Indicators {
     /// Units in the directive's scope with no plan once `adoptWithinDays` have passed since issue.
     /// The issuing unit itself never owes a plan.
     static func notAdopted(_ directive: Directive, units: [UnitID: Unit], plans: [UnitID: PlanContext],
-                           _ clock: Clock) -> [Flag] {
+                           _ clock: Clock, _ sink: inout FlagSink) {
         let adoptBy = directive.issued.adding(days: clock.policy.adoptWithinDays)
-        guard clock.day > adoptBy else { return [] }
-        return units.values
-            .filter { directive.scope.includes($0) && $0.id != directive.issuer && plans[$0.id] == nil }
-            .map { unit in
-                Flag(kind: .notAdopted, unit: unit.id, directive: directive.id, detail: jsonObject([
-                    "issued": directive.issued, "adoptBy": adoptBy, "adoptWithinDays": clock.policy.adoptWithinDays,
-                    "level": unit.level, "daysLate": clock.day.daysSinceEpoch - adoptBy.daysSinceEpoch,
-                ]))
-            }
+        guard clock.day > adoptBy else { return }
+        for unit in units.values where directive.scope.includes(unit) && unit.id != directive.issuer && plans[unit.id] == nil {
+            sink.raise(.notAdopted, unit.id, directive.id, detail: jsonObject([
+                "issued": directive.issued, "adoptBy": adoptBy, "adoptWithinDays": clock.policy.adoptWithinDays,
+                "level": unit.level, "daysLate": clock.day.daysSinceEpoch - adoptBy.daysSinceEpoch,
+            ]))
+        }
     }
 
     /// Units owing more than `maxReportsPerMonth` reports a month over the directives issued by now.
-    static func burdenFlags(_ view: LedgerView, _ clock: Clock) -> [Flag] {
+    static func burdenFlags(_ view: LedgerView, _ clock: Clock, _ sink: inout FlagSink) {
         let issued = view.directives.values.filter { $0.issued <= clock.day }
         let limit = clock.policy.maxReportsPerMonth
-        return owed(view, directives: issued).sorted { $0.key < $1.key }.compactMap { unit, owed in
-            guard owed.total > limit else { return nil }
-            return Flag(kind: .burden, unit: unit, detail: jsonObject([
+        for (unit, owed) in owed(view, directives: issued, parts: sink.detailed).sorted(by: { $0.key < $1.key }) where owed.total > limit {
+            sink.raise(.burden, unit, detail: jsonObject([
                 "reportsPerMonth": owed.total, "maxReportsPerMonth": limit, "directives": JSONValue.array(owed.parts),
             ]))
         }
     }
 
-    private static func owed(_ view: LedgerView, directives: [Directive]) -> [UnitID: (total: Double, parts: [JSONValue])] {
+    /// Each unit's reports a month, with (when `parts`) the directive each part is owed to.
+    private static func owed(_ view: LedgerView, directives: [Directive], parts: Bool) -> [UnitID: (total: Double, parts: [JSONValue])] {
         var out: [UnitID: (total: Double, parts: [JSONValue])] = [:]
+        let directives = directives.sorted { $0.id < $1.id }
         for unit in view.units.values {
             var entry: (total: Double, parts: [JSONValue]) = (0, [])
-            for d in directives.sorted(by: { $0.id < $1.id }) where d.scope.includes(unit) {
+            for d in directives where d.scope.includes(unit) {
                 entry.total += d.reporting.reportsPerMonth
+                guard parts else { continue }
                 entry.parts.append(jsonObject([
                     "directive": d.id, "every": d.reporting.every, "reportsPerMonth": d.reporting.reportsPerMonth,
                 ]))
@@ -116,6 +129,25 @@ extension Indicators {
             }
             c.progress?.reports.removeAll { !has($0.at) }
             return c
+        }
+    }
+}
+
+/// Where the indicators put what they raise: each flag in full, or (for `Indicators.counts`) only how
+/// many of each kind a unit has, since working out a flag's detail is most of the cost of raising it.
+struct FlagSink {
+    let detailed: Bool
+    private(set) var flags: [Flag] = []
+    private(set) var counts: [DirectiveID?: [UnitID: [FlagKind: Int]]] = [:]
+
+    init(detailed: Bool) { self.detailed = detailed }
+
+    mutating func raise(_ kind: FlagKind, _ unit: UnitID, _ directive: DirectiveID? = nil, clause: ClauseID? = nil,
+                        finding: FindingID? = nil, detail: @autoclosure () -> JSONValue) {
+        if detailed {
+            flags.append(Flag(kind: kind, unit: unit, directive: directive, clause: clause, finding: finding, detail: detail()))
+        } else {
+            counts[directive, default: [:]][unit, default: [:]][kind, default: 0] += 1
         }
     }
 }

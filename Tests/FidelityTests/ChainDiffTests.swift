@@ -11,6 +11,35 @@ struct ChainDiffTests {
         clauses.map { c in c.id == "1" ? Sample.edited(c) { $0.targets[0].value = value } : c }
     }
 
+    @Test("a cache reads each chain as without it, whether the clause lists are shared arrays, equal copies or different")
+    func cachedChainsReadAsUncached() throws {
+        func context(_ unit: UnitID, basis: [Clause], plan: [Clause], exempt: ClauseID? = nil) -> PlanContext {
+            let p = Plan(directive: "D-1", unit: unit, basis: Basis(kind: .plan, unit: unit, version: 1, commit: String(repeating: "0", count: 40)),
+                         adopted: Timestamp(seconds: 0), clauses: plan,
+                         exemptions: exempt.map { [Exemption(clause: $0, reason: "not here")] } ?? [])
+            return PlanContext(plan: p, basisClauses: basis, progress: nil)
+        }
+        let weaker = withTarget(directive, 20), copy = directive   // `copy` shares `directive`'s storage
+        let equal = try [Clause](json: directive.json, at: .root)             // equal content, its own storage
+        let dropped = Array(weaker.dropFirst())
+        let chains: [[PlanContext]] = [
+            [context(province, basis: directive, plan: weaker), context(city, basis: weaker, plan: weaker)],
+            [context(province, basis: copy, plan: weaker), context(city, basis: weaker, plan: weaker)],
+            [context(province, basis: equal, plan: weaker), context(city, basis: weaker, plan: weaker)],
+            [context(province, basis: directive, plan: weaker), context(city, basis: weaker, plan: dropped)],
+            [context(province, basis: directive, plan: weaker), context(city, basis: weaker, plan: dropped, exempt: "1")],
+            [context(province, basis: directive, plan: directive), context(city, basis: directive, plan: dropped)],
+        ]
+        let cache = DiffCache()
+        for _ in 0..<2 {
+            for (n, chain) in chains.enumerated() {
+                #expect(Fidelity.chain(chain, cache: cache) == Fidelity.chain(chain), "chain \(n)")
+            }
+        }
+        #expect(Fidelity.chain(chains[4], cache: cache).cumulative.reading("1")?.declared == true)
+        #expect(Fidelity.chain(chains[3], cache: cache).cumulative.reading("1")?.declared == false)
+    }
+
     @Test("a 30 → 50 → 60 escalation reads strengthened at each hop and 30 → 60 cumulatively")
     func escalation() {
         let provincial = withTarget(directive, 50), municipal = withTarget(directive, 60)

@@ -86,12 +86,21 @@ private struct Fixture {
     }
 
     func flags(asOf: String, _ kind: FlagKind? = nil) throws -> [Flag] {
-        let all = Indicators.flags(view, now: Timestamp(seconds: try Day(asOf).endSeconds))
+        let now = Timestamp(seconds: try Day(asOf).endSeconds)
+        let all = Indicators.flags(view, now: now)
+        #expect(Indicators.counts(view, now: now) == counted(all), "counts without details disagree with the flags")
         return kind.map { k in all.filter { $0.kind == k } } ?? all
     }
 }
 
 private func u(_ s: String) -> UnitID { try! UnitID(s) }
+
+/// Flags counted by directive, unit and kind, as `Indicators.counts` counts them.
+private func counted(_ flags: [Flag]) -> [DirectiveID?: [UnitID: [FlagKind: Int]]] {
+    var out: [DirectiveID?: [UnitID: [FlagKind: Int]]] = [:]
+    for f in flags { out[f.directive, default: [:]][f.unit, default: [:]][f.kind, default: 0] += 1 }
+    return out
+}
 
 private func baseClauses() throws -> [Clause] {
     [
@@ -735,7 +744,10 @@ struct Burden2019Tests {
         let now = Timestamp(seconds: asOf.endSeconds)
         var fold = EventFold()
         for line in events where line.event.at <= now { try fold.apply(line.event) }
-        return (Indicators.flags(fold.view, now: now), expected)
+        let flags = Indicators.flags(fold.view, now: now)
+        #expect(Indicators.counts(fold.view, now: now) == counted(flags), "counts without details disagree with the flags")
+        #expect(Indicators.counts(fold.view, now: now, directive: "D-2019-01") == counted(Indicators.flags(fold.view, now: now, directive: "D-2019-01")))
+        return (flags, expected)
     }
 
     /// Whether `flag` has every field the expectation names.
