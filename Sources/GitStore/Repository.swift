@@ -59,6 +59,13 @@ public final class Repository {
         _ = try? check("git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR)") { luoshi_git_enable_fsync(on ? 1 : 0) }
     }
 
+    /// Turns libgit2's check that every object read hashes to its id on or off for the whole process
+    /// (on by default). Off, objects are read as git reads them, trusting the object store.
+    public static func setHashChecks(_ on: Bool) {
+        try? ensureInitialized()
+        _ = try? check("git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION)") { luoshi_git_enable_strict_hash_verification(on ? 1 : 0) }
+    }
+
     // MARK: Creating and opening
 
     /// Creates a new bare repository at `path` whose `HEAD` names `refs/heads/main`.

@@ -1,3 +1,4 @@
+import Dispatch
 import Fidelity
 import GitStore
 import LedgerModel
@@ -130,6 +131,97 @@ public struct StatusMatrix: Sendable, Hashable, JSONWritable {
     }
 }
 
+extension StatusMatrix {
+    /// The canonical encoding of `{"matrices": [json of each]}`, written as it goes: the status of
+    /// thousands of units is tens of megabytes, and building it as one `JSONValue` first costs more
+    /// than reading the ledger. The same bytes as `CanonicalJSON.encode` of that value.
+    public static func encodeJSON(_ matrices: [StatusMatrix]) -> [UInt8] {
+        var w = CanonicalJSON.Writer(capacity: 1 << 20)
+        w.beginObject()
+        w.key("matrices")
+        w.beginArray()
+        for m in matrices { m.write(to: &w) }
+        w.endArray()
+        w.endObject()
+        w.finish()
+        return w.bytes
+    }
+
+    /// `json`, written member by member in key order.
+    func write(to w: inout CanonicalJSON.Writer) {
+        w.beginObject()
+        w.key("asOf"); w.value(asOf?.json ?? .null)
+        w.key("clauses"); w.value(clauses.json)
+        w.key("commit"); w.value(commit.json)
+        w.key("directive"); w.value(directive.json)
+        w.key("issued"); w.value(issued.json)
+        w.key("issuer"); w.value(issuer.json)
+        w.key("title"); w.value(title.json)
+        w.key("units")
+        w.beginArray()
+        for row in rows { row.write(to: &w) }
+        w.endArray()
+        w.key("version"); w.value(.integer(Int64(version)))
+        w.endObject()
+    }
+}
+
+extension StatusRow {
+    func write(to w: inout CanonicalJSON.Writer) {
+        w.beginObject()
+        w.key("added"); w.value(added.json)
+        w.key("adoption"); w.value(adoption.json)
+        w.key("basisUnit"); w.value(basisUnit?.json ?? .null)
+        w.key("basisVersion"); w.value(basisVersion.map { .integer(Int64($0)) } ?? .null)
+        w.key("clauses")
+        w.beginObject()
+        // Columns are distinct; were one repeated, its first cell would stand, as in `json`.
+        var seen = Set<ClauseID>()
+        let distinct = cells.filter { seen.insert($0.clause).inserted }
+        for cell in distinct.sorted(by: { CanonicalJSON.utf8Precedes($0.clause.rawValue, $1.clause.rawValue) }) {
+            w.key(cell.clause.rawValue)
+            cell.write(to: &w)
+        }
+        w.endObject()
+        w.key("flags")
+        w.beginObject()
+        w.key("byKind")
+        w.beginObject()
+        for (kind, count) in flags.sorted(by: { CanonicalJSON.utf8Precedes($0.key.rawValue, $1.key.rawValue) }) {
+            w.key(kind.rawValue); w.value(.integer(Int64(count)))
+        }
+        w.endObject()
+        w.key("total"); w.value(.integer(Int64(flagTotal)))
+        w.endObject()
+        w.key("level"); w.value(level?.json ?? .null)
+        w.key("unit"); w.value(unit.json)
+        w.endObject()
+    }
+}
+
+extension StatusCell {
+    func write(to w: inout CanonicalJSON.Writer) {
+        w.beginObject()
+        w.key("approved"); w.value(.bool(approved))
+        w.key("class"); w.value(fidelity?.json ?? .null)
+        w.key("declared"); w.value(.bool(declared))
+        w.key("planClause"); w.value(planClause?.json ?? .null)
+        w.key("progress")
+        if let report {
+            w.beginObject()
+            w.key("at"); w.value(report.at.json)
+            w.key("metric"); w.value(target?.metric.json ?? .null)
+            w.key("status"); w.value(report.status.json)
+            w.key("unit"); w.value(target?.unit?.json ?? .null)
+            w.key("value"); w.value(value?.json ?? .null)
+            w.endObject()
+        } else {
+            w.value(.null)
+        }
+        w.endObject()
+    }
+}
+
 extension Ledger {
     /// The status matrix of one directive, or of every directive when `directive` is nil, as of the end of
     /// `asOf` (default: now), optionally only for the units within `under`.
@@ -149,11 +241,10 @@ extension Ledger {
         if let under, view.units[under] == nil {
             throw LedgerError.usage("--under \(under): no such unit in this ledger; `luoshi show` or `git ls-tree -r main units/` lists them")
         }
-        let flags = Indicators.flags(view, now: now, directive: directive, sorted: false)
+        // Flags are counted on another thread while the matrices read the chains; rows wait for them.
+        let flagCounts = Background { Indicators.counts(view, now: now, directive: directive) }
         // Units carrying the same clause share its reading against the directive.
         let cache = DiffCache()
-        var flagCounts: [DirectiveID?: [UnitID: [FlagKind: Int]]] = [:]
-        for f in flags { flagCounts[f.directive, default: [:]][f.unit, default: [:]][f.kind, default: 0] += 1 }
 
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
@@ -161,7 +252,7 @@ extension Ledger {
             var chains = AdoptedChains(directive: id, repository: repository, plans: view.plans[id] ?? [:], versions: versions[id] ?? [:])
             return try StatusReader(view: view, directive: d, now: now, cache: cache).matrix(chains: &chains,
                 under: under, commit: commit.hex, asOf: asOf,
-                flags: { unit in (flagCounts[id]?[unit] ?? [:]).merging(flagCounts[nil]?[unit] ?? [:], uniquingKeysWith: +) })
+                flags: { unit in (flagCounts.value[id]?[unit] ?? [:]).merging(flagCounts.value[nil]?[unit] ?? [:], uniquingKeysWith: +) })
         }
         // Under a subtree, directives that reach none of it are left out unless one was asked for.
         return under == nil || directive != nil ? matrices : matrices.filter { !$0.rows.isEmpty }
@@ -228,5 +319,25 @@ private struct StatusReader {
     /// Each hop's own reading comes with the view; readings of clauses many units carry come from `cache`.
     func cumulative(_ chain: [PlanContext]) -> PlanDiff {
         Fidelity.chain(chain, cache: cache).cumulative
+    }
+}
+
+/// A value worked out on another thread; reading `value` waits for it.
+final class Background<T>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var result: T?
+
+    init(_ work: @escaping @Sendable () -> T) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.leave()
+        }
+    }
+
+    /// Written once before `leave`, read only after `wait`: the group orders the two.
+    var value: T {
+        done.wait()
+        return result!
     }
 }

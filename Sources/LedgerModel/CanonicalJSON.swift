@@ -47,13 +47,13 @@ public enum CanonicalJSON {
             if members.isEmpty { out.append(contentsOf: [0x7B, 0x7D]); return }
             out.append(0x7B)
             // Sort by UTF-8 bytes so the order does not depend on Unicode collation.
-            for (n, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            for (n, member) in members.sorted(by: { utf8Precedes($0.key, $1.key) }).enumerated() {
                 if n > 0 { out.append(0x2C) }
                 newline(indent.map { $0 + 1 }, into: &out)
-                writeString(key, into: &out)
+                writeString(member.key, into: &out)
                 out.append(0x3A)
                 if indent != nil { out.append(0x20) }
-                write(members[key]!, indent: indent.map { $0 + 1 }, into: &out)
+                write(member.value, indent: indent.map { $0 + 1 }, into: &out)
             }
             newline(indent, into: &out)
             out.append(0x7D)
@@ -72,8 +72,27 @@ public enum CanonicalJSON {
         return "\(d)"
     }
 
+    /// Whether `a` sorts before `b` by their UTF-8 bytes.
+    public static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] }
+                return x.count < y.count
+            }
+        }
+    }
+
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
+        // Most strings need no escape: copy them whole.
+        var s = s
+        let plain = s.withUTF8 { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            out.append(contentsOf: utf8)
+            return true
+        }
+        if plain { out.append(0x22); return }
         for b in s.utf8 {
             switch b {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
@@ -90,5 +109,69 @@ public enum CanonicalJSON {
             }
         }
         out.append(0x22)
+    }
+}
+
+extension CanonicalJSON {
+    /// Writes canonical JSON as it goes, for output too large to build as one `JSONValue` first.
+    /// Produces the same bytes as `encode` of the value it describes, provided each object's keys
+    /// come in UTF-8 byte order (checked in debug builds).
+    ///
+    /// ```
+    /// var w = CanonicalJSON.Writer()
+    /// w.beginObject(); w.key("a"); w.value(.integer(1)); w.endObject()
+    /// w.finish()   // w.bytes == CanonicalJSON.encode(.object(["a": 1]))
+    /// ```
+    public struct Writer {
+        public private(set) var bytes: [UInt8] = []
+        /// Per open array or object: whether it has an item yet, and (objects) its last key.
+        private var open: [(items: Bool, lastKey: String?)] = []
+
+        public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+
+        public mutating func beginObject() { beforeValue(); bytes.append(0x7B); open.append((false, nil)) }
+        public mutating func endObject() { end(0x7D) }
+        public mutating func beginArray() { beforeValue(); bytes.append(0x5B); open.append((false, nil)) }
+        public mutating func endArray() { end(0x5D) }
+
+        /// The next member's key; its value follows.
+        public mutating func key(_ key: String) {
+            guard let top = open.indices.last else { preconditionFailure("a key outside an object") }
+            assert(open[top].lastKey.map { CanonicalJSON.utf8Precedes($0, key) } ?? true, "keys out of order: \(key)")
+            itemStart(top)
+            open[top].lastKey = key
+            CanonicalJSON.writeString(key, into: &bytes)
+            bytes.append(contentsOf: [0x3A, 0x20])
+        }
+
+        /// A whole value, written as `encode` writes it.
+        public mutating func value(_ value: JSONValue) {
+            beforeValue()
+            CanonicalJSON.write(value, indent: open.count, into: &bytes)
+        }
+
+        /// Ends the document with its final newline.
+        public mutating func finish() {
+            precondition(open.isEmpty, "an array or object is still open")
+            bytes.append(0x0A)
+        }
+
+        /// An array item starts on its own line; a member's value follows its key.
+        private mutating func beforeValue() {
+            guard let top = open.indices.last, open[top].lastKey == nil else { return }
+            itemStart(top)
+        }
+
+        private mutating func itemStart(_ top: Int) {
+            if open[top].items { bytes.append(0x2C) }
+            open[top].items = true
+            CanonicalJSON.newline(open.count, into: &bytes)
+        }
+
+        private mutating func end(_ close: UInt8) {
+            guard let last = open.popLast() else { preconditionFailure("nothing open to close") }
+            if last.items { CanonicalJSON.newline(open.count, into: &bytes) }
+            bytes.append(close)
+        }
     }
 }

@@ -41,6 +41,12 @@ struct LedgerOptions: ParsableArguments {
     }
 
     func open() throws -> Ledger { try Ledger.open(at: ledgerPath) }
+
+    /// Opens the ledger for a command that only reads it (see `Ledger.readWithoutHashChecks`).
+    func openForReading() throws -> Ledger {
+        Ledger.readWithoutHashChecks()
+        return try open()
+    }
 }
 
 /// The plan a reading command looks at: one unit's plan for one directive.
@@ -73,7 +79,15 @@ func execute(_ body: () throws -> Void) throws {
 
 /// Prints a JSON value in the stable, canonical form.
 func printJSON(_ value: JSONValue) {
-    FileHandle.standardOutput.write(Data(CanonicalJSON.encode(value)))
+    writeStandardOutput(CanonicalJSON.encode(value))
+}
+
+/// Writes bytes to standard output as they are, without copying them first.
+func writeStandardOutput(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { buffer in
+        guard let base = buffer.baseAddress else { return }
+        FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: buffer.count, deallocator: .none))
+    }
 }
 
 func readInput(_ path: String) throws -> [UInt8] {

@@ -29,7 +29,7 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let (d, u) = try plan.ids()
-                let report = try options.open().diff(directive: d, unit: u, against: against, at: at)
+                let report = try options.openForReading().diff(directive: d, unit: u, against: against, at: at)
                 switch options.format {
                 case .json: printJSON(report.json)
                 case .text: print(DiffText.render(report, colour: stdoutIsTerminal), terminator: "")
@@ -54,7 +54,7 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let (d, u) = try plan.ids()
-                let report = try options.open().chain(directive: d, unit: u, at: at)
+                let report = try options.openForReading().chain(directive: d, unit: u, at: at)
                 switch options.format {
                 case .json: printJSON(report.json)
                 case .text: print(DiffText.renderChain(report, colour: stdoutIsTerminal), terminator: "")
@@ -101,7 +101,7 @@ extension Luoshi {
                 let d = try parseID(directive, option: "--directive", DirectiveID.init)
                 let only = try kinds(kind, option: "--kind")
                 let failKinds = try kinds(failOn, option: "--fail-on")
-                let flags = try options.open().flags(asOf: parseDay(asOf, option: "--as-of")).filter { f in
+                let flags = try options.openForReading().flags(asOf: parseDay(asOf, option: "--as-of")).filter { f in
                     (u.map { f.unit.isWithin($0) } ?? true) && (d.map { f.directive == $0 } ?? true) && (only?.contains(f.kind) ?? true)
                 }
                 switch options.format {

@@ -27,7 +27,7 @@ extension Luoshi {
         func run() throws {
             try execute {
                 guard let d = try parseID(directive, option: "--directive", DirectiveID.init) else { return }
-                let report = try options.open().directiveReport(d, under: parseID(under, option: "--under", UnitID.init),
+                let report = try options.openForReading().directiveReport(d, under: parseID(under, option: "--under", UnitID.init),
                                                                 asOf: parseDay(asOf, option: "--as-of"))
                 let html = ReportHTML.render(report)
                 guard FileManager.default.createFile(atPath: out, contents: Data(html.utf8)) else {

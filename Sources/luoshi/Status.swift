@@ -45,9 +45,10 @@ extension Luoshi {
                 let d = try parseID(directive, option: "--directive", DirectiveID.init)
                 let u = try parseID(under, option: "--under", UnitID.init)
                 let path = ledger ?? ProcessInfo.processInfo.environment["LUOSHI_LEDGER"] ?? FileManager.default.currentDirectoryPath
+                Ledger.readWithoutHashChecks()
                 let matrices = try Ledger.open(at: path).status(directive: d, under: u, asOf: parseDay(asOf, option: "--as-of"))
                 switch format {
-                case .json: printJSON(.object(["matrices": .array(matrices.map(\.json))]))
+                case .json: writeStandardOutput(StatusMatrix.encodeJSON(matrices))
                 case .csv: FileHandle.standardOutput.write(Data(StatusText.csv(matrices).utf8))
                 case .text: print(StatusText.render(matrices), terminator: "")
                 }

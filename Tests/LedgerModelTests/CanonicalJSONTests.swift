@@ -12,6 +12,40 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.string(value) == expected)
     }
 
+    @Test("the streaming writer writes the bytes encode gives, nested, empty and escaped values included")
+    func writerMatchesEncode() throws {
+        let inner = try JSONParser.parse(#"{"z": [], "a": {}, "m": ["x\"y", {"k": [1, {"n": null}]}], "é": "不", "\n": 1.5}"#)
+        var w = CanonicalJSON.Writer()
+        w.beginObject()
+        w.key("a"); w.value(inner)
+        w.key("b")
+        w.beginArray()
+        w.value(.integer(1))
+        w.beginObject(); w.endObject()
+        w.beginArray(); w.endArray()
+        w.beginObject(); w.key("q"); w.beginArray(); w.value(.string("tab\t")); w.value(inner); w.endArray(); w.endObject()
+        w.endArray()
+        w.key("c"); w.beginObject(); w.endObject()
+        w.endObject()
+        w.finish()
+        let same = JSONValue.object([
+            "a": inner,
+            "b": .array([.integer(1), .object([:]), .array([]), .object(["q": .array([.string("tab\t"), inner])])]),
+            "c": .object([:]),
+        ])
+        #expect(w.bytes == CanonicalJSON.encode(same), "\(String(decoding: w.bytes, as: UTF8.self))")
+        var top = CanonicalJSON.Writer()
+        top.beginArray(); top.endArray(); top.finish()
+        #expect(top.bytes == CanonicalJSON.encode(.array([])))
+    }
+
+    @Test("keys sort by their UTF-8 bytes, not by Unicode collation")
+    func utf8KeyOrder() {
+        let keys = ["b", "a", "", "ab", "a\u{0}", "B", "é", "e\u{301}", "不", "z", "aa", "😀", "ｚ"]
+        let byBytes = keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        #expect(keys.sorted(by: CanonicalJSON.utf8Precedes) == byBytes)
+    }
+
     @Test("a record read in any key order and spacing encodes to identical bytes")
     func sameRecordSameBytes() throws {
         let a = try Clause(json: JSONParser.parse(Self.clause), at: .root)

@@ -1,4 +1,6 @@
 import Foundation
+import Ledger
+import LedgerModel
 import Testing
 
 /// The sample ledger `make demo` loads (ledger/events.jsonl), loaded like a scenario.
@@ -33,6 +35,19 @@ struct SampleLedger {
 
 @Suite("The sample ledger in ledger/ holds the story its README tells", .serialized)
 struct SampleLedgerTests {
+    @Test("status JSON written as it goes is byte for byte the canonical encoding of the matrices")
+    func statusJSONStreamed() throws {
+        let sample = try SampleLedger.load()
+        let ledger = try Ledger.open(at: sample.ledger)
+        let asOf = try Day(SampleLedger.asOf())
+        for (directive, under, day) in [(nil, nil, nil), ("JF-2019-01", nil, asOf), (nil, "cn/haixi", asOf), ("JF-2019-01", "cn/haixi/binhai", nil)] {
+            let matrices = try ledger.status(directive: directive.map { try DirectiveID($0) }, under: under.map { try UnitID($0) }, asOf: day)
+            #expect(!matrices.isEmpty && matrices.allSatisfy { !$0.rows.isEmpty })
+            #expect(StatusMatrix.encodeJSON(matrices) == CanonicalJSON.encode(.object(["matrices": .array(matrices.map(\.json))])),
+                    "\(String(describing: directive)) \(String(describing: under)) \(String(describing: day))")
+        }
+    }
+
     @Test("generate.py writes exactly the committed events.jsonl")
     func generatorIsDeterministic() throws {
         let folder = try TemporaryFolder()
