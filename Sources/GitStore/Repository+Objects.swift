@@ -18,6 +18,7 @@ extension Repository {
 
     /// Reads the bytes of the blob `id`; `.notFound` if there is no such object.
     public func blob(_ id: ObjectID) throws -> [UInt8] {
+        if let object = packReader?.read(id), object.kind == .blob { return object.bytes }
         var oid = id.oid
         var blob: OpaquePointer? = nil
         try check("git_blob_lookup") { git_blob_lookup(&blob, handle, &oid) }
@@ -30,7 +31,12 @@ extension Repository {
     /// The id of the blob at `path` (e.g. `units/cn/unit.json`) in the tree of commit
     /// `inCommit`; nil if nothing, or a directory, is at that path.
     public func blobID(at path: String, inCommit commit: ObjectID) throws -> ObjectID? {
-        try withTree(ofCommit: commit) { tree in
+        switch packReader?.blobID(at: path, inCommit: commit) {
+        case .blob(let id): return id
+        case .absent?: return nil
+        case .unreadable?, nil: break
+        }
+        return try withTree(ofCommit: commit) { tree in
             var entry: OpaquePointer? = nil
             guard try checkFound("git_tree_entry_bypath", { git_tree_entry_bypath(&entry, tree, path) }) else {
                 return nil
@@ -57,6 +63,9 @@ extension Repository {
             directory = String(prefix[..<slash])
         } else {
             directory = ""
+        }
+        if let reader = packReader, let listed = reader.blobs(inCommit: commit, directory: directory) {
+            return prefix.hasSuffix("/") || prefix.isEmpty ? listed : listed.filter { $0.path.hasPrefix(prefix) }
         }
         return try withTree(ofCommit: commit) { root in
             var result: [(path: String, id: ObjectID)] = []

@@ -13,6 +13,8 @@ public final class Repository {
     var bulkWrite: BulkWrite?
     /// The trees the last tree diff read, parsed (see `changedBlobs`).
     var lastTreesRead: TreeEntries = [:]
+    /// Reads packed objects directly when hash checks are off (see `PackReader`); made on first use.
+    lazy var packReader: PackReader? = Repository.hashChecks.value ? nil : PackReader(gitDirectory: path)
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -63,8 +65,12 @@ public final class Repository {
     /// (on by default). Off, objects are read as git reads them, trusting the object store.
     public static func setHashChecks(_ on: Bool) {
         try? ensureInitialized()
+        hashChecks.set(on)
         _ = try? check("git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION)") { luoshi_git_enable_strict_hash_verification(on ? 1 : 0) }
     }
+
+    /// Whether objects are rehashed as they are read (`setHashChecks`).
+    static let hashChecks = LockedFlag(true)
 
     // MARK: Creating and opening
 
@@ -134,6 +140,18 @@ public final class Repository {
     static func missingHandle(_ function: String) -> GitError {
         GitError(code: .other(-1), class: 0, message: "libgit2 reported success but returned nothing", function: function)
     }
+}
+
+/// A flag set and read from any thread.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag: Bool
+
+    init(_ flag: Bool) { self.flag = flag }
+
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+
+    func set(_ value: Bool) { lock.lock(); flag = value; lock.unlock() }
 }
 
 /// A repository handle is used by one thread at a time; share it through an actor.

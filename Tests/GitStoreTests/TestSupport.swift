@@ -31,6 +31,11 @@ struct GitCommandFailed: Error, CustomStringConvertible {
 /// returns its standard output.
 @discardableResult
 func git(_ arguments: [String], in directory: String, input: [UInt8]? = nil, environment: [String: String] = [:]) throws -> String {
+    String(decoding: try gitBytes(arguments, in: directory, input: input, environment: environment), as: UTF8.self)
+}
+
+/// The same, returning the bytes of standard output.
+func gitBytes(_ arguments: [String], in directory: String, input: [UInt8]? = nil, environment: [String: String] = [:]) throws -> [UInt8] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
     process.arguments = arguments
@@ -56,7 +61,7 @@ func git(_ arguments: [String], in directory: String, input: [UInt8]? = nil, env
     process.standardInput = FileHandle(forReadingAtPath: inputPath)
     try process.run()
     process.waitUntilExit()
-    let output = String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self)
+    let output = Array(FileManager.default.contents(atPath: outputPath) ?? Data())
     guard process.terminationStatus == 0 else {
         let error = String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self)
         throw GitCommandFailed(arguments: arguments, status: process.terminationStatus, standardError: error)

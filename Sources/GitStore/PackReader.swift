@@ -1,0 +1,444 @@
+import Clibgit2
+import Foundation
+
+/// Reads objects straight from a repository's pack files, for commands that read many small
+/// objects without rehashing them (`Repository.setHashChecks(false)`).
+///
+/// libgit2 serialises every pack read behind one process-wide lock and sets up a zlib stream per
+/// object, so reading a ledger's records on two threads was no faster than on one, and a path
+/// looked up at an old commit (eight small objects) cost about 40 µs. This reader maps the `.idx`
+/// and `.pack` files, finds an object by the index's fan-out table and a binary search, inflates
+/// with one stream it reuses, and applies deltas (`OFS_DELTA` and `REF_DELTA`) over bases it keeps.
+/// It knows the packs present when it was made: an object it does not find (loose, or in a newer
+/// pack) or cannot read is left to libgit2, which reads it or names the problem.
+///
+/// One reader per repository handle, used by one thread at a time, like the handle.
+final class PackReader {
+    enum Kind: UInt8 {
+        case commit = 1, tree = 2, blob = 3, tag = 4
+    }
+
+    private let packs: [Pack]
+    private var stream = z_stream()
+    private var streamReady = false
+    /// Compressed bytes read from a pack, reused.
+    private var input = [UInt8](repeating: 0, count: 64 << 10)
+    /// Objects read as delta bases, by pack and offset, up to `cacheLimit` bytes.
+    private var bases: [BaseKey: (kind: Kind, bytes: [UInt8])] = [:]
+    private var cachedBytes = 0
+    private let cacheLimit = 32 << 20
+
+    private struct BaseKey: Hashable {
+        var pack: Int
+        var offset: Int
+    }
+
+    /// The readable packs in `objects/pack` of the repository at `gitDirectory`.
+    init(gitDirectory: String) {
+        let folder = (gitDirectory as NSString).appendingPathComponent("objects/pack")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        packs = names.filter { $0.hasSuffix(".idx") }.sorted().compactMap { name in
+            Pack(index: (folder as NSString).appendingPathComponent(name),
+                 pack: (folder as NSString).appendingPathComponent(String(name.dropLast(4)) + ".pack"))
+        }
+        streamReady = inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    }
+
+    deinit {
+        if streamReady { inflateEnd(&stream) }
+    }
+
+    /// The object `id`, or nil when it is not in these packs or cannot be read here.
+    func read(_ id: ObjectID) -> (kind: Kind, bytes: [UInt8])? {
+        guard streamReady else { return nil }
+        for (n, pack) in packs.enumerated() {
+            if let offset = pack.offset(of: id) { return object(in: n, at: offset, depth: 0) }
+        }
+        return nil
+    }
+
+    /// The object at `offset` of pack `n`, its deltas applied; nil if anything about it is wrong.
+    private func object(in n: Int, at offset: Int, depth: Int) -> (kind: Kind, bytes: [UInt8])? {
+        // Delta chains are at most a few dozen long (git's default depth is 50); deeper is corrupt.
+        guard depth < 1000 else { return nil }
+        let pack = packs[n]
+        // The header, an OFS_DELTA's distance or a REF_DELTA's base id fit in the first 64 bytes.
+        var head = [UInt8](repeating: 0, count: 64)
+        let got = pack.read(at: offset, into: &head, count: head.count)
+        guard got > 0, let header = Pack.header(head[0..<got]) else { return nil }
+        switch header.type {
+        case 1...4:
+            guard let kind = Kind(rawValue: header.type), let bytes = inflate(pack, at: offset + header.length, size: header.size) else { return nil }
+            return (kind, bytes)
+        case 6, 7:
+            let baseOffset: Int, dataOffset: Int
+            if header.type == 6 {
+                guard let (distance, length) = Pack.deltaDistance(head[header.length..<got]), distance > 0, distance <= offset else { return nil }
+                baseOffset = offset - distance
+                dataOffset = offset + header.length + length
+            } else {
+                guard got >= header.length + 20 else { return nil }
+                let id = ObjectID(raw: head[header.length..<header.length + 20])
+                guard let found = pack.offset(of: id) else { return nil }
+                baseOffset = found
+                dataOffset = offset + header.length + 20
+            }
+            guard let base = self.base(in: n, at: baseOffset, depth: depth),
+                  let delta = inflate(pack, at: dataOffset, size: header.size),
+                  let bytes = Self.apply(delta, to: base.bytes) else { return nil }
+            return (base.kind, bytes)
+        default:
+            return nil
+        }
+    }
+
+    /// A delta's base, from the cache or read and kept.
+    private func base(in n: Int, at offset: Int, depth: Int) -> (kind: Kind, bytes: [UInt8])? {
+        let key = BaseKey(pack: n, offset: offset)
+        if let known = bases[key] { return known }
+        guard let base = object(in: n, at: offset, depth: depth + 1) else { return nil }
+        if cachedBytes + base.bytes.count > cacheLimit {
+            bases.removeAll(keepingCapacity: true)
+            cachedBytes = 0
+        }
+        if base.bytes.count <= cacheLimit / 4 {
+            bases[key] = base
+            cachedBytes += base.bytes.count
+        }
+        return base
+    }
+
+    /// Inflates the zlib stream at `offset` into exactly `size` bytes, reading the pack a chunk at a time.
+    private func inflate(_ pack: Pack, at offset: Int, size: Int) -> [UInt8]? {
+        guard inflateReset(&stream) == Z_OK else { return nil }
+        // One byte more than the object, so a stream longer than its header says is caught.
+        var out = [UInt8](repeating: 0, count: size + 1)
+        var position = offset
+        // Compressed data is rarely larger than the object; a small object is one read.
+        var chunk = min(max(size + 64, 512), input.count)
+        var status = Z_OK
+        out.withUnsafeMutableBytes { target in
+            stream.next_out = target.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            stream.avail_out = UInt32(target.count)
+            while status == Z_OK {
+                let got = pack.read(at: position, into: &input, count: chunk)
+                guard got > 0 else { status = Z_DATA_ERROR; break }
+                position += got
+                chunk = input.count
+                input.withUnsafeMutableBytes { source in
+                    stream.next_in = source.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    stream.avail_in = UInt32(got)
+                    status = Clibgit2.inflate(&stream, Z_NO_FLUSH)
+                }
+            }
+        }
+        guard status == Z_STREAM_END, stream.total_out == UInt(size) else { return nil }
+        out.removeLast()
+        return out
+    }
+
+    /// Applies a git delta (source size, target size, then copy and insert instructions).
+    static func apply(_ delta: [UInt8], to base: [UInt8]) -> [UInt8]? {
+        var i = 0
+        func varint() -> Int? {
+            var value = 0, shift = 0
+            while i < delta.count, shift < 64 {
+                let b = delta[i]
+                i += 1
+                value |= Int(b & 0x7f) << shift
+                shift += 7
+                if b & 0x80 == 0 { return value }
+            }
+            return nil
+        }
+        guard let sourceSize = varint(), sourceSize == base.count, let targetSize = varint() else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(targetSize)
+        while i < delta.count {
+            let op = delta[i]
+            i += 1
+            if op & 0x80 != 0 {
+                // Copy from the base: offset in up to four bytes, size in up to three (0 means 0x10000).
+                var offset = 0, size = 0
+                for bit in 0..<4 where op & (1 << bit) != 0 {
+                    guard i < delta.count else { return nil }
+                    offset |= Int(delta[i]) << (8 * bit); i += 1
+                }
+                for bit in 0..<3 where op & (0x10 << bit) != 0 {
+                    guard i < delta.count else { return nil }
+                    size |= Int(delta[i]) << (8 * bit); i += 1
+                }
+                if size == 0 { size = 0x10000 }
+                guard offset + size <= base.count else { return nil }
+                out.append(contentsOf: base[offset..<offset + size])
+            } else if op != 0 {
+                // Insert the next `op` bytes of the delta.
+                let size = Int(op)
+                guard i + size <= delta.count else { return nil }
+                out.append(contentsOf: delta[i..<i + size])
+                i += size
+            } else {
+                return nil
+            }
+        }
+        return out.count == targetSize ? out : nil
+    }
+}
+
+/// One mapped `.idx` (version 2), and its `.pack`, read with `pread`: mapping a pack of a gigabyte
+/// and more would count every page read as the process's own memory.
+private final class Pack {
+    let index: UnsafeRawBufferPointer
+    let file: Int32
+    let count: Int
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: index.baseAddress), index.count)
+        close(file)
+    }
+
+    init?(index indexPath: String, pack packPath: String) {
+        guard let index = Self.map(indexPath) else { return nil }
+        let file = open(packPath, O_RDONLY | O_CLOEXEC)
+        var head = [UInt8](repeating: 0, count: 12)
+        // Index: "\377tOc", version 2, 256 fan-out counts; pack: "PACK", version 2 or 3, object count.
+        let count = index.count >= 8 + 1024 ? Int(Self.bigEndian32(index, 8 + 255 * 4)) : -1
+        let headRead = file >= 0 ? head.withUnsafeMutableBytes { pread(file, $0.baseAddress, 12, 0) } : -1
+        guard file >= 0, headRead == 12, count >= 0, index.count >= 8 + 1024 + count * 28 + 40,
+              Array(index[0..<8]) == [0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2], Array(head[0..<4]) == Array("PACK".utf8),
+              [2, 3].contains(head.withUnsafeBytes { Self.bigEndian32($0, 4) }),
+              head.withUnsafeBytes({ Int(Self.bigEndian32($0, 8)) }) == count else {
+            munmap(UnsafeMutableRawPointer(mutating: index.baseAddress), index.count)
+            if file >= 0 { close(file) }
+            return nil
+        }
+        self.index = index; self.file = file; self.count = count
+    }
+
+    /// Reads up to `count` bytes at `offset` of the pack into the start of `buffer`; how many it read.
+    func read(at offset: Int, into buffer: inout [UInt8], count: Int) -> Int {
+        buffer.withUnsafeMutableBytes { target in
+            while true {
+                let got = pread(file, target.baseAddress, min(count, target.count), off_t(offset))
+                if got < 0 && errno == EINTR { continue }
+                return max(0, got)
+            }
+        }
+    }
+
+    private static func map(_ path: String) -> UnsafeRawBufferPointer? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let size = Int(info.st_size)
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
+        // Objects are read here and there: no read-ahead, so only the pages read count as resident.
+        _ = madvise(address, size, MADV_RANDOM)
+        return UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    static func bigEndian32(_ buffer: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
+        UInt32(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    /// The offset in the pack of object `id`, nil if the pack does not hold it.
+    func offset(of id: ObjectID) -> Int? {
+        let raw = id.raw
+        let first = Int(raw[0])
+        var low = first == 0 ? 0 : Int(Self.bigEndian32(index, 8 + (first - 1) * 4))
+        var high = Int(Self.bigEndian32(index, 8 + first * 4))
+        let names = 8 + 1024
+        // Names sort by their bytes: compare the first eight as one big-endian number, the rest on a tie.
+        let leading = raw.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
+        while low < high {
+            let middle = (low + high) / 2
+            let name = names + middle * 20
+            let other = UInt64(bigEndian: index.loadUnaligned(fromByteOffset: name, as: UInt64.self))
+            let order = leading != other ? (leading < other ? -1 : 1)
+                : raw.withUnsafeBytes { memcmp($0.baseAddress!, index.baseAddress!.advanced(by: name), 20) }
+            if order == 0 { return entryOffset(middle) }
+            if order < 0 { high = middle } else { low = middle + 1 }
+        }
+        return nil
+    }
+
+    /// The pack offset of the `n`th object of the index: 31 bits, or an index into the 64-bit table.
+    private func entryOffset(_ n: Int) -> Int? {
+        let offsets = 8 + 1024 + count * 24
+        let small = Self.bigEndian32(index, offsets + n * 4)
+        guard small & 0x8000_0000 != 0 else { return Int(small) }
+        let large = offsets + count * 4 + Int(small & 0x7fff_ffff) * 8
+        guard large + 8 <= index.count - 40 else { return nil }
+        return Int(UInt64(bigEndian: index.loadUnaligned(fromByteOffset: large, as: UInt64.self)))
+    }
+
+    /// The type and inflated size in an object's header, and the header's length.
+    static func header(_ bytes: ArraySlice<UInt8>) -> (type: UInt8, size: Int, length: Int)? {
+        var i = bytes.startIndex
+        guard i < bytes.endIndex else { return nil }
+        var byte = bytes[i]
+        i += 1
+        let type = (byte >> 4) & 7
+        var size = Int(byte & 0x0f), shift = 4
+        while byte & 0x80 != 0 {
+            guard i < bytes.endIndex, shift < 57 else { return nil }
+            byte = bytes[i]
+            i += 1
+            size |= Int(byte & 0x7f) << shift
+            shift += 7
+        }
+        return (type, size, i - bytes.startIndex)
+    }
+
+    /// The distance back to an `OFS_DELTA`'s base, and the length of its encoding.
+    static func deltaDistance(_ bytes: ArraySlice<UInt8>) -> (distance: Int, length: Int)? {
+        var i = bytes.startIndex
+        guard i < bytes.endIndex else { return nil }
+        var byte = bytes[i]
+        i += 1
+        var distance = Int(byte & 0x7f)
+        while byte & 0x80 != 0 {
+            guard i < bytes.endIndex, distance < Int.max >> 8 else { return nil }
+            byte = bytes[i]
+            i += 1
+            distance = ((distance + 1) << 7) | Int(byte & 0x7f)
+        }
+        return (distance, i - bytes.startIndex)
+    }
+}
+
+// MARK: Trees and paths
+
+extension PackReader {
+    /// One entry of a tree: its name, its object, and whether that is a tree or a blob (a file or a
+    /// symlink); submodule links are neither.
+    struct TreeEntry {
+        var name: String
+        var id: ObjectID
+        var isTree: Bool
+        var isBlob: Bool
+    }
+
+    /// What a path names in a commit's tree.
+    enum PathLookup {
+        case blob(ObjectID)
+        /// Nothing, a directory or a submodule link is at the path.
+        case absent
+        /// Something on the way could not be read here; libgit2 is to look.
+        case unreadable
+    }
+
+    /// The root tree of commit `id`: the first line of a commit is `tree <40 hex>`.
+    func rootTree(ofCommit id: ObjectID) -> ObjectID? {
+        guard let commit = read(id), commit.kind == .commit, commit.bytes.count >= 46,
+              commit.bytes[0..<5].elementsEqual("tree ".utf8), commit.bytes[45] == 0x0A else { return nil }
+        return ObjectID(hex: String(decoding: commit.bytes[5..<45], as: UTF8.self))
+    }
+
+    /// The entries of tree `id`, in stored order (`<mode> <name>\0<20-byte id>` each).
+    func tree(_ id: ObjectID) -> [TreeEntry]? {
+        guard let tree = read(id), tree.kind == .tree else { return nil }
+        let bytes = tree.bytes
+        var entries: [TreeEntry] = []
+        var i = 0
+        while i < bytes.count {
+            guard let space = bytes[i...].firstIndex(of: 0x20), let nul = bytes[space...].firstIndex(of: 0),
+                  nul + 21 <= bytes.count, space > i, nul > space + 1 else { return nil }
+            var mode = 0
+            for digit in bytes[i..<space] {
+                guard (0x30...0x37).contains(digit) else { return nil }
+                mode = mode << 3 | Int(digit - 0x30)
+            }
+            let format = mode & 0o170000
+            entries.append(TreeEntry(name: String(decoding: bytes[space + 1..<nul], as: UTF8.self),
+                                     id: ObjectID(raw: bytes[nul + 1..<nul + 21]),
+                                     isTree: format == 0o040000, isBlob: format != 0o040000 && format != 0o160000))
+            i = nul + 21
+        }
+        return entries
+    }
+
+    /// The entry named `name` in tree `id`, found in its bytes without parsing the other entries;
+    /// nil when the tree cannot be read here, `.some(nil)` when it has no such entry.
+    func entry(named name: Substring, inTree id: ObjectID) -> TreeEntry?? {
+        guard let tree = read(id), tree.kind == .tree else { return nil }
+        let target = Array(name.utf8)
+        return tree.bytes.withUnsafeBufferPointer { bytes -> TreeEntry?? in
+            var i = 0
+            while i < bytes.count {
+                var space = i
+                while space < bytes.count, bytes[space] != 0x20 { space += 1 }
+                var nul = space + 1
+                while nul < bytes.count, bytes[nul] != 0 { nul += 1 }
+                guard space > i, nul < bytes.count, nul + 21 <= bytes.count else { return nil }
+                if nul - space - 1 == target.count, target.withUnsafeBufferPointer({ t in
+                    (0..<t.count).allSatisfy { bytes[space + 1 + $0] == t[$0] }
+                }) {
+                    var mode = 0
+                    for digit in bytes[i..<space] {
+                        guard (0x30...0x37).contains(digit) else { return nil }
+                        mode = mode << 3 | Int(digit - 0x30)
+                    }
+                    let format = mode & 0o170000
+                    return .some(TreeEntry(name: String(name), id: ObjectID(raw: bytes[nul + 1..<nul + 21]),
+                                           isTree: format == 0o040000, isBlob: format != 0o040000 && format != 0o160000))
+                }
+                i = nul + 21
+            }
+            return .some(nil)
+        }
+    }
+
+    /// The blob at `path` (`a/b/c.json`) in the tree of commit `commit`.
+    func blobID(at path: String, inCommit commit: ObjectID) -> PathLookup {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.contains(where: \.isEmpty), var tree = rootTree(ofCommit: commit) else { return .unreadable }
+        for (n, part) in parts.enumerated() {
+            guard let found = entry(named: part, inTree: tree) else { return .unreadable }
+            guard let entry = found else { return .absent }
+            if n == parts.count - 1 { return entry.isBlob ? .blob(entry.id) : .absent }
+            guard entry.isTree else { return .absent }
+            tree = entry.id
+        }
+        return .absent
+    }
+
+    /// The blobs under tree `root` in git order (see `Repository.collectBlobs`), each path after `prefix`.
+    func blobs(under root: ObjectID, prefix: String) -> [(path: String, id: ObjectID)]? {
+        guard let top = tree(root) else { return nil }
+        var result: [(path: String, id: ObjectID)] = []
+        var stack = [(entries: top, next: 0, prefix: prefix)]
+        while let last = stack.indices.last {
+            guard stack[last].next < stack[last].entries.count else { stack.removeLast(); continue }
+            let entry = stack[last].entries[stack[last].next]
+            stack[last].next += 1
+            let path = stack[last].prefix + entry.name
+            if entry.isTree {
+                guard let entries = tree(entry.id) else { return nil }
+                stack.append((entries, 0, path + "/"))
+            } else if entry.isBlob {
+                result.append((path, entry.id))
+            }
+        }
+        return result
+    }
+}
+
+extension PackReader {
+    /// The blobs in `directory` (`""` for the whole tree) of commit `commit`, as `Repository.listBlobs`
+    /// lists them; empty when nothing or a file is there, nil when something could not be read here.
+    func blobs(inCommit commit: ObjectID, directory: String) -> [(path: String, id: ObjectID)]? {
+        guard var tree = rootTree(ofCommit: commit) else { return nil }
+        guard !directory.isEmpty else { return blobs(under: tree, prefix: "") }
+        let parts = directory.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.contains(where: \.isEmpty) else { return nil }
+        for part in parts {
+            guard let found = entry(named: part, inTree: tree) else { return nil }
+            guard let entry = found, entry.isTree else { return [] }
+            tree = entry.id
+        }
+        return blobs(under: tree, prefix: directory + "/")
+    }
+}

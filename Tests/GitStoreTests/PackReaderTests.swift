@@ -1,0 +1,126 @@
+import Foundation
+@testable import GitStore
+import Testing
+
+@Suite("Reading packed objects directly")
+struct PackReaderTests {
+    /// A history whose files change a little each commit, so that `git gc` stores most objects as
+    /// deltas; with an empty file, a large one (several reads of the pack) and nested folders.
+    static func history(_ repository: Repository, path: String) throws -> [ObjectID] {
+        var commits: [ObjectID] = []
+        let large = (0..<6000).map { "line \($0): cut documents by at least \($0 % 97)%" }.joined(separator: "\n")
+        for n in 0..<40 {
+            var files: [String: String?] = [
+                "ledger.json": "{\"n\": \(n)}\n",
+                "units/cn/unit.json": "{\"id\": \"cn\", \"name\": \"Centre \(n / 10)\"}\n",
+                "units/cn/east/unit.json": "{\"id\": \"cn/east\", \"edits\": \(n)}\n",
+                "directives/D-1/plans/cn/east/plan.json": String(repeating: "clause text that stays the same\n", count: 50) + "edit \(n)\n",
+                "big/large.txt": large + "\nversion \(n)\n",
+                "empty.txt": "",
+            ]
+            if n % 7 == 3 { files["units/cn/east/unit.json"] = .some(nil) }
+            commits.append(try repository.makeCommit(parents: commits.suffix(1), files: files))
+        }
+        try git(["update-ref", "refs/heads/main", commits.last!.hex], in: path)
+        return commits
+    }
+
+    /// Every object git holds, with its type and content, as `git cat-file --batch` gives them.
+    static func everything(_ path: String) throws -> [(id: ObjectID, type: String, bytes: [UInt8])] {
+        let ids = try git(["cat-file", "--batch-all-objects", "--batch-check=%(objectname)"], in: path)
+        let output = try gitBytes(["cat-file", "--batch"], in: path, input: Array(ids.utf8))
+        var objects: [(id: ObjectID, type: String, bytes: [UInt8])] = []
+        var i = 0
+        while i < output.count {
+            let newline = output[i...].firstIndex(of: 0x0A)!
+            let header = String(decoding: output[i..<newline], as: UTF8.self).split(separator: " ")
+            let size = Int(header[2])!
+            objects.append((ObjectID(hex: String(header[0]))!, String(header[1]), Array(output[newline + 1..<newline + 1 + size])))
+            i = newline + 1 + size + 1
+        }
+        return objects
+    }
+
+    static let kinds: [PackReader.Kind: String] = [.commit: "commit", .tree: "tree", .blob: "blob", .tag: "tag"]
+
+    /// Packs the repository as `arguments` say, then reads every object and path both ways.
+    func readsAsGitDoes(repack arguments: [String], deltas: Bool) throws {
+        try withNewRepository { (repository, path) throws in
+            let commits = try Self.history(repository, path: path)
+            try git(arguments, in: path)
+            let packs = try FileManager.default.contentsOfDirectory(atPath: path + "/objects/pack").filter { $0.hasSuffix(".idx") }
+            #expect(packs.count == 1)
+            let stats = try git(["verify-pack", "-v", "objects/pack/" + packs[0]], in: path)
+            #expect(stats.contains("chain length") == deltas, "the pack does not hold the kind of objects the test is about")
+            let objects = try Self.everything(path)
+            let reader = PackReader(gitDirectory: path)
+            #expect(objects.count > 100)
+            for object in objects {
+                let read = reader.read(object.id)
+                #expect(read.map { Self.kinds[$0.kind] } == object.type, "\(object.id)")
+                #expect(read?.bytes == object.bytes, "\(object.id) (\(object.type))")
+            }
+            // Paths and listings agree with libgit2's reading of the same commits.
+            let paths = ["ledger.json", "units/cn/east/unit.json", "units/cn", "units/cn/missing.json", "big/large.txt",
+                         "empty.txt", "empty.txt/x", "directives/D-1/plans/cn/east/plan.json", "nowhere/x.json"]
+            for commit in commits {
+                for p in paths {
+                    let libgit2 = try repository.blobID(at: p, inCommit: commit)
+                    switch reader.blobID(at: p, inCommit: commit) {
+                    case .blob(let id): #expect(id == libgit2, "\(p)")
+                    case .absent: #expect(libgit2 == nil, "\(p)")
+                    case .unreadable: Issue.record("\(p) at \(commit) could not be read")
+                    }
+                }
+                for directory in ["", "units", "units/cn", "big/large.txt", "nowhere"] {
+                    let listed = reader.blobs(inCommit: commit, directory: directory)
+                    let expected = try repository.listBlobs(inCommit: commit, under: directory.isEmpty ? "" : directory + "/")
+                    #expect(listed?.map(\.path) == expected.map(\.path), "\(directory)")
+                    #expect(listed?.map(\.id) == expected.map(\.id), "\(directory)")
+                }
+            }
+        }
+    }
+
+    @Test("objects stored whole, as Luoshi writes them, read as git reads them")
+    func wholeObjects() throws {
+        try readsAsGitDoes(repack: ["repack", "-a", "-d", "-f", "--depth=0", "--window=0"], deltas: false)
+    }
+
+    @Test("objects stored as deltas on earlier offsets (OFS_DELTA), chains up to 50 deep, read as git reads them")
+    func offsetDeltas() throws {
+        try readsAsGitDoes(repack: ["repack", "-a", "-d", "-f", "--depth=50", "--window=250"], deltas: true)
+    }
+
+    @Test("objects stored as deltas on named bases (REF_DELTA) read as git reads them")
+    func referenceDeltas() throws {
+        try readsAsGitDoes(repack: ["-c", "repack.useDeltaBaseOffset=false", "repack", "-a", "-d", "-f", "--depth=50"], deltas: true)
+    }
+
+    @Test("a loose object, an unknown id and a damaged pack are left to libgit2, never read wrong")
+    func leftToLibgit2() throws {
+        try withNewRepository { (repository, path) throws in
+            let commits = try Self.history(repository, path: path)
+            try git(["repack", "-a", "-d", "-f", "--depth=0", "--window=0"], in: path)
+            let loose = try repository.writeBlob(Array("written after the pack\n".utf8))
+            #expect(PackReader(gitDirectory: path).read(loose) == nil)
+            #expect(PackReader(gitDirectory: path).read(ObjectID(hex: String(repeating: "ab", count: 20))!) == nil)
+            // Flip a byte in the middle of the pack: whichever object holds it fails zlib's check.
+            let packs = try FileManager.default.contentsOfDirectory(atPath: path + "/objects/pack").filter { $0.hasSuffix(".pack") }
+            let packPath = path + "/objects/pack/" + packs[0]
+            var data = try Data(contentsOf: URL(fileURLWithPath: packPath))
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: packPath)
+            let objects = try Self.everything(path)
+            data[data.count / 2] ^= 0xff
+            try data.write(to: URL(fileURLWithPath: packPath))
+            let reader = PackReader(gitDirectory: path)
+            var unreadable = 0
+            for object in objects {
+                guard let read = reader.read(object.id) else { unreadable += 1; continue }
+                #expect(read.bytes == object.bytes, "\(object.id) read wrong from a damaged pack")
+            }
+            #expect(unreadable >= 1, "no object noticed the damage")
+            _ = commits
+        }
+    }
+}
