@@ -70,29 +70,33 @@ extension Ledger {
 
     /// The view, and the blob of each plan with the blob of its basis at its basis commit.
     func viewAndVersions(at commit: ObjectID) throws -> (view: LedgerView, versions: [DirectiveID: [UnitID: PlanVersion]]) {
-        let blobs = try repository.listBlobs(inCommit: commit, under: "").compactMap { (path, blob) -> (RecordPath, ObjectID)? in
+        // Every folder of records a view reads (actors and checkpoints are not read), each listed on
+        // its own thread with its own handle.
+        let path = repository.path
+        let folders = ["units/", "directives/", "findings/"]
+        var listed = try Parallel.map(folders.count) { n in
+            try Repository.open(at: path).listBlobs(inCommit: commit, under: folders[n])
+        }.flatMap { $0 }
+        if let ledger = try repository.blobID(at: RecordPath.ledger.path, inCommit: commit) { listed.append((RecordPath.ledger.path, ledger)) }
+        let blobs = listed.compactMap { (path, blob) -> (RecordPath, ObjectID)? in
             switch RecordPath(path: path) {
             case nil, .actor, .checkpoint: nil
             case let kind?: (kind, blob)
             }
         }
-        let parts = blobs.count < 256 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let results = ViewParts(count: parts)
-        let path = repository.path
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            results.set(part, Result {
-                var records = ViewRecords()
-                let diffs = DiffCache()
-                let repository = try Repository.open(at: path)
-                // Every parts-th record: plans and progress files alternate with units in path order.
-                for index in stride(from: part, to: blobs.count, by: parts) {
-                    try records.read(blobs[index].0, blobs[index].1, from: repository, diffs: diffs)
-                }
-                return records
-            })
+        let parts = Parallel.parts(for: blobs.count, minimum: 256)
+        var records = try Parallel.map(parts) { part in
+            var records = ViewRecords()
+            let diffs = DiffCache()
+            let repository = try Repository.open(at: path)
+            // Every parts-th record: plans and progress files alternate with units in path order.
+            for index in stride(from: part, to: blobs.count, by: parts) {
+                try records.read(blobs[index].0, blobs[index].1, from: repository, diffs: diffs)
+            }
+            return records
         }
-        var all = ViewRecords()
-        for part in 0..<parts { all.merge(try results.get(part)) }
+        var all = records.removeFirst()
+        for part in records { all.merge(part) }
         for (d, byUnit) in all.progress {
             for (u, p) in byUnit { all.plans[d]?[u]?.progress = p }
         }
@@ -206,24 +210,6 @@ private struct ViewRecords {
     }
 
     var resolvedPolicy: Policy { policy ?? Policy() }
-}
-
-/// The results of the parts of a view, filled in from several threads.
-private final class ViewParts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<ViewRecords, any Error>?]
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func set(_ part: Int, _ result: Result<ViewRecords, any Error>) {
-        lock.lock(); defer { lock.unlock() }
-        results[part] = result
-    }
-
-    func get(_ part: Int) throws -> ViewRecords {
-        lock.lock(); defer { lock.unlock() }
-        return try results[part]!.get()
-    }
 }
 
 /// A plan's blob, and the blob of its basis (the directive or the parent's plan) at its basis commit.

@@ -1,4 +1,3 @@
-import Dispatch
 import Fidelity
 import GitStore
 import LedgerModel
@@ -159,7 +158,17 @@ extension StatusMatrix {
         w.key("title"); w.value(title.json)
         w.key("units")
         w.beginArray()
-        for row in rows { row.write(to: &w) }
+        // Rows are written in parts on a thread per core, each part after the one before.
+        let parts = Parallel.parts(for: rows.count, minimum: 1000)
+        let size = (rows.count + parts - 1) / max(parts, 1)
+        let base = w
+        let written = Parallel.map(parts) { part in
+            let range = min(part * size, rows.count)..<min((part + 1) * size, rows.count)
+            var items = base.itemsWriter(afterItems: range.lowerBound > 0, capacity: range.count * 2048)
+            for row in rows[range] { row.write(to: &items) }
+            return items
+        }
+        for items in written { w.append(items: items) }
         w.endArray()
         w.key("version"); w.value(.integer(Int64(version)))
         w.endObject()
@@ -203,20 +212,20 @@ extension StatusCell {
     func write(to w: inout CanonicalJSON.Writer) {
         w.beginObject()
         w.key("approved"); w.value(.bool(approved))
-        w.key("class"); w.value(fidelity?.json ?? .null)
+        w.key("class"); if let fidelity { w.string(fidelity.rawValue) } else { w.null() }
         w.key("declared"); w.value(.bool(declared))
-        w.key("planClause"); w.value(planClause?.json ?? .null)
+        w.key("planClause"); if let planClause { w.string(planClause.rawValue) } else { w.null() }
         w.key("progress")
         if let report {
             w.beginObject()
             w.key("at"); w.value(report.at.json)
-            w.key("metric"); w.value(target?.metric.json ?? .null)
-            w.key("status"); w.value(report.status.json)
-            w.key("unit"); w.value(target?.unit?.json ?? .null)
+            w.key("metric"); if let metric = target?.metric { w.string(metric) } else { w.null() }
+            w.key("status"); w.string(report.status.rawValue)
+            w.key("unit"); if let unit = target?.unit { w.string(unit) } else { w.null() }
             w.key("value"); w.value(value?.json ?? .null)
             w.endObject()
         } else {
-            w.value(.null)
+            w.null()
         }
         w.endObject()
     }
@@ -243,101 +252,91 @@ extension Ledger {
         }
         // Flags are counted on another thread while the matrices read the chains; rows wait for them.
         let flagCounts = Background { Indicators.counts(view, now: now, directive: directive) }
-        // Units carrying the same clause share its reading against the directive.
-        let cache = DiffCache()
-
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
             guard let d = view.directives[id] else { return nil }
-            var chains = AdoptedChains(directive: id, repository: repository, plans: view.plans[id] ?? [:], versions: versions[id] ?? [:])
-            return try StatusReader(view: view, directive: d, now: now, cache: cache).matrix(chains: &chains,
-                under: under, commit: commit.hex, asOf: asOf,
-                flags: { unit in (flagCounts.value[id]?[unit] ?? [:]).merging(flagCounts.value[nil]?[unit] ?? [:], uniquingKeysWith: +) })
+            return try StatusReader(view: view, directive: d, now: now, repositoryPath: repository.path, versions: versions[id] ?? [:])
+                .matrix(under: under, commit: commit.hex, asOf: asOf, flags: { unit in
+                    (flagCounts.value[id]?[unit] ?? [:]).merging(flagCounts.value[nil]?[unit] ?? [:], uniquingKeysWith: +)
+                })
         }
         // Under a subtree, directives that reach none of it are left out unless one was asked for.
         return under == nil || directive != nil ? matrices : matrices.filter { !$0.rows.isEmpty }
     }
 }
 
-/// Reads one directive's matrix out of a view, reading each ancestor's chain once.
-private struct StatusReader {
+/// Reads one directive's matrix out of a view: the units' chains in parts on a thread per core, each
+/// part reading every ancestor's chain once.
+private struct StatusReader: Sendable {
     let view: LedgerView
     let directive: Directive
     let now: Timestamp
     let plans: [UnitID: PlanContext]
-    let cache: DiffCache
+    let repositoryPath: String
+    let versions: [UnitID: PlanVersion]
 
-    init(view: LedgerView, directive: Directive, now: Timestamp, cache: DiffCache) {
-        self.view = view; self.directive = directive; self.now = now; self.cache = cache
+    init(view: LedgerView, directive: Directive, now: Timestamp, repositoryPath: String, versions: [UnitID: PlanVersion]) {
+        self.view = view; self.directive = directive; self.now = now; self.repositoryPath = repositoryPath; self.versions = versions
         // A plan adopted after `now` (a backdated commit read as of an earlier day) is not adopted yet.
         plans = (view.plans[directive.id] ?? [:]).filter { $0.value.plan.adopted.seconds <= now.seconds }
     }
 
-    func matrix(chains: inout AdoptedChains, under: UnitID?, commit: String, asOf: Day?, flags: (UnitID) -> [FlagKind: Int]) throws -> StatusMatrix {
+    func matrix(under: UnitID?, commit: String, asOf: Day?, flags: @escaping @Sendable (UnitID) -> [FlagKind: Int]) throws -> StatusMatrix {
         // Rows: every unit the directive reaches (the issuer owes no plan), and any unit that holds a plan.
         var rowUnits = Set(view.units.values.filter { directive.scope.includes($0) && $0.id != directive.issuer }.map(\.id))
         rowUnits.formUnion(plans.keys)
         if let under { rowUnits = rowUnits.filter { $0.isWithin(under) } }
+        let units = rowUnits.sorted()
+        let planned = units.filter { plans[$0] != nil }
 
-        var readings: [UnitID: PlanDiff] = [:]
+        let readings = try Dictionary(uniqueKeysWithValues: zip(planned, inParts(planned) { part in
+            var chains = AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),
+                                       plans: view.plans[directive.id] ?? [:], versions: versions)
+            // Units carrying the same clauses share their reading against the directive.
+            let cache = DiffCache()
+            return try part.map { Fidelity.chain(try chains.chain($0), cache: cache).cumulative }
+        }))
         var columns = directive.clauses.map(\.id)
         var seen = Set(columns)
-        for unit in rowUnits.sorted() where plans[unit] != nil {
-            let reading = cumulative(try chains.chain(unit))
-            readings[unit] = reading
-            for r in reading.clauses where !seen.contains(r.basisId) {
+        for unit in planned {
+            for r in readings[unit]!.clauses where !seen.contains(r.basisId) {
                 seen.insert(r.basisId); columns.append(r.basisId)
             }
         }
-
-        let rows = rowUnits.sorted().map { unit -> StatusRow in
-            let level = view.units[unit]?.level
-            guard let context = plans[unit], let reading = readings[unit] else {
-                return StatusRow(unit: unit, level: level, adoption: .notAdopted, basisVersion: nil, basisUnit: nil,
-                                 cells: columns.map { StatusCell(clause: $0) }, added: [], flags: flags(unit))
-            }
-            let plan = context.plan
-            var latest: [ClauseID: Report] = [:]
-            for r in context.progress?.reports ?? [] where r.at.seconds <= now.seconds { latest[r.clause] = r }
-            let byBasis = Dictionary(reading.clauses.map { ($0.basisId, $0) }, uniquingKeysWith: { a, _ in a })
-            let cells = columns.map { column -> StatusCell in
-                guard let r = byBasis[column] else { return StatusCell(clause: column) }
-                let carried = r.plan ?? r.basis
-                return StatusCell(clause: column, planClause: r.id, fidelity: r.fidelity, declared: r.declared, approved: r.approved,
-                                  report: r.id.flatMap { latest[$0] }, target: carried.targets.first)
-            }
-            return StatusRow(unit: unit, level: level, adoption: plan.basis.version < directive.version ? .behind : .adopted,
-                             basisVersion: plan.basis.version, basisUnit: plan.basis.unit, cells: cells,
-                             added: reading.added.map(\.id), flags: flags(unit))
-        }
+        let columnIDs = columns
+        let rows = try inParts(units) { part in part.map { row($0, reading: readings[$0], columns: columnIDs, flags: flags($0)) } }
         return StatusMatrix(directive: directive.id, title: directive.title, version: directive.version, issuer: directive.issuer,
                             issued: directive.issued, commit: commit, asOf: asOf, clauses: columns, rows: rows)
     }
 
-    /// The unit's plan read against the directive through every level between, as `Ledger.diff(against: .directive)`
-    /// reads it: the chain of plans from the top level down as each was adopted, each hop against its basis.
-    /// Each hop's own reading comes with the view; readings of clauses many units carry come from `cache`.
-    func cumulative(_ chain: [PlanContext]) -> PlanDiff {
-        Fidelity.chain(chain, cache: cache).cumulative
+    /// `body` over consecutive parts of `items`, a part per core when there are enough, results in order.
+    private func inParts<T: Sendable, R>(_ items: [T], _ body: @escaping @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
+        let parts = Parallel.parts(for: items.count, minimum: 500)
+        let size = (items.count + parts - 1) / parts
+        return try Parallel.map(parts) { part in
+            try body(items[min(part * size, items.count)..<min((part + 1) * size, items.count)])
+        }.flatMap { $0 }
     }
-}
 
-/// A value worked out on another thread; reading `value` waits for it.
-final class Background<T>: @unchecked Sendable {
-    private let done = DispatchGroup()
-    private var result: T?
-
-    init(_ work: @escaping @Sendable () -> T) {
-        done.enter()
-        DispatchQueue.global().async {
-            self.result = work()
-            self.done.leave()
+    /// A unit's row: each column's class and latest report, from the unit's reading against the directive.
+    private func row(_ unit: UnitID, reading: PlanDiff?, columns: [ClauseID], flags: [FlagKind: Int]) -> StatusRow {
+        let level = view.units[unit]?.level
+        guard let context = plans[unit], let reading else {
+            return StatusRow(unit: unit, level: level, adoption: .notAdopted, basisVersion: nil, basisUnit: nil,
+                             cells: columns.map { StatusCell(clause: $0) }, added: [], flags: flags)
         }
-    }
-
-    /// Written once before `leave`, read only after `wait`: the group orders the two.
-    var value: T {
-        done.wait()
-        return result!
+        let plan = context.plan
+        var latest: [ClauseID: Report] = [:]
+        for r in context.progress?.reports ?? [] where r.at.seconds <= now.seconds { latest[r.clause] = r }
+        let byBasis = Dictionary(reading.clauses.map { ($0.basisId, $0) }, uniquingKeysWith: { a, _ in a })
+        let cells = columns.map { column -> StatusCell in
+            guard let r = byBasis[column] else { return StatusCell(clause: column) }
+            let carried = r.plan ?? r.basis
+            return StatusCell(clause: column, planClause: r.id, fidelity: r.fidelity, declared: r.declared, approved: r.approved,
+                              report: r.id.flatMap { latest[$0] }, target: carried.targets.first)
+        }
+        return StatusRow(unit: unit, level: level, adoption: plan.basis.version < directive.version ? .behind : .adopted,
+                         basisVersion: plan.basis.version, basisUnit: plan.basis.unit, cells: cells,
+                         added: reading.added.map(\.id), flags: flags)
     }
 }

@@ -122,32 +122,71 @@ extension CanonicalJSON {
     /// w.beginObject(); w.key("a"); w.value(.integer(1)); w.endObject()
     /// w.finish()   // w.bytes == CanonicalJSON.encode(.object(["a": 1]))
     /// ```
-    public struct Writer {
+    public struct Writer: Sendable {
         public private(set) var bytes: [UInt8] = []
-        /// Per open array or object: whether it has an item yet, and (objects) its last key.
-        private var open: [(items: Bool, lastKey: String?)] = []
+        /// Per open array or object: whether it is an object, and whether it has an item yet.
+        private var open: [(isObject: Bool, items: Bool)] = []
+        #if DEBUG
+        /// Per open object, its last key, to check the order keys come in.
+        private var lastKeys: [String] = []
+        #endif
 
         public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
-        public mutating func beginObject() { beforeValue(); bytes.append(0x7B); open.append((false, nil)) }
+        public mutating func beginObject() { begin(0x7B, isObject: true) }
         public mutating func endObject() { end(0x7D) }
-        public mutating func beginArray() { beforeValue(); bytes.append(0x5B); open.append((false, nil)) }
+        public mutating func beginArray() { begin(0x5B, isObject: false) }
         public mutating func endArray() { end(0x5D) }
 
         /// The next member's key; its value follows.
         public mutating func key(_ key: String) {
-            guard let top = open.indices.last else { preconditionFailure("a key outside an object") }
-            assert(open[top].lastKey.map { CanonicalJSON.utf8Precedes($0, key) } ?? true, "keys out of order: \(key)")
+            guard let top = open.indices.last, open[top].isObject else { preconditionFailure("a key outside an object") }
+            #if DEBUG
+            assert(lastKeys.last.map { $0.isEmpty && !open[top].items || CanonicalJSON.utf8Precedes($0, key) } ?? false, "keys out of order: \(key)")
+            lastKeys[lastKeys.count - 1] = key
+            #endif
             itemStart(top)
-            open[top].lastKey = key
             CanonicalJSON.writeString(key, into: &bytes)
-            bytes.append(contentsOf: [0x3A, 0x20])
+            bytes.append(0x3A)
+            bytes.append(0x20)
         }
 
         /// A whole value, written as `encode` writes it.
         public mutating func value(_ value: JSONValue) {
             beforeValue()
             CanonicalJSON.write(value, indent: open.count, into: &bytes)
+        }
+
+        /// A string value.
+        public mutating func string(_ value: String) {
+            beforeValue()
+            CanonicalJSON.writeString(value, into: &bytes)
+        }
+
+        /// `null`.
+        public mutating func null() {
+            beforeValue()
+            bytes.append(contentsOf: "null".utf8)
+        }
+
+        /// A writer for items of the array open in this one, written apart (on another thread, say)
+        /// and added with `append(items:)` in order; `afterItems` says whether items come before them.
+        public func itemsWriter(afterItems: Bool, capacity: Int = 4096) -> Writer {
+            precondition(open.last.map { !$0.isObject } ?? false, "items belong in an open array")
+            var w = Writer(capacity: capacity)
+            w.open = open
+            w.open[w.open.count - 1].items = afterItems
+            #if DEBUG
+            w.lastKeys = lastKeys
+            #endif
+            return w
+        }
+
+        /// Adds the items an `itemsWriter` of this writer wrote.
+        public mutating func append(items other: Writer) {
+            precondition(other.open.count == open.count, "the items writer has an array or object still open")
+            bytes.append(contentsOf: other.bytes)
+            if other.open[other.open.count - 1].items { open[open.count - 1].items = true }
         }
 
         /// Ends the document with its final newline.
@@ -158,8 +197,17 @@ extension CanonicalJSON {
 
         /// An array item starts on its own line; a member's value follows its key.
         private mutating func beforeValue() {
-            guard let top = open.indices.last, open[top].lastKey == nil else { return }
+            guard let top = open.indices.last, !open[top].isObject else { return }
             itemStart(top)
+        }
+
+        private mutating func begin(_ bracket: UInt8, isObject: Bool) {
+            beforeValue()
+            bytes.append(bracket)
+            open.append((isObject, false))
+            #if DEBUG
+            if isObject { lastKeys.append("") }
+            #endif
         }
 
         private mutating func itemStart(_ top: Int) {
@@ -169,7 +217,10 @@ extension CanonicalJSON {
         }
 
         private mutating func end(_ close: UInt8) {
-            guard let last = open.popLast() else { preconditionFailure("nothing open to close") }
+            guard let last = open.popLast(), last.isObject == (close == 0x7D) else { preconditionFailure("nothing of that kind open to close") }
+            #if DEBUG
+            if last.isObject { lastKeys.removeLast() }
+            #endif
             if last.items { CanonicalJSON.newline(open.count, into: &bytes) }
             bytes.append(close)
         }

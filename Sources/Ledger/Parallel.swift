@@ -1,0 +1,65 @@
+import Dispatch
+import Foundation
+
+/// Work spread over the machine's cores.
+enum Parallel {
+    /// How many parts to split `count` items into: one per core (at most 8), or one when there are
+    /// fewer than `minimum` items, which a second thread would not pay for.
+    static func parts(for count: Int, minimum: Int) -> Int {
+        count < minimum ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    }
+
+    /// `body(part)` for each part in `0..<count`, on a thread per core; the results in part order.
+    /// The first part's error, if any, is thrown once all have finished.
+    static func map<T>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        let results = Results<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { part in
+            results.set(part, Result { try body(part) })
+        }
+        return try (0..<count).map { try results.get($0) }
+    }
+
+    /// The same for work that cannot fail.
+    static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        // `body` throws nothing, so neither does the throwing form.
+        try! map(count) { (part: Int) throws -> T in body(part) }
+    }
+
+    /// The results of the parts, filled in from several threads.
+    private final class Results<T>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Result<T, any Error>?]
+
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+
+        func set(_ part: Int, _ result: Result<T, any Error>) {
+            lock.lock(); defer { lock.unlock() }
+            results[part] = result
+        }
+
+        func get(_ part: Int) throws -> T {
+            lock.lock(); defer { lock.unlock() }
+            return try results[part]!.get()
+        }
+    }
+}
+
+/// A value worked out on another thread; reading `value` waits for it.
+final class Background<T>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var result: T?
+
+    init(_ work: @escaping @Sendable () -> T) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.leave()
+        }
+    }
+
+    /// Written once before `leave`, read only after `wait`: the group orders the two.
+    var value: T {
+        done.wait()
+        return result!
+    }
+}
