@@ -62,35 +62,40 @@ final class PackReader {
         // Delta chains are at most a few dozen long (git's default depth is 50); deeper is corrupt.
         guard depth < 1000 else { return nil }
         let pack = packs[n]
-        // The header, an OFS_DELTA's distance or a REF_DELTA's base id fit in the first 64 bytes.
-        var head = [UInt8](repeating: 0, count: 64)
-        let got = pack.read(at: offset, into: &head, count: head.count)
-        guard got > 0, let header = Pack.header(head[0..<got]) else { return nil }
+        // One read holds the header, an OFS_DELTA's distance or a REF_DELTA's base id, and all the
+        // compressed data of most objects.
+        let got = pack.read(at: offset, into: &input, count: Self.firstRead)
+        guard got > 0, let header = Pack.header(input[0..<got]) else { return nil }
         switch header.type {
         case 1...4:
-            guard let kind = Kind(rawValue: header.type), let bytes = inflate(pack, at: offset + header.length, size: header.size) else { return nil }
+            guard let kind = Kind(rawValue: header.type),
+                  let bytes = inflate(pack, from: header.length, of: got, at: offset, size: header.size) else { return nil }
             return (kind, bytes)
         case 6, 7:
-            let baseOffset: Int, dataOffset: Int
+            let baseOffset: Int, dataStart: Int
             if header.type == 6 {
-                guard let (distance, length) = Pack.deltaDistance(head[header.length..<got]), distance > 0, distance <= offset else { return nil }
+                guard let (distance, length) = Pack.deltaDistance(input[header.length..<got]), distance > 0, distance <= offset else { return nil }
                 baseOffset = offset - distance
-                dataOffset = offset + header.length + length
+                dataStart = header.length + length
             } else {
                 guard got >= header.length + 20 else { return nil }
-                let id = ObjectID(raw: head[header.length..<header.length + 20])
+                let id = ObjectID(raw: input[header.length..<header.length + 20])
                 guard let found = pack.offset(of: id) else { return nil }
                 baseOffset = found
-                dataOffset = offset + header.length + 20
+                dataStart = header.length + 20
             }
-            guard let base = self.base(in: n, at: baseOffset, depth: depth),
-                  let delta = inflate(pack, at: dataOffset, size: header.size),
+            // The delta is inflated before its base is read: reading the base reuses `input`.
+            guard let delta = inflate(pack, from: dataStart, of: got, at: offset, size: header.size),
+                  let base = self.base(in: n, at: baseOffset, depth: depth),
                   let bytes = Self.apply(delta, to: base.bytes) else { return nil }
             return (base.kind, bytes)
         default:
             return nil
         }
     }
+
+    /// How much of an object the first read takes.
+    private static let firstRead = 4096
 
     /// A delta's base, from the cache or read and kept.
     private func base(in n: Int, at offset: Int, depth: Int) -> (kind: Kind, bytes: [UInt8])? {
@@ -108,27 +113,30 @@ final class PackReader {
         return base
     }
 
-    /// Inflates the zlib stream at `offset` into exactly `size` bytes, reading the pack a chunk at a time.
-    private func inflate(_ pack: Pack, at offset: Int, size: Int) -> [UInt8]? {
-        guard inflateReset(&stream) == Z_OK else { return nil }
+    /// Inflates into exactly `size` bytes the zlib stream that starts at `input[start]`, where `input`
+    /// holds `held` bytes read from `offset` of the pack; the rest is read a chunk at a time.
+    private func inflate(_ pack: Pack, from start: Int, of held: Int, at offset: Int, size: Int) -> [UInt8]? {
+        guard start <= held, inflateReset(&stream) == Z_OK else { return nil }
         // One byte more than the object, so a stream longer than its header says is caught.
         var out = [UInt8](repeating: 0, count: size + 1)
-        var position = offset
-        // Compressed data is rarely larger than the object; a small object is one read.
-        var chunk = min(max(size + 64, 512), input.count)
+        var position = offset + held
+        var range = start..<held
         var status = Z_OK
         out.withUnsafeMutableBytes { target in
             stream.next_out = target.baseAddress!.assumingMemoryBound(to: UInt8.self)
             stream.avail_out = UInt32(target.count)
             while status == Z_OK {
-                let got = pack.read(at: position, into: &input, count: chunk)
-                guard got > 0 else { status = Z_DATA_ERROR; break }
-                position += got
-                chunk = input.count
+                if range.isEmpty {
+                    let got = pack.read(at: position, into: &input, count: input.count)
+                    guard got > 0 else { status = Z_DATA_ERROR; break }
+                    position += got
+                    range = 0..<got
+                }
                 input.withUnsafeMutableBytes { source in
-                    stream.next_in = source.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    stream.avail_in = UInt32(got)
+                    stream.next_in = source.baseAddress!.advanced(by: range.lowerBound).assumingMemoryBound(to: UInt8.self)
+                    stream.avail_in = UInt32(range.count)
                     status = Clibgit2.inflate(&stream, Z_NO_FLUSH)
+                    range = range.upperBound - Int(stream.avail_in)..<range.upperBound
                 }
             }
         }

@@ -70,20 +70,17 @@ extension Ledger {
 
     /// The view, and the blob of each plan with the blob of its basis at its basis commit.
     func viewAndVersions(at commit: ObjectID) throws -> (view: LedgerView, versions: [DirectiveID: [UnitID: PlanVersion]]) {
-        // Every folder of records a view reads (actors and checkpoints are not read), each listed on
-        // its own thread with its own handle.
+        // Every folder of records a view reads (actors and checkpoints are not read), each listed and
+        // its paths read on its own thread with its own handle.
         let path = repository.path
         let folders = ["units/", "directives/", "findings/"]
         var listed = try Parallel.map(folders.count) { n in
-            try Repository.open(at: path).listBlobs(inCommit: commit, under: folders[n])
-        }.flatMap { $0 }
-        if let ledger = try repository.blobID(at: RecordPath.ledger.path, inCommit: commit) { listed.append((RecordPath.ledger.path, ledger)) }
-        let blobs = listed.compactMap { (path, blob) -> (RecordPath, ObjectID)? in
-            switch RecordPath(path: path) {
-            case nil, .actor, .checkpoint: nil
-            case let kind?: (kind, blob)
+            try Repository.open(at: path).listBlobs(inCommit: commit, under: folders[n]).compactMap { (path, blob) -> (RecordPath, ObjectID)? in
+                RecordPath(path: path).map { ($0, blob) }
             }
-        }
+        }.flatMap { $0 }
+        if let ledger = try repository.blobID(at: RecordPath.ledger.path, inCommit: commit) { listed.append((.ledger, ledger)) }
+        let blobs = listed
         let parts = Parallel.parts(for: blobs.count, minimum: 256)
         var records = try Parallel.map(parts) { part in
             var records = ViewRecords()

@@ -27,10 +27,14 @@ public enum JSONParser {
     /// keys that are arrays or objects: those are left out of the object, their bytes skipped
     /// without being checked, and their ranges returned, for the caller to parse with
     /// `parse(_:range:)` or to recognise as bytes it has read before.
-    public static func parse(_ bytes: [UInt8], deferring deferred: [String]) throws(JSONSyntaxError)
+    /// `knownEnd`, given where a deferred value starts, may say where it ends, for a value the caller
+    /// recognises from bytes it read before (a complete JSON value, byte for byte); otherwise the
+    /// value's brackets are matched to find its end.
+    public static func parse(_ bytes: [UInt8], deferring deferred: [String], knownEnd: ((Int) -> Int?)? = nil) throws(JSONSyntaxError)
         -> (value: JSONValue, deferred: [String: Range<Int>]) {
         var reader = Reader(bytes: bytes)
         reader.deferredKeys = deferred
+        reader.knownEnd = knownEnd
         reader.skipWhitespace()
         let value = try reader.value(depth: 0)
         reader.skipWhitespace()
@@ -55,6 +59,7 @@ private struct Reader {
     /// Top-level keys whose array or object values are skipped, and where they were.
     var deferredKeys: [String] = []
     var deferred: [String: Range<Int>] = [:]
+    var knownEnd: ((Int) -> Int?)?
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -120,7 +125,7 @@ private struct Reader {
             skipWhitespace()
             if depth == 0, !deferredKeys.isEmpty, peek == UInt8(ascii: "[") || peek == UInt8(ascii: "{"), deferredKeys.contains(key) {
                 let start = index
-                try skipContainer()
+                if let end = knownEnd?(start) { index = end } else { try skipContainer() }
                 deferred[key] = start..<index
             } else {
                 members[key] = try value(depth: depth + 1)

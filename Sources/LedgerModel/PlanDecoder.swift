@@ -6,23 +6,35 @@
 /// A plan decodes to the same value, and fails with the same error, as `Plan(json:at:)` on
 /// `JSONParser.parse` of the same bytes.
 public struct PlanDecoder {
-    /// Decoded clause lists by the bytes of their JSON array.
-    private var lists: [ByteKey: [Clause]] = [:]
+    /// Decoded clause lists by the bytes of their JSON array, found by the hash of the first
+    /// `prefix` bytes from where the list starts (the list's own bytes, or for a short list the
+    /// bytes after it too), then compared whole.
+    private var lists: [Int: [(bytes: ArraySlice<UInt8>, clauses: [Clause])]] = [:]
+    private static let prefix = 64
 
     public init() {}
 
     /// The plan in `bytes`; throws `JSONSyntaxError` for bytes that are not JSON, `ValidationError`
     /// for JSON that is not a plan.
     public mutating func plan(_ bytes: [UInt8]) throws -> Plan {
+        // A list seen before is recognised where it starts, and its bytes are not scanned again.
+        var known: [Clause]?
+        let lists = self.lists
         let document: (value: JSONValue, deferred: [String: Range<Int>])
-        do { document = try JSONParser.parse(bytes, deferring: ["clauses"]) } catch {
+        do {
+            document = try JSONParser.parse(bytes, deferring: ["clauses"]) { start in
+                for candidate in lists[Self.key(bytes, at: start)] ?? [] where Self.holds(bytes, candidate.bytes, at: start) {
+                    known = candidate.clauses
+                    return start + candidate.bytes.count
+                }
+                return nil
+            }
+        } catch {
             // The whole document is checked again so that the error is the one a plain parse gives.
             _ = try JSONParser.parse(bytes)
             throw error
         }
         guard let range = document.deferred["clauses"] else { return try Plan(json: JSONParser.parse(bytes), at: .root) }
-        let key = ByteKey(bytes[range])
-        let known = lists[key]
         var value = JSONValue.null
         if known == nil {
             // A new list is parsed before the plan is read, as a plain parse finds syntax errors first.
@@ -34,34 +46,30 @@ public struct PlanDecoder {
         return try Plan(json: document.value, at: .root) { _ in
             if let known { return known }
             let list = try Clause.list(value, at: .root / "clauses")
-            lists[key] = list
+            self.lists[Self.key(bytes, at: range.lowerBound), default: []].append((bytes[range], list))
             return list
         }
     }
-}
 
-/// Bytes as a dictionary key, hashed and compared as one block.
-struct ByteKey: Hashable {
-    let bytes: ArraySlice<UInt8>
-
-    init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
-
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    private static func key(_ bytes: [UInt8], at start: Int) -> Int {
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[start..<min(start + prefix, $0.count)])) }
+        return hasher.finalize()
     }
 
-    static func == (a: ByteKey, b: ByteKey) -> Bool {
-        guard a.bytes.count == b.bytes.count else { return false }
-        return a.bytes.withUnsafeBytes { x in
-            b.bytes.withUnsafeBytes { y in
+    /// Whether `bytes` hold `list` from `start` on.
+    private static func holds(_ bytes: [UInt8], _ list: ArraySlice<UInt8>, at start: Int) -> Bool {
+        guard start + list.count <= bytes.count else { return false }
+        return bytes.withUnsafeBytes { x in
+            list.withUnsafeBytes { y in
                 // Eight bytes at a time, then the rest.
                 var i = 0
-                while i + 8 <= x.count {
-                    if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                while i + 8 <= y.count {
+                    if x.loadUnaligned(fromByteOffset: start + i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
                     i += 8
                 }
-                while i < x.count {
-                    if x[i] != y[i] { return false }
+                while i < y.count {
+                    if x[start + i] != y[i] { return false }
                     i += 1
                 }
                 return true
