@@ -95,7 +95,7 @@ final class PackReader {
     }
 
     /// How much of an object the first read takes.
-    private static let firstRead = 4096
+    private static let firstRead = 1024
 
     /// A delta's base, from the cache or read and kept.
     private func base(in n: Int, at offset: Int, depth: Int) -> (kind: Kind, bytes: [UInt8])? {
