@@ -51,11 +51,19 @@ final class PackReader {
     /// The object `id`, or nil when it is not in these packs or cannot be read here.
     func read(_ id: ObjectID) -> (kind: Kind, bytes: [UInt8])? {
         guard streamReady else { return nil }
-        for (n, pack) in packs.enumerated() {
-            if let offset = pack.offset(of: id) { return object(in: n, at: offset, depth: 0) }
+        // Objects read together were mostly written together: the pack that held the last one first.
+        if lastPack < packs.count, let offset = packs[lastPack].offset(of: id) { return object(in: lastPack, at: offset, depth: 0) }
+        for (n, pack) in packs.enumerated() where n != lastPack {
+            if let offset = pack.offset(of: id) {
+                lastPack = n
+                return object(in: n, at: offset, depth: 0)
+            }
         }
         return nil
     }
+
+    /// The pack the last object was found in.
+    private var lastPack = 0
 
     /// The object at `offset` of pack `n`, its deltas applied; nil if anything about it is wrong.
     private func object(in n: Int, at offset: Int, depth: Int) -> (kind: Kind, bytes: [UInt8])? {

@@ -97,6 +97,26 @@ struct PackReaderTests {
         try readsAsGitDoes(repack: ["-c", "repack.useDeltaBaseOffset=false", "repack", "-a", "-d", "-f", "--depth=50"], deltas: true)
     }
 
+    @Test("objects spread over several packs, as imports leave them, read as git reads them")
+    func severalPacks() throws {
+        try withNewRepository { (repository, path) throws in
+            var commits = try Self.history(repository, path: path)
+            try git(["repack", "-a", "-d", "-f", "--depth=50"], in: path)
+            for n in 0..<3 {
+                commits.append(try repository.makeCommit(parents: commits.suffix(1), files: ["later/\(n).json": "{\"n\": \(n)}\n"]))
+                try git(["update-ref", "refs/heads/main", commits.last!.hex], in: path)
+                try git(["repack", "-d"], in: path)   // a new pack of the objects not yet packed
+            }
+            let packs = try FileManager.default.contentsOfDirectory(atPath: path + "/objects/pack").filter { $0.hasSuffix(".pack") }
+            #expect(packs.count == 4)
+            let reader = PackReader(gitDirectory: path)
+            for object in try Self.everything(path) {
+                #expect(reader.read(object.id)?.bytes == object.bytes, "\(object.id)")
+            }
+            #expect(reader.blobs(inCommit: commits.last!, directory: "later")?.map(\.path) == ["later/0.json", "later/1.json", "later/2.json"])
+        }
+    }
+
     @Test("a loose object, an unknown id and a damaged pack are left to libgit2, never read wrong")
     func leftToLibgit2() throws {
         try withNewRepository { (repository, path) throws in
