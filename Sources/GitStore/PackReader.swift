@@ -6,9 +6,10 @@ import Foundation
 ///
 /// libgit2 serialises every pack read behind one process-wide lock and sets up a zlib stream per
 /// object, so reading a ledger's records on two threads was no faster than on one, and a path
-/// looked up at an old commit (eight small objects) cost about 40 µs. This reader maps the `.idx`
-/// and `.pack` files, finds an object by the index's fan-out table and a binary search, inflates
-/// with one stream it reuses, and applies deltas (`OFS_DELTA` and `REF_DELTA`) over bases it keeps.
+/// looked up at an old commit (eight small objects) cost about 40 µs. This reader maps each `.idx`,
+/// finds an object by the index's fan-out table and a binary search, reads it from the `.pack` with
+/// `pread`, inflates it with one stream it reuses, and applies deltas (`OFS_DELTA` and `REF_DELTA`)
+/// over bases it keeps.
 /// It knows the packs present when it was made: an object it does not find (loose, or in a newer
 /// pack) or cannot read is left to libgit2, which reads it or names the problem.
 ///
@@ -19,6 +20,8 @@ final class PackReader {
     }
 
     private let packs: [Pack]
+    /// The pack the last object was found in.
+    private var lastPack = 0
     private var stream = z_stream()
     private var streamReady = false
     /// Compressed bytes read from a pack, reused.
@@ -61,9 +64,6 @@ final class PackReader {
         }
         return nil
     }
-
-    /// The pack the last object was found in.
-    private var lastPack = 0
 
     /// The object at `offset` of pack `n`, its deltas applied; nil if anything about it is wrong.
     private func object(in n: Int, at offset: Int, depth: Int) -> (kind: Kind, bytes: [UInt8])? {
