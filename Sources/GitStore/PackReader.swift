@@ -125,13 +125,13 @@ final class PackReader {
     /// holds `held` bytes read from `offset` of the pack; the rest is read a chunk at a time.
     private func inflate(_ pack: Pack, from start: Int, of held: Int, at offset: Int, size: Int) -> [UInt8]? {
         guard start <= held, inflateReset(&stream) == Z_OK else { return nil }
-        // One byte more than the object, so a stream longer than its header says is caught.
-        var out = [UInt8](repeating: 0, count: size + 1)
         var position = offset + held
         var range = start..<held
         var status = Z_OK
-        out.withUnsafeMutableBytes { target in
-            stream.next_out = target.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        // Room for one byte more than the object, so a stream longer than its header says is caught;
+        // the array holds what zlib wrote, and the result only when that is exactly `size` bytes.
+        let out = [UInt8](unsafeUninitializedCapacity: size + 1) { target, written in
+            stream.next_out = target.baseAddress!
             stream.avail_out = UInt32(target.count)
             while status == Z_OK {
                 if range.isEmpty {
@@ -147,9 +147,9 @@ final class PackReader {
                     range = range.upperBound - Int(stream.avail_in)..<range.upperBound
                 }
             }
+            written = Int(stream.total_out)
         }
-        guard status == Z_STREAM_END, stream.total_out == UInt(size) else { return nil }
-        out.removeLast()
+        guard status == Z_STREAM_END, out.count == size else { return nil }
         return out
     }
 
