@@ -326,14 +326,13 @@ private struct StatusReader: Sendable {
                              cells: columns.map { StatusCell(clause: $0) }, added: [], flags: flags)
         }
         let plan = context.plan
-        var latest: [ClauseID: Report] = [:]
-        for r in context.progress?.reports ?? [] where r.at.seconds <= now.seconds { latest[r.clause] = r }
-        let byBasis = Dictionary(reading.clauses.map { ($0.basisId, $0) }, uniquingKeysWith: { a, _ in a })
+        // A plan has a handful of clauses and reports: scanning them costs less than hashing them.
+        let reports = (context.progress?.reports ?? []).filter { $0.at.seconds <= now.seconds }
         let cells = columns.map { column -> StatusCell in
-            guard let r = byBasis[column] else { return StatusCell(clause: column) }
+            guard let r = reading.clauses.first(where: { $0.basisId == column }) else { return StatusCell(clause: column) }
             let carried = r.plan ?? r.basis
             return StatusCell(clause: column, planClause: r.id, fidelity: r.fidelity, declared: r.declared, approved: r.approved,
-                              report: r.id.flatMap { latest[$0] }, target: carried.targets.first)
+                              report: r.id.flatMap { id in reports.last { $0.clause == id } }, target: carried.targets.first)
         }
         return StatusRow(unit: unit, level: level, adoption: plan.basis.version < directive.version ? .behind : .adopted,
                          basisVersion: plan.basis.version, basisUnit: plan.basis.unit, cells: cells,
