@@ -250,15 +250,13 @@ extension Ledger {
         if let under, view.units[under] == nil {
             throw LedgerError.usage("--under \(under): no such unit in this ledger; `luoshi show` or `git ls-tree -r main units/` lists them")
         }
-        // Flags are counted on another thread while the matrices read the chains; rows wait for them.
+        // Flags are counted on another thread while the matrices read the chains.
         let flagCounts = Background { Indicators.counts(view, now: now, directive: directive) }
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
             guard let d = view.directives[id] else { return nil }
             return try StatusReader(view: view, directive: d, now: now, repositoryPath: repository.path, versions: versions[id] ?? [:])
-                .matrix(under: under, commit: commit.hex, asOf: asOf, flags: { unit in
-                    (flagCounts.value[id]?[unit] ?? [:]).merging(flagCounts.value[nil]?[unit] ?? [:], uniquingKeysWith: +)
-                })
+                .matrix(under: under, commit: commit.hex, asOf: asOf, flagCounts: flagCounts)
         }
         // Under a subtree, directives that reach none of it are left out unless one was asked for.
         return under == nil || directive != nil ? matrices : matrices.filter { !$0.rows.isEmpty }
@@ -281,7 +279,10 @@ private struct StatusReader: Sendable {
         plans = (view.plans[directive.id] ?? [:]).filter { $0.value.plan.adopted.seconds <= now.seconds }
     }
 
-    func matrix(under: UnitID?, commit: String, asOf: Day?, flags: @escaping @Sendable (UnitID) -> [FlagKind: Int]) throws -> StatusMatrix {
+    /// `flagCounts`: the flags of each unit by directive (nil: about no directive), counted elsewhere
+    /// meanwhile; this thread waits for them once the chains are read, before the rows are built.
+    func matrix(under: UnitID?, commit: String, asOf: Day?,
+                flagCounts: Background<[DirectiveID?: [UnitID: [FlagKind: Int]]]>) throws -> StatusMatrix {
         // Rows: every unit the directive reaches (the issuer owes no plan), and any unit that holds a plan.
         var rowUnits = Set(view.units.values.filter { directive.scope.includes($0) && $0.id != directive.issuer }.map(\.id))
         rowUnits.formUnion(plans.keys)
@@ -304,6 +305,10 @@ private struct StatusReader: Sendable {
             }
         }
         let columnIDs = columns
+        let counts = flagCounts.value
+        let flags = { @Sendable (unit: UnitID) in
+            (counts[directive.id]?[unit] ?? [:]).merging(counts[nil]?[unit] ?? [:], uniquingKeysWith: +)
+        }
         let rows = try inParts(units) { part in part.map { row($0, reading: readings[$0], columns: columnIDs, flags: flags($0)) } }
         return StatusMatrix(directive: directive.id, title: directive.title, version: directive.version, issuer: directive.issuer,
                             issued: directive.issued, commit: commit, asOf: asOf, clauses: columns, rows: rows)
