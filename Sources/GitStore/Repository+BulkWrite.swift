@@ -54,19 +54,11 @@ extension Repository {
         bulk.pack.discard()
     }
 
-    /// The entries of a tree on disk, for the bulk writer's tree cache.
-    func treeEntries(_ id: ObjectID) throws -> [String: TreeCache.Entry] {
-        try withTree(id) { tree in
-            var entries: [String: TreeCache.Entry] = [:]
-            for index in 0..<git_tree_entrycount(tree) {
-                guard let entry = git_tree_entry_byindex(tree, index), let name = git_tree_entry_name(entry),
-                      let oid = git_tree_entry_id(entry) else { continue }
-                let mode = git_tree_entry_filemode(entry).rawValue
-                entries[String(cString: name)] = TreeCache.Entry(mode: String(mode, radix: 8), id: ObjectID(oid.pointee),
-                                                                 isTree: mode == GIT_FILEMODE_TREE.rawValue)
-            }
-            return entries
-        }
+    /// The entries of a tree on disk by name, for the bulk writer's tree cache.
+    func cachedTreeEntries(_ id: ObjectID) throws -> [String: TreeCache.Entry] {
+        Dictionary(try treeEntries(id).map { name, entry in
+            (name, TreeCache.Entry(mode: String(entry.mode, radix: 8), id: entry.id, isTree: entry.isTree))
+        }, uniquingKeysWith: { _, last in last })
     }
 }
 
@@ -96,7 +88,7 @@ final class TreeCache {
     /// `base` is the tree the last update returned, or any tree on disk.
     func update(base: ObjectID?, changes: [(path: String, blob: ObjectID?)], pack: PackWriter, repository: Repository) throws -> ObjectID {
         if root == nil || base != rootID {
-            root = Node(entries: try base.map { try repository.treeEntries($0) } ?? [:])
+            root = Node(entries: try base.map { try repository.cachedTreeEntries($0) } ?? [:])
             rootID = base
         }
         guard let root else { throw GitError(code: .other(-1), class: 0, message: "no tree", function: "updateTree") }
@@ -128,7 +120,7 @@ final class TreeCache {
         if let loaded = node.children[name] {
             child = loaded
         } else if let entry = node.entries[name], entry.isTree {
-            child = Node(entries: try repository.treeEntries(entry.id))
+            child = Node(entries: try repository.cachedTreeEntries(entry.id))
         } else {
             child = Node(entries: [:])
         }

@@ -25,17 +25,6 @@ extension Repository {
         return try body(commit)
     }
 
-    /// Lends the root tree of a commit.
-    func withTree<T>(ofCommit id: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T {
-        try withCommit(id) { commit in
-            var tree: OpaquePointer? = nil
-            try check("git_commit_tree") { git_commit_tree(&tree, commit) }
-            defer { git_tree_free(tree) }
-            guard let tree else { throw Repository.missingHandle("git_commit_tree") }
-            return try body(tree)
-        }
-    }
-
     /// Lends several commits at once, in order, as the array libgit2's commit creation expects.
     func withCommits<T>(_ ids: [ObjectID], _ body: (inout [OpaquePointer?]) throws -> T) throws -> T {
         var commits: [OpaquePointer?] = []

@@ -31,20 +31,16 @@ extension Repository {
     /// The id of the blob at `path` (e.g. `units/cn/unit.json`) in the tree of commit
     /// `inCommit`; nil if nothing, or a directory, is at that path.
     public func blobID(at path: String, inCommit commit: ObjectID) throws -> ObjectID? {
-        switch packReader?.blobID(at: path, inCommit: commit) {
-        case .blob(let id): return id
-        case .absent?: return nil
-        case .unreadable?, nil: break
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.contains(where: \.isEmpty) else { return nil }
+        var tree = try treeID(ofCommit: commit)
+        for (n, part) in parts.enumerated() {
+            guard let entry = try entry(named: part, inTree: tree) else { return nil }
+            if n == parts.count - 1 { return entry.isBlob ? entry.id : nil }
+            guard entry.isTree else { return nil }
+            tree = entry.id
         }
-        return try withTree(ofCommit: commit) { tree in
-            var entry: OpaquePointer? = nil
-            guard try checkFound("git_tree_entry_bypath", { git_tree_entry_bypath(&entry, tree, path) }) else {
-                return nil
-            }
-            defer { git_tree_entry_free(entry) }
-            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB, let id = git_tree_entry_id(entry) else { return nil }
-            return ObjectID(id.pointee)
-        }
+        return nil
     }
 
     /// The bytes of the blob at `path` in the tree of commit `inCommit`; nil if absent.
@@ -54,76 +50,84 @@ extension Repository {
     }
 
     /// Every blob in the tree of commit `inCommit` whose full path starts with `prefix`, in git
-    /// order (byte order of the full paths, see `collectBlobs`). `""` lists the whole tree, `"units/"` one directory,
-    /// recursively.
+    /// order (byte order of the full paths, see `blobs(under:prefix:)`). `""` lists the whole tree,
+    /// `"units/"` one directory, recursively.
     public func listBlobs(inCommit commit: ObjectID, under prefix: String) throws -> [(path: String, id: ObjectID)] {
         // Descend to the deepest directory named by the prefix, then filter by the rest of it.
-        let directory: String
-        if let slash = prefix.lastIndex(of: "/") {
-            directory = String(prefix[..<slash])
-        } else {
-            directory = ""
-        }
-        if let reader = packReader, let listed = reader.blobs(inCommit: commit, directory: directory) {
-            return prefix.hasSuffix("/") || prefix.isEmpty ? listed : listed.filter { $0.path.hasPrefix(prefix) }
-        }
-        return try withTree(ofCommit: commit) { root in
-            var result: [(path: String, id: ObjectID)] = []
-            if directory.isEmpty {
-                try collectBlobs(in: root, pathPrefix: "", into: &result)
-            } else {
-                var entry: OpaquePointer? = nil
-                guard try checkFound("git_tree_entry_bypath", { git_tree_entry_bypath(&entry, root, directory) }) else {
-                    return []
-                }
-                defer { git_tree_entry_free(entry) }
-                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE, let id = git_tree_entry_id(entry) else { return [] }
-                try withTree(id.pointee) { subtree in
-                    try collectBlobs(in: subtree, pathPrefix: directory + "/", into: &result)
-                }
+        let directory = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? ""
+        var tree = try treeID(ofCommit: commit)
+        if !directory.isEmpty {
+            for part in directory.split(separator: "/", omittingEmptySubsequences: false) {
+                guard !part.isEmpty, let entry = try entry(named: part, inTree: tree), entry.isTree else { return [] }
+                tree = entry.id
             }
-            return prefix.hasSuffix("/") || prefix.isEmpty ? result : result.filter { $0.path.hasPrefix(prefix) }
         }
+        let result = try blobs(under: tree, prefix: directory.isEmpty ? "" : directory + "/")
+        return prefix.hasSuffix("/") || prefix.isEmpty ? result : result.filter { $0.path.hasPrefix(prefix) }
     }
 
-    /// Appends the blobs under `tree` in git order: depth first, each tree's entries in their stored
-    /// order, which git keeps sorted so that this is the byte order of the full paths (a subtree `a`
-    /// sorts as `a/`, after `a.json`). Each tree is open only while its entries are copied out.
-    private func collectBlobs(in tree: OpaquePointer, pathPrefix: String, into result: inout [(path: String, id: ObjectID)]) throws {
-        struct Entry { var name: String; var id: git_oid; var isTree: Bool }
-        func entries(_ tree: OpaquePointer) -> [Entry] {
-            (0..<git_tree_entrycount(tree)).compactMap { index in
-                guard let entry = git_tree_entry_byindex(tree, index),
-                      let name = git_tree_entry_name(entry),
-                      let id = git_tree_entry_id(entry) else { return nil }
-                // Submodule links (GIT_OBJECT_COMMIT) are not ledger records and are skipped.
-                switch git_tree_entry_type(entry) {
-                case GIT_OBJECT_BLOB: return Entry(name: String(cString: name), id: id.pointee, isTree: false)
-                case GIT_OBJECT_TREE: return Entry(name: String(cString: name), id: id.pointee, isTree: true)
-                default: return nil
-                }
-            }
-        }
+    /// The blobs under `tree` in git order: depth first, each tree's entries in their stored order,
+    /// which git keeps sorted so that this is the byte order of the full paths (a subtree `a` sorts
+    /// as `a/`, after `a.json`). Submodule links are not blobs and are skipped.
+    private func blobs(under tree: ObjectID, prefix: String) throws -> [(path: String, id: ObjectID)] {
+        var result: [(path: String, id: ObjectID)] = []
         // A stack of trees being listed: each one's entries, the next to visit, and its path.
-        var stack = [(entries: entries(tree), next: 0, prefix: pathPrefix)]
+        var stack = [(entries: try treeEntries(tree), next: 0, prefix: prefix)]
         while let top = stack.indices.last {
             guard stack[top].next < stack[top].entries.count else { stack.removeLast(); continue }
-            let entry = stack[top].entries[stack[top].next]
+            let (name, entry) = stack[top].entries[stack[top].next]
             stack[top].next += 1
-            let path = stack[top].prefix + entry.name
+            let path = stack[top].prefix + name
             if entry.isTree {
-                stack.append((try withTree(entry.id) { entries($0) }, 0, path + "/"))
-            } else {
-                result.append((path, ObjectID(entry.id)))
+                stack.append((try treeEntries(entry.id), 0, path + "/"))
+            } else if entry.isBlob {
+                result.append((path, entry.id))
             }
         }
+        return result
     }
 
     // MARK: Trees
 
+    /// One entry of a tree: its object and its file mode (as libgit2 normalises it).
+    struct Entry {
+        var id: ObjectID
+        var mode: UInt32
+        var isTree: Bool { mode == GIT_FILEMODE_TREE.rawValue }
+        /// A file or a symlink; neither a tree nor a submodule link.
+        var isBlob: Bool { !isTree && mode != GIT_FILEMODE_COMMIT.rawValue }
+    }
+
+    /// The entries of tree `id` in stored order. Trees, commits' trees and entries by name are read
+    /// through `packReader` when there is one (hash checks off), and through libgit2 otherwise or
+    /// when the reader cannot read the object.
+    func treeEntries(_ id: ObjectID) throws -> [(name: String, entry: Entry)] {
+        if let entries = packReader?.tree(id) { return entries }
+        return try withTree(id) { tree in
+            let count = git_tree_entrycount(tree)
+            var out: [(name: String, entry: Entry)] = []
+            out.reserveCapacity(count)
+            for index in 0..<count {
+                guard let e = git_tree_entry_byindex(tree, index), let name = git_tree_entry_name(e), let id = git_tree_entry_id(e) else { continue }
+                out.append((String(cString: name), Entry(id: ObjectID(id.pointee), mode: git_tree_entry_filemode(e).rawValue)))
+            }
+            return out
+        }
+    }
+
+    /// The entry `name` of tree `id`; nil when the tree has none.
+    func entry(named name: Substring, inTree id: ObjectID) throws -> Entry? {
+        if let found = packReader?.entry(named: name, inTree: id) { return found }
+        return try withTree(id) { tree in
+            guard let entry = git_tree_entry_byname(tree, String(name)), let id = git_tree_entry_id(entry) else { return nil }
+            return Entry(id: ObjectID(id.pointee), mode: git_tree_entry_filemode(entry).rawValue)
+        }
+    }
+
     /// The root tree of commit `ofCommit`.
     public func treeID(ofCommit commit: ObjectID) throws -> ObjectID {
-        try withCommit(commit) { commit in
+        if let root = packReader?.rootTree(ofCommit: commit) { return root }
+        return try withCommit(commit) { commit in
             guard let id = git_commit_tree_id(commit) else { throw Repository.missingHandle("git_commit_tree_id") }
             return ObjectID(id.pointee)
         }

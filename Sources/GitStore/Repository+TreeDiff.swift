@@ -19,33 +19,14 @@ extension Repository {
         return changes.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
-    struct Entry {
-        var id: ObjectID
-        var mode: UInt32
-        var isTree: Bool { mode == GIT_FILEMODE_TREE.rawValue }
-    }
-
     /// Parsed trees by id.
     typealias TreeEntries = [ObjectID: [(name: String, entry: Entry)]]
 
     private func entries(of tree: ObjectID?, reading read: inout TreeEntries) throws -> [(name: String, entry: Entry)] {
         guard let tree else { return [] }
-        if let known = read[tree] ?? lastTreesRead[tree] {
-            read[tree] = known
-            return known
-        }
-        let parsed = try withTree(tree) { t in
-            var out: [(name: String, entry: Entry)] = []
-            let count = git_tree_entrycount(t)
-            out.reserveCapacity(count)
-            for index in 0..<count {
-                guard let e = git_tree_entry_byindex(t, index), let name = git_tree_entry_name(e), let id = git_tree_entry_id(e) else { continue }
-                out.append((String(cString: name), Entry(id: ObjectID(id.pointee), mode: git_tree_entry_filemode(e).rawValue)))
-            }
-            return out
-        }
-        read[tree] = parsed
-        return parsed
+        let entries = try read[tree] ?? lastTreesRead[tree] ?? treeEntries(tree)
+        read[tree] = entries
+        return entries
     }
 
     private func compare(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into changes: inout [TreeChange], reading read: inout TreeEntries) throws {

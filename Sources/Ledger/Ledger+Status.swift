@@ -159,14 +159,11 @@ extension StatusMatrix {
         w.key("units")
         w.beginArray()
         // Rows are written in parts on a thread per core, each part after the one before.
-        let parts = Parallel.parts(for: rows.count, minimum: 1000)
-        let size = (rows.count + parts - 1) / max(parts, 1)
         let base = w
-        let written = Parallel.map(parts) { part in
-            let range = min(part * size, rows.count)..<min((part + 1) * size, rows.count)
-            var items = base.itemsWriter(afterItems: range.lowerBound > 0, capacity: range.count * 2048)
-            for row in rows[range] { row.write(to: &items) }
-            return items
+        let written = Parallel.inParts(rows, minimum: 1000) { part in
+            var items = base.itemsWriter(afterItems: part.startIndex > 0, capacity: part.count * 2048)
+            for row in part { row.write(to: &items) }
+            return [items]
         }
         for items in written { w.append(items: items) }
         w.endArray()
@@ -290,7 +287,7 @@ private struct StatusReader: Sendable {
         let units = rowUnits.sorted()
         let planned = units.filter { plans[$0] != nil }
 
-        let readings = try Dictionary(uniqueKeysWithValues: zip(planned, inParts(planned) { part in
+        let readings = try Dictionary(uniqueKeysWithValues: zip(planned, Parallel.inParts(planned, minimum: 500) { part in
             var chains = AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),
                                        plans: view.plans[directive.id] ?? [:], versions: versions)
             // Units carrying the same clauses share their reading against the directive.
@@ -309,18 +306,9 @@ private struct StatusReader: Sendable {
         let flags = { @Sendable (unit: UnitID) in
             (counts[directive.id]?[unit] ?? [:]).merging(counts[nil]?[unit] ?? [:], uniquingKeysWith: +)
         }
-        let rows = try inParts(units) { part in part.map { row($0, reading: readings[$0], columns: columnIDs, flags: flags($0)) } }
+        let rows = try Parallel.inParts(units, minimum: 500) { part in part.map { row($0, reading: readings[$0], columns: columnIDs, flags: flags($0)) } }
         return StatusMatrix(directive: directive.id, title: directive.title, version: directive.version, issuer: directive.issuer,
                             issued: directive.issued, commit: commit, asOf: asOf, clauses: columns, rows: rows)
-    }
-
-    /// `body` over consecutive parts of `items`, a part per core when there are enough, results in order.
-    private func inParts<T: Sendable, R>(_ items: [T], _ body: @escaping @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
-        let parts = Parallel.parts(for: items.count, minimum: 500)
-        let size = (items.count + parts - 1) / parts
-        return try Parallel.map(parts) { part in
-            try body(items[min(part * size, items.count)..<min((part + 1) * size, items.count)])
-        }.flatMap { $0 }
     }
 
     /// A unit's row: each column's class and latest report, from the unit's reading against the directive.

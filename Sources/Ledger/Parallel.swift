@@ -19,10 +19,20 @@ enum Parallel {
         return try (0..<count).map { try results.get($0) }
     }
 
+    /// `body` over consecutive parts of `items` (a part per core when there are at least `minimum`
+    /// items), the results joined in order.
+    static func inParts<T: Sendable, R>(_ items: [T], minimum: Int, _ body: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
+        let parts = parts(for: items.count, minimum: minimum)
+        let size = (items.count + parts - 1) / parts
+        return try map(parts) { part in
+            try body(items[min(part * size, items.count)..<min((part + 1) * size, items.count)])
+        }.flatMap { $0 }
+    }
+
     /// The same for work that cannot fail.
-    static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    static func inParts<T: Sendable, R>(_ items: [T], minimum: Int, _ body: @Sendable (ArraySlice<T>) -> [R]) -> [R] {
         // `body` throws nothing, so neither does the throwing form.
-        try! map(count) { (part: Int) throws -> T in body(part) }
+        try! inParts(items, minimum: minimum) { (part: ArraySlice<T>) throws -> [R] in body(part) }
     }
 
     /// The results of the parts, filled in from several threads.

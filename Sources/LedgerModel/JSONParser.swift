@@ -15,18 +15,14 @@ public enum JSONParser {
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        var reader = Reader(bytes: bytes)
-        reader.skipWhitespace()
-        let value = try reader.value(depth: 0)
-        reader.skipWhitespace()
-        if reader.index < bytes.count { throw reader.error("unexpected text after the JSON value") }
-        return value
+        try parse(bytes, deferring: []).value
     }
 
     /// Parses one JSON document whose top level is an object, except the values of `deferred`
     /// keys that are arrays or objects: those are left out of the object, their bytes skipped
     /// without being checked, and their ranges returned, for the caller to parse with
     /// `parse(_:range:)` or to recognise as bytes it has read before.
+    ///
     /// `knownEnd`, given where a deferred value starts, may say where it ends, for a value the caller
     /// recognises from bytes it read before (a complete JSON value, byte for byte); otherwise the
     /// value's brackets are matched to find its end.

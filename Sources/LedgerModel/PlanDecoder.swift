@@ -20,34 +20,32 @@ public struct PlanDecoder {
         // A list seen before is recognised where it starts, and its bytes are not scanned again.
         var known: [Clause]?
         let lists = self.lists
-        let document: (value: JSONValue, deferred: [String: Range<Int>])
-        do {
-            document = try JSONParser.parse(bytes, deferring: ["clauses"]) { start in
+        let document = try Self.failingAsPlainParse(bytes) {
+            try JSONParser.parse(bytes, deferring: ["clauses"]) { start in
                 for candidate in lists[Self.key(bytes, at: start)] ?? [] where Self.holds(bytes, candidate.bytes, at: start) {
                     known = candidate.clauses
                     return start + candidate.bytes.count
                 }
                 return nil
             }
-        } catch {
-            // The whole document is checked again so that the error is the one a plain parse gives.
-            _ = try JSONParser.parse(bytes)
-            throw error
         }
         guard let range = document.deferred["clauses"] else { return try Plan(json: JSONParser.parse(bytes), at: .root) }
-        var value = JSONValue.null
-        if known == nil {
-            // A new list is parsed before the plan is read, as a plain parse finds syntax errors first.
-            do { value = try JSONParser.parse(bytes, range: range) } catch {
-                _ = try JSONParser.parse(bytes)
-                throw error
-            }
-        }
+        // A new list is parsed before the plan is read, as a plain parse finds syntax errors first.
+        let value = known != nil ? JSONValue.null : try Self.failingAsPlainParse(bytes) { try JSONParser.parse(bytes, range: range) }
         return try Plan(json: document.value, at: .root) { _ in
             if let known { return known }
             let list = try Clause.list(value, at: .root / "clauses")
             self.lists[Self.key(bytes, at: range.lowerBound), default: []].append((bytes[range], list))
             return list
+        }
+    }
+
+    /// `parse()`, whose syntax error, if any, is replaced by the one a plain parse of the whole
+    /// document gives (the first in the document, where a partial parse may find a later one).
+    private static func failingAsPlainParse<T>(_ bytes: [UInt8], _ parse: () throws -> T) throws -> T {
+        do { return try parse() } catch {
+            _ = try JSONParser.parse(bytes)
+            throw error
         }
     }
 
