@@ -254,10 +254,16 @@ struct ActionPlanner {
 
     private struct BasisRead { var basis: Basis; var clauses: [Clause] }
 
+    /// What `unit` adopts from `from`: the directive, or `from`'s plan, as at head, with the blob
+    /// that record has there (hashed from its bytes: head may be a commit this transaction has not
+    /// written out yet).
     private func basisFor(directive: Directive, unit: UnitID, from: UnitID) throws -> BasisRead {
         let head = snapshot.base?.hex ?? String(repeating: "0", count: 40)
+        func blob(_ path: RecordPath) throws -> String? { try snapshot.bytes(path).map { ObjectID.blob($0[...]).hex } }
         if from == directive.issuer {
-            return BasisRead(basis: Basis(kind: .directive, unit: from, version: directive.version, commit: head), clauses: directive.clauses)
+            return BasisRead(basis: Basis(kind: .directive, unit: from, version: directive.version, commit: head,
+                                          blob: try blob(.directive(directive.id))),
+                             clauses: directive.clauses)
         }
         guard unit.isStrictlyBelow(from) else {
             throw LedgerError.invalid(JSONPointer.root / "from", "\"\(from)\" is neither the issuer of \(directive.id) (\(directive.issuer)) nor a unit above \(unit)")
@@ -267,12 +273,9 @@ struct ActionPlanner {
         }
         // A child's clauses line up with its basis by id, so a parent's own derivations are not copied.
         let clauses = parentPlan.clauses.map { var c = $0; c.derivedFrom = nil; return c }
-        return BasisRead(basis: Basis(kind: .plan, unit: from, version: parentPlan.basis.version, commit: head), clauses: clauses)
-    }
-
-    /// The basis clauses a plan was adopted against, read at the commit it records.
-    func basisClauses(of plan: Plan) throws -> [Clause] {
-        try LedgerReader.basisClauses(of: plan, read: snapshot.bytes(_:at:))
+        return BasisRead(basis: Basis(kind: .plan, unit: from, version: parentPlan.basis.version, commit: head,
+                                      blob: try blob(.plan(directive.id, from))),
+                         clauses: clauses)
     }
 
     private func editPlan(_ c: inout CommitPlan, unit: UnitID, directive directiveID: DirectiveID, clauses: [Clause],
@@ -280,7 +283,10 @@ struct ActionPlanner {
         guard var plan = try snapshot.plan(directiveID, unit) else {
             throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has no plan for \(directiveID); adopt it first")
         }
-        let basis = try basisClauses(of: plan)
+        // The basis as adopted, read at the commit the plan records.
+        let basisBytes = try LedgerReader.basisBytes(of: plan, read: snapshot.bytes(_:at:))
+        var decoder = PlanDecoder()
+        let basis = try LedgerReader.basisClauses(of: plan, from: basisBytes, decoder: &decoder)
         let basisIDs = Set(basis.map(\.id))
         for (n, clause) in clauses.enumerated() {
             if let d = clause.derivedFrom, !basisIDs.contains(d) {
@@ -309,6 +315,10 @@ struct ActionPlanner {
             plan.exemptions = kept
         }
         plan.clauses = clauses
+        if plan.basis.blob == nil {
+            // A plan of format version 1 becomes version 2 when its unit next edits it.
+            plan.basis.blob = ObjectID.blob(basisBytes[...]).hex
+        }
         c.write(.plan(directiveID, unit), plan, into: snapshot)
         c.subject = "\(unit) edits its plan for \(directiveID)"
         c.unit = unit

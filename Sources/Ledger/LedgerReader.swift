@@ -4,8 +4,15 @@ import LedgerModel
 /// Reads records as they were at a commit.
 enum LedgerReader {
     /// The blob of a plan's basis (the directive, or the parent's plan) at the commit the plan records;
-    /// nil when there is none there.
+    /// nil when there is none there. A plan of format version 2 names it; for one of version 1 it is
+    /// looked up in that commit's tree.
     static func basisBlob(of plan: Plan, repository: Repository) throws -> ObjectID? {
+        if let recorded = plan.basis.blob { return ObjectID(hex: recorded) }
+        return try lookUpBasisBlob(of: plan, repository: repository)
+    }
+
+    /// The blob at the basis path in the basis commit's tree, whatever the plan records.
+    static func lookUpBasisBlob(of plan: Plan, repository: Repository) throws -> ObjectID? {
         try ObjectID(hex: plan.basis.commit).flatMap { try repository.blobID(at: basisPath(of: plan).path, inCommit: $0) }
     }
 
@@ -22,7 +29,11 @@ enum LedgerReader {
         }
         let key = BasisKey(kind: plan.basis.kind, blob: blob)
         if let known = cache[key] { return (blob, known) }
-        let clauses = try basisClauses(of: plan, from: repository.blob(blob), decoder: &decoder)
+        let bytes: [UInt8]
+        do { bytes = try repository.blob(blob) } catch let error as GitError {
+            throw LedgerError.internalFailure("the basis blob \(blob.hex) of \(plan.unit)'s plan for \(plan.directive) cannot be read (\(error)); run `luoshi verify`")
+        }
+        let clauses = try basisClauses(of: plan, from: bytes, decoder: &decoder)
         cache[key] = clauses
         return (blob, clauses)
     }
@@ -34,6 +45,12 @@ enum LedgerReader {
 
     /// The same, reading through `read` (a transaction reads commits it has not written yet).
     static func basisClauses(of plan: Plan, read: (RecordPath, ObjectID) throws -> [UInt8]?) throws -> [Clause] {
+        var decoder = PlanDecoder()
+        return try basisClauses(of: plan, from: basisBytes(of: plan, read: read), decoder: &decoder)
+    }
+
+    /// The bytes of the basis record at the commit the plan records, read through `read`.
+    static func basisBytes(of plan: Plan, read: (RecordPath, ObjectID) throws -> [UInt8]?) throws -> [UInt8] {
         guard let commit = ObjectID(hex: plan.basis.commit) else {
             throw LedgerError.internalFailure("the plan of \(plan.unit) for \(plan.directive) names no valid basis commit")
         }
@@ -41,8 +58,7 @@ enum LedgerReader {
         guard let bytes = try read(path, commit) else {
             throw LedgerError.internalFailure("the basis \(path.path) of \(plan.unit)'s plan is missing at \(commit)")
         }
-        var decoder = PlanDecoder()
-        return try basisClauses(of: plan, from: bytes, decoder: &decoder)
+        return bytes
     }
 
     /// The basis clauses in the bytes of the basis record (the directive, or the parent's plan, as adopted).

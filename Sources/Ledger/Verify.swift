@@ -187,6 +187,8 @@ struct Verifier {
             case .ledger: if let l = try? LedgerInfo(json: value, at: .root) { policy = l.policy }
             case .checkpoint(let c):
                 if let cp = try? Checkpoint(json: value, at: .root) { checkpoints.append((id, cp.head, c)) }
+            case .plan:
+                checkBasisBlob(id, path: change.path, new: value, old: old)
             default: break
             }
         }
@@ -194,6 +196,26 @@ struct Verifier {
             problem(id, .trailers, "no Luoshi-Action trailer")
         }
         actors.merge(newActors) { _, new in new }
+    }
+
+    /// A plan of format version 2 names the blob of its basis: it must be the blob the basis path
+    /// holds at the basis commit, or every reading of the plan would be taken against another text.
+    /// A change that keeps the basis of the plan before it was checked already.
+    private mutating func checkBasisBlob(_ id: ObjectID, path: String, new: JSONValue, old: JSONValue?) {
+        guard let plan = try? Plan(json: new, at: .root), let recorded = plan.basis.blob else { return }
+        if let old, let before = try? Plan(json: old, at: .root), before.basis == plan.basis { return }
+        let found: ObjectID?
+        do { found = try LedgerReader.lookUpBasisBlob(of: plan, repository: repository) } catch {
+            problem(id, .invalidRecord, "\(path): its basis \(LedgerReader.basisPath(of: plan).path) at \(plan.basis.commit) cannot be read (\(error))")
+            return
+        }
+        guard let found else {
+            problem(id, .invalidRecord, "\(path): its basis commit \(plan.basis.commit) holds no \(LedgerReader.basisPath(of: plan).path)")
+            return
+        }
+        if found.hex != recorded {
+            problem(id, .invalidRecord, "\(path): basis.blob is \(recorded), but \(LedgerReader.basisPath(of: plan).path) at \(plan.basis.commit) is \(found.hex)")
+        }
     }
 
     /// The accepted version a change of a progress file starts from, if any: the one this run accepted

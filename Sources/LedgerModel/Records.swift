@@ -1,11 +1,15 @@
-/// The records a ledger stores, one file each. Every record carries `formatVersion`.
+/// The records a ledger stores, one file each. Every record carries `formatVersion`: 1 for every
+/// kind, except that a plan which records the blob of its basis is version 2 (`Plan`).
 public let currentFormatVersion = 1
 
-func readFormatVersion(_ r: inout ObjectReader) throws {
+@discardableResult
+func readFormatVersion(_ r: inout ObjectReader, accepting versions: ClosedRange<Int> = currentFormatVersion...currentFormatVersion) throws -> Int {
     let v: Int = try r.required("formatVersion")
-    guard v == currentFormatVersion else {
-        throw ValidationError(r.pointer / "formatVersion", "format version \(v) is not supported; this Luoshi reads version \(currentFormatVersion)")
+    guard versions.contains(v) else {
+        let known = versions.count == 1 ? "version \(versions.lowerBound)" : "versions \(versions.lowerBound) to \(versions.upperBound)"
+        throw ValidationError(r.pointer / "formatVersion", "format version \(v) is not supported; this Luoshi reads \(known) of this record")
     }
+    return v
 }
 
 /// An organisational unit.
@@ -275,9 +279,13 @@ public struct Basis: Sendable, Hashable, JSONCodable {
     public var version: Int
     /// The ledger commit at which the basis was read.
     public var commit: String
+    /// The git blob id of the basis record (the directive, or the ancestor's plan) at `commit`, so
+    /// that a reader finds the basis without looking the path up in that commit's tree. Recorded by
+    /// plans of format version 2; nil in a version 1 plan. `luoshi verify` checks it against `commit`.
+    public var blob: String?
 
-    public init(kind: Kind, unit: UnitID, version: Int, commit: String) {
-        self.kind = kind; self.unit = unit; self.version = version; self.commit = commit
+    public init(kind: Kind, unit: UnitID, version: Int, commit: String, blob: String? = nil) {
+        self.kind = kind; self.unit = unit; self.version = version; self.commit = commit; self.blob = blob
     }
 
     public init(json: JSONValue, at pointer: JSONPointer) throws {
@@ -287,10 +295,12 @@ public struct Basis: Sendable, Hashable, JSONCodable {
         version = try r.required("version")
         commit = try r.required("commit")
         if !isObjectID(commit) { throw ValidationError(pointer / "commit", "must be a 40-digit lower-case hex commit id") }
+        blob = try r.optional("blob")
+        if let blob, !isObjectID(blob) { throw ValidationError(pointer / "blob", "must be a 40-digit lower-case hex blob id") }
         try r.finish()
     }
 
-    public var json: JSONValue { jsonObject(["kind": kind, "unit": unit, "version": version, "commit": commit]) }
+    public var json: JSONValue { jsonObject(["kind": kind, "unit": unit, "version": version, "commit": commit, "blob": blob]) }
 }
 
 public func isObjectID(_ s: String) -> Bool {
@@ -364,10 +374,17 @@ public struct Plan: Sendable, Hashable, JSONCodable {
     /// hands over a list it decoded before).
     init(json: JSONValue, at pointer: JSONPointer, clauses readClauses: (inout ObjectReader) throws -> [Clause]) throws {
         var r = try ObjectReader(json, at: pointer)
-        try readFormatVersion(&r)
+        let version = try readFormatVersion(&r, accepting: 1...Plan.formatVersion)
         directive = try r.required("directive")
         unit = try r.required("unit")
         basis = try r.required("basis")
+        switch (version, basis.blob) {
+        case (1, .some):
+            throw ValidationError(pointer / "basis" / "blob", "a plan of format version 1 records no basis blob; version 2 does")
+        case (2, nil):
+            throw ValidationError(pointer / "basis" / "blob", "is required in a plan of format version 2")
+        default: break
+        }
         adopted = try r.required("adopted")
         clauses = try readClauses(&r)
         exemptions = try r.required("exemptions")
@@ -378,9 +395,13 @@ public struct Plan: Sendable, Hashable, JSONCodable {
     public func clause(_ id: ClauseID) -> Clause? { clauses.first { $0.id == id } }
     public func exemption(_ id: ClauseID) -> Exemption? { exemptions.first { $0.clause == id } }
 
+    /// The newest plan format: version 2 records the blob of the basis (`Basis.blob`). A plan without
+    /// it, as every plan written before version 2 was, stays version 1 and is read as before.
+    public static let formatVersion = 2
+
     public var json: JSONValue {
         jsonObject([
-            "formatVersion": 1, "directive": directive, "unit": unit, "basis": basis, "adopted": adopted,
+            "formatVersion": basis.blob == nil ? 1 : Plan.formatVersion, "directive": directive, "unit": unit, "basis": basis, "adopted": adopted,
             "clauses": clauses, "exemptions": exemptions,
         ])
     }

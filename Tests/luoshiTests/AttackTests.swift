@@ -134,6 +134,25 @@ struct AttackTests {
         try expectOnlyBlamed(f, attack, "not-permitted", saying: "changed the plan of cn/east")
     }
 
+    @Test("a plan whose basis.blob names another text than its basis commit holds")
+    func forgedBasisBlob() throws {
+        let f = try Forge.burden()
+        let head = try f.head()
+        let plan = try f.record(Self.eastPlan, at: head)
+        // Honest twin: east.lead writes its plan back as format version 1, which records no blob.
+        let twin = try f.commit(on: head, set: [Self.eastPlan: try f.edited(plan, "r['formatVersion'] = 1; del r['basis']['blob']")],
+                                actor: "east.lead", signer: "east.lead", message: ledgerMessage("edit-plan", unit: "cn/east", directive: Self.directive))
+        try land(f, twin, on: head)
+        #expect(try f.verify().ok == true)
+        // The attack: version 2 again, its basis blob swapped for north's plan, so that every reading
+        // of east's plan is taken against a text east never adopted.
+        let other = try f.git(["rev-parse", "\(head):\(Self.northPlan)"])
+        let attack = try f.commit(on: twin, set: [Self.eastPlan: try f.edited(plan, "r['basis']['blob'] = '\(other)'")],
+                                  actor: "east.lead", signer: "east.lead", message: ledgerMessage("edit-plan", unit: "cn/east", directive: Self.directive))
+        try land(f, attack, on: twin)
+        try expectOnlyBlamed(f, attack, "invalid-record", saying: "basis.blob is \(other)")
+    }
+
     @Test("an implementer changing a directive")
     func implementerAmendsDirective() throws {
         let f = try Forge.burden()
