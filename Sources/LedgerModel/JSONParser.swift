@@ -106,12 +106,14 @@ private struct Reader {
         var members: [String: JSONValue] = [:]
         skipWhitespace()
         if peek == UInt8(ascii: "}") { index += 1; return .object(members) }
+        // Records' objects have a handful of members: room for them at once, not grown step by step.
+        members.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard peek == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
             let keyStart = index
             let key = try string()
-            if members[key] != nil || deferred[key] != nil {
+            if members[key] != nil || (!deferred.isEmpty && deferred[key] != nil) {
                 index = keyStart
                 throw error("duplicate key \"\(key)\"")
             }
@@ -200,6 +202,16 @@ private struct Reader {
         return v
     }
 
+    /// The string `utf8` holds, or nil when it is not valid UTF-8. (`String(validating:as:)` is
+    /// generic and looks its types up at run time on every call; this is most strings of a record.)
+    static func utf8String(_ utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        let s = String(decoding: utf8, as: UTF8.self)
+        // Decoding replaces each ill-formed sequence with U+FFFD, so the bytes come back unchanged
+        // exactly when they were valid.
+        if utf8.allSatisfy({ $0 < 0x80 }) { return s }
+        return s.utf8.elementsEqual(utf8) ? s : nil
+    }
+
     mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
         // Most strings have no escapes: read them straight from the input.
@@ -207,7 +219,7 @@ private struct Reader {
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             let start = index
-            let s = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            let s = bytes.withUnsafeBufferPointer { Self.utf8String(UnsafeBufferPointer(rebasing: $0[start..<end])) }
             index = end + 1
             guard let s else { throw error("string is not valid UTF-8") }
             return s
@@ -218,7 +230,7 @@ private struct Reader {
             switch b {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let s = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8") }
+                guard let s = out.withUnsafeBufferPointer(Self.utf8String) else { throw error("string is not valid UTF-8") }
                 return s
             case UInt8(ascii: "\\"):
                 index += 1

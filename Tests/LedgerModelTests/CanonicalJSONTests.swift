@@ -64,6 +64,21 @@ struct CanonicalJSONTests {
         #expect(String(decoding: bytes, as: UTF8.self).contains("不得超过10页。\\n\\t\\\"引号\\\""))
     }
 
+    @Test("strings must be valid UTF-8, with or without escapes; valid text of every length reads back unchanged")
+    func utf8Strings() throws {
+        let bad: [[UInt8]] = [[0xFF], [0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE4, 0xB8], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98]]
+        for b in bad {
+            for escaped in [false, true] {
+                let text: [UInt8] = Array(#"{"a": "x"#.utf8) + (escaped ? Array(#"\n"#.utf8) : []) + b + Array(#"y"}"#.utf8)
+                #expect(throws: JSONSyntaxError.self, "\(b) escaped: \(escaped)") { try JSONParser.parse(text) }
+            }
+        }
+        for good in ["", "ascii", "é", "不得超过10页", "😀", "e\u{301}", "\u{10FFFF}", "\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}"] {
+            #expect(try JSONParser.parse(Array("{\"a\": \"\(good)\"}".utf8)) == .object(["a": .string(good)]))
+            #expect(try JSONParser.parse(Array("{\"a\": \"\\t\(good)\"}".utf8)) == .object(["a": .string("\t" + good)]))
+        }
+    }
+
     @Test("duplicate keys and trailing text are syntax errors with a line and column")
     func strictParsing() {
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse("{\"a\": 1,\n \"a\": 2}") }
