@@ -26,19 +26,29 @@ public enum RecordPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads a path back; nil for a path no record kind lives at.
     public init?(path: String) {
-        // Substrings of `path` throughout: a view reads tens of thousands of paths.
+        // Substrings of `path`, cut by UTF-8 offsets, throughout: a view reads tens of thousands of
+        // paths, and the names cut off are ASCII, so no cut falls inside a character.
         guard let slash = path.utf8.firstIndex(of: UInt8(ascii: "/")) else {
             guard path == "ledger.json" else { return nil }
             self = .ledger; return
         }
-        let rest = path[path.index(after: slash)...]
+        let rest = path[path.utf8.index(after: slash)...]
+        /// `s` without `suffix`, nil when it does not end so.
+        func cutting(_ suffix: StaticString, from s: Substring) -> Substring? {
+            let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+            guard s.utf8.count >= tail.count else { return nil }
+            let cut = s.utf8.index(s.utf8.endIndex, offsetBy: -tail.count)
+            guard s.utf8[cut...].elementsEqual(tail) else { return nil }
+            return s[..<cut]
+        }
         /// `<id>.json` directly under the top folder.
         func flat<T: FlatID>(_: T.Type) -> T? {
-            guard rest.hasSuffix(".json"), !rest.utf8.contains(UInt8(ascii: "/")) else { return nil }
-            return try? T(String(rest.dropLast(5)))
+            guard let name = cutting(".json", from: rest), !name.utf8.contains(UInt8(ascii: "/")) else { return nil }
+            return try? T(String(name))
         }
-        func unit(_ raw: Substring) -> UnitID? {
-            UnitID.problem(raw) == nil ? UnitID(unchecked: String(raw)) : nil
+        func unit(_ raw: Substring?) -> UnitID? {
+            guard let raw else { return nil }
+            return UnitID.problem(raw) == nil ? UnitID(unchecked: String(raw)) : nil
         }
         // A String of the top folder's name compares faster than the substring.
         switch String(path[..<slash]) {
@@ -46,18 +56,18 @@ public enum RecordPath: Sendable, Hashable, CustomStringConvertible {
         case "findings": guard let f = flat(FindingID.self) else { return nil }; self = .finding(f)
         case "checkpoints": guard let c = flat(CheckpointID.self) else { return nil }; self = .checkpoint(c)
         case "units":
-            guard rest.hasSuffix("/unit.json"), let u = unit(rest.dropLast(10)) else { return nil }
+            guard let u = unit(cutting("/unit.json", from: rest)) else { return nil }
             self = .unit(u)
         case "directives":
             guard let slash = rest.utf8.firstIndex(of: UInt8(ascii: "/")),
                   let d = try? DirectiveID(String(rest[..<slash])) else { return nil }
-            let inside = rest[rest.index(after: slash)...]
+            let inside = rest[rest.utf8.index(after: slash)...]
             if inside == "directive.json" { self = .directive(d); return }
-            guard inside.hasPrefix("plans/") else { return nil }
-            let planPath = inside.dropFirst(6)
-            if planPath.hasSuffix("/plan.json"), let u = unit(planPath.dropLast(10)) {
+            guard inside.utf8.starts(with: "plans/".utf8) else { return nil }
+            let planPath = inside[inside.utf8.index(inside.startIndex, offsetBy: 6)...]
+            if let u = unit(cutting("/plan.json", from: planPath)) {
                 self = .plan(d, u)
-            } else if planPath.hasSuffix("/progress.json"), let u = unit(planPath.dropLast(14)) {
+            } else if let u = unit(cutting("/progress.json", from: planPath)) {
                 self = .progress(d, u)
             } else {
                 return nil

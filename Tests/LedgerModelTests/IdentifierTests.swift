@@ -48,6 +48,9 @@ struct IdentifierTests {
             "units//unit.json", "units/cn/unit.txt", "units/Cn/unit.json", "directives/D/plan.json",
             "directives/D/plans/plan.json", "directives/D/plans/cn/notes.json", "directives/D/plans/cn/", "directives/D",
             "directives/D/directive.json/x", "directives/a b/directive.json", "findings/x/y.json", "checkpoints/.json",
+            // Not ASCII: a combining mark after a name it follows, a letter outside [a-z0-9].
+            "units/é/unit.json", "units/cn/unit.json\u{301}", "directives/D/plans/cn/plan.json\u{301}", "actors/a.json\u{301}",
+            "directives/D\u{301}/directive.json", "directives/D/plans/cn/\u{301}/progress.json",
         ]
         for path in none { #expect(RecordPath(path: path) == nil, "\(path)") }
     }
