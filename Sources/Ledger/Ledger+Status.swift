@@ -135,19 +135,27 @@ extension StatusMatrix {
     /// thousands of units is tens of megabytes, and building it as one `JSONValue` first costs more
     /// than reading the ledger. The same bytes as `CanonicalJSON.encode` of that value.
     public static func encodeJSON(_ matrices: [StatusMatrix]) -> [UInt8] {
-        var w = CanonicalJSON.Writer(capacity: 1 << 20)
+        var all: [UInt8] = []
+        writeJSON(matrices) { all.append(contentsOf: $0) }
+        return all
+    }
+
+    /// The same bytes, handed to `output` in pieces as they are written, so that the whole never
+    /// needs to be in memory at once.
+    public static func writeJSON(_ matrices: [StatusMatrix], to output: ([UInt8]) -> Void) {
+        var w = CanonicalJSON.Writer(capacity: 1 << 16)
         w.beginObject()
         w.key("matrices")
         w.beginArray()
-        for m in matrices { m.write(to: &w) }
+        for m in matrices { m.write(to: &w, output: output) }
         w.endArray()
         w.endObject()
         w.finish()
-        return w.bytes
+        output(w.take())
     }
 
-    /// `json`, written member by member in key order.
-    func write(to w: inout CanonicalJSON.Writer) {
+    /// `json`, written member by member in key order; the rows go to `output` as they are written.
+    func write(to w: inout CanonicalJSON.Writer, output: ([UInt8]) -> Void) {
         w.beginObject()
         w.key("asOf"); w.value(asOf?.json ?? .null)
         w.key("clauses"); w.value(clauses.json)
@@ -158,49 +166,75 @@ extension StatusMatrix {
         w.key("title"); w.value(title.json)
         w.key("units")
         w.beginArray()
-        // Rows are written in parts on a thread per core, each part after the one before.
-        let base = w
-        let written = Parallel.inParts(rows, minimum: 1000) { part in
-            var items = base.itemsWriter(afterItems: part.startIndex > 0, capacity: part.count * 2048)
-            for row in part { row.write(to: &items) }
-            return [items]
+        output(w.take())
+        // Every row writes its cells in the same order, worked out once.
+        let order = Self.keyOrder(clauses)
+        // Rows are written a batch at a time, each batch in parts on a thread per core: a few
+        // megabytes at once, in buffers the next batch reuses.
+        let batch = 4000
+        for start in stride(from: 0, to: rows.count, by: batch) {
+            let base = w
+            let written = Parallel.inParts(Array(rows[start..<min(start + batch, rows.count)]), minimum: 1000) { part in
+                var items = base.itemsWriter(afterItems: start > 0 || part.startIndex > 0, capacity: part.count * 1024)
+                for row in part {
+                    // Rows the matrix reader builds have a cell per column, in column order; any other
+                    // row works out its own order.
+                    let aligned = row.cells.count == clauses.count && zip(row.cells, clauses).allSatisfy { $0.clause == $1 }
+                    row.write(to: &items, cellOrder: aligned ? order : Self.keyOrder(row.cells.map(\.clause)))
+                }
+                return [items]
+            }
+            for items in written {
+                output(items.bytes)
+                w.follow(items: items)
+            }
         }
-        for items in written { w.append(items: items) }
         w.endArray()
-        w.key("version"); w.value(.integer(Int64(version)))
+        w.key("version"); w.integer(Int64(version))
         w.endObject()
+    }
+
+    /// The positions of `columns` in the order a row's `clauses` object lists them: each id once
+    /// (the first, were one repeated, as in `json`), sorted by UTF-8 bytes.
+    static func keyOrder(_ columns: [ClauseID]) -> [Int] {
+        var seen = Set<ClauseID>()
+        return columns.indices.filter { seen.insert(columns[$0]).inserted }
+            .sorted { CanonicalJSON.utf8Precedes(columns[$0].rawValue, columns[$1].rawValue) }
     }
 }
 
 extension StatusRow {
-    func write(to w: inout CanonicalJSON.Writer) {
+    /// Flag kinds in the order the `byKind` object lists them.
+    private static let kindOrder = FlagKind.allCases.sorted { CanonicalJSON.utf8Precedes($0.rawValue, $1.rawValue) }
+
+    /// `json`, written member by member; `cellOrder` is `StatusMatrix.keyOrder` of the row's cells' columns.
+    func write(to w: inout CanonicalJSON.Writer, cellOrder: [Int]) {
         w.beginObject()
         w.key("added"); w.value(added.json)
-        w.key("adoption"); w.value(adoption.json)
-        w.key("basisUnit"); w.value(basisUnit?.json ?? .null)
-        w.key("basisVersion"); w.value(basisVersion.map { .integer(Int64($0)) } ?? .null)
+        w.key("adoption"); w.string(adoption.rawValue)
+        w.key("basisUnit"); if let basisUnit { w.string(basisUnit.rawValue) } else { w.null() }
+        w.key("basisVersion"); if let basisVersion { w.integer(Int64(basisVersion)) } else { w.null() }
         w.key("clauses")
         w.beginObject()
-        // Columns are distinct; were one repeated, its first cell would stand, as in `json`.
-        var seen = Set<ClauseID>()
-        let distinct = cells.filter { seen.insert($0.clause).inserted }
-        for cell in distinct.sorted(by: { CanonicalJSON.utf8Precedes($0.clause.rawValue, $1.clause.rawValue) }) {
-            w.key(cell.clause.rawValue)
-            cell.write(to: &w)
+        for n in cellOrder {
+            w.key(text: cells[n].clause.rawValue)
+            cells[n].write(to: &w)
         }
         w.endObject()
         w.key("flags")
         w.beginObject()
         w.key("byKind")
         w.beginObject()
-        for (kind, count) in flags.sorted(by: { CanonicalJSON.utf8Precedes($0.key.rawValue, $1.key.rawValue) }) {
-            w.key(kind.rawValue); w.value(.integer(Int64(count)))
+        if !flags.isEmpty {
+            for kind in Self.kindOrder {
+                if let count = flags[kind] { w.key(text: kind.rawValue); w.integer(Int64(count)) }
+            }
         }
         w.endObject()
-        w.key("total"); w.value(.integer(Int64(flagTotal)))
+        w.key("total"); w.integer(Int64(flagTotal))
         w.endObject()
-        w.key("level"); w.value(level?.json ?? .null)
-        w.key("unit"); w.value(unit.json)
+        w.key("level"); if let level { w.string(level) } else { w.null() }
+        w.key("unit"); w.string(unit.rawValue)
         w.endObject()
     }
 }
@@ -208,9 +242,9 @@ extension StatusRow {
 extension StatusCell {
     func write(to w: inout CanonicalJSON.Writer) {
         w.beginObject()
-        w.key("approved"); w.value(.bool(approved))
+        w.key("approved"); w.bool(approved)
         w.key("class"); if let fidelity { w.string(fidelity.rawValue) } else { w.null() }
-        w.key("declared"); w.value(.bool(declared))
+        w.key("declared"); w.bool(declared)
         w.key("planClause"); if let planClause { w.string(planClause.rawValue) } else { w.null() }
         w.key("progress")
         if let report {

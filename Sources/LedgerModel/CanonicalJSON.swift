@@ -28,9 +28,9 @@ public enum CanonicalJSON {
 
     static func write(_ value: JSONValue, indent: Int?, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .null: out.append(contentsOf: nullBytes)
+        case .bool(let b): out.append(contentsOf: b ? trueBytes : falseBytes)
+        case .integer(let i): writeInteger(i, into: &out)
         case .number(let d): out.append(contentsOf: formatDouble(d).utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
@@ -60,10 +60,27 @@ public enum CanonicalJSON {
         }
     }
 
+    static let nullBytes: [UInt8] = Array("null".utf8)
+    static let trueBytes: [UInt8] = Array("true".utf8)
+    static let falseBytes: [UInt8] = Array("false".utf8)
+    /// A newline and the spaces of the deepest indent written in one copy.
+    private static let newlineAndSpaces: [UInt8] = [0x0A] + Array(repeating: 0x20, count: 64)
+
     static func newline(_ indent: Int?, into out: inout [UInt8]) {
         guard let indent else { return }
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent * 2))
+        let width = 1 + indent * 2
+        if width <= newlineAndSpaces.count {
+            out.append(contentsOf: newlineAndSpaces[..<width])
+        } else {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: indent * 2))
+        }
+    }
+
+    /// The decimal digits of `i`, as `String(i)` writes them.
+    static func writeInteger(_ i: Int64, into out: inout [UInt8]) {
+        if i >= 0 && i < 10 { out.append(0x30 + UInt8(i)); return }
+        out.append(contentsOf: String(i).utf8)
     }
 
     static func formatDouble(_ d: Double) -> String {
@@ -138,17 +155,56 @@ extension CanonicalJSON {
         public mutating func beginArray() { begin(0x5B, isObject: false) }
         public mutating func endArray() { end(0x5D) }
 
-        /// The next member's key; its value follows.
-        public mutating func key(_ key: String) {
-            guard let top = open.indices.last, open[top].isObject else { preconditionFailure("a key outside an object") }
+        /// The next member's key, a name fixed in the code (plain ASCII, nothing to escape); its value follows.
+        public mutating func key(_ name: StaticString) {
+            precondition(name.hasPointerRepresentation)
+            let bytes = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             #if DEBUG
-            assert(lastKeys.last.map { $0.isEmpty && !open[top].items || CanonicalJSON.utf8Precedes($0, key) } ?? false, "keys out of order: \(key)")
-            lastKeys[lastKeys.count - 1] = key
+            assert(!bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 > 0x7E }, "a fixed key is plain ASCII")
+            checkOrder(name.description)
             #endif
-            itemStart(top)
-            CanonicalJSON.writeString(key, into: &bytes)
+            memberStart()
+            self.bytes.append(0x22)
+            self.bytes.append(contentsOf: bytes)
+            self.bytes.append(0x22)
+            self.bytes.append(0x3A)
+            self.bytes.append(0x20)
+        }
+
+        /// The next member's key, taken from data (escaped as needed); its value follows.
+        public mutating func key(text: String) {
+            #if DEBUG
+            checkOrder(text)
+            #endif
+            memberStart()
+            CanonicalJSON.writeString(text, into: &bytes)
             bytes.append(0x3A)
             bytes.append(0x20)
+        }
+
+        #if DEBUG
+        private mutating func checkOrder(_ key: String) {
+            guard let top = open.indices.last, open[top].isObject else { preconditionFailure("a key outside an object") }
+            assert(lastKeys.last.map { $0.isEmpty && !open[top].items || CanonicalJSON.utf8Precedes($0, key) } ?? false, "keys out of order: \(key)")
+            lastKeys[lastKeys.count - 1] = key
+        }
+        #endif
+
+        private mutating func memberStart() {
+            guard let top = open.indices.last, open[top].isObject else { preconditionFailure("a key outside an object") }
+            itemStart(top)
+        }
+
+        /// `true` or `false`.
+        public mutating func bool(_ value: Bool) {
+            beforeValue()
+            bytes.append(contentsOf: value ? CanonicalJSON.trueBytes : CanonicalJSON.falseBytes)
+        }
+
+        /// An integer.
+        public mutating func integer(_ value: Int64) {
+            beforeValue()
+            CanonicalJSON.writeInteger(value, into: &bytes)
         }
 
         /// A whole value, written as `encode` writes it.
@@ -166,7 +222,7 @@ extension CanonicalJSON {
         /// `null`.
         public mutating func null() {
             beforeValue()
-            bytes.append(contentsOf: "null".utf8)
+            bytes.append(contentsOf: CanonicalJSON.nullBytes)
         }
 
         /// A writer for items of the array open in this one, written apart (on another thread, say)
@@ -184,9 +240,21 @@ extension CanonicalJSON {
 
         /// Adds the items an `itemsWriter` of this writer wrote.
         public mutating func append(items other: Writer) {
-            precondition(other.open.count == open.count, "the items writer has an array or object still open")
+            follow(items: other)
             bytes.append(contentsOf: other.bytes)
+        }
+
+        /// Goes on after the items an `itemsWriter` of this writer wrote, whose bytes went out
+        /// elsewhere (after this writer's, taken with `take`).
+        public mutating func follow(items other: Writer) {
+            precondition(other.open.count == open.count, "the items writer has an array or object still open")
             if other.open[other.open.count - 1].items { open[open.count - 1].items = true }
+        }
+
+        /// The bytes written since the last `take`, for output written as it goes; the writer goes on.
+        public mutating func take() -> [UInt8] {
+            defer { bytes.removeAll(keepingCapacity: false) }
+            return bytes
         }
 
         /// Ends the document with its final newline.
