@@ -340,7 +340,7 @@ private struct StatusReader: Sendable {
         let flags = { @Sendable (unit: UnitID) in
             (counts[directive.id]?[unit] ?? [:]).merging(counts[nil]?[unit] ?? [:], uniquingKeysWith: +)
         }
-        let rows = try Parallel.inParts(units, minimum: 500) { part in part.map { row($0, reading: readings[$0], columns: columnIDs, flags: flags($0)) } }
+        let rows = Parallel.inParts(units, minimum: 500) { part in part.map { row($0, reading: readings[$0], columns: columnIDs, flags: flags($0)) } }
         return StatusMatrix(directive: directive.id, title: directive.title, version: directive.version, issuer: directive.issuer,
                             issued: directive.issued, commit: commit, asOf: asOf, clauses: columns, rows: rows)
     }
