@@ -130,16 +130,16 @@ enum SyntheticReport {
     static func make(units count: Int) throws -> DirectiveReport {
         let hostile = "<img src=x onerror=\"document.title='pwned'\">"
         let clauses = [
-            Clause(id: try ClauseID("1"), title: "Cut documents by 30%", text: "发给基层的文件数量必须比2018年减少30%以上。", modality: .must,
+            Clause(id: ClauseID("1"), title: "Cut documents by 30%", text: "发给基层的文件数量必须比2018年减少30%以上。", modality: .must,
                    targets: [Target(metric: "documents_cut_pct", op: .atLeast, value: 30, unit: "%")], deadline: try Day("2019-12-31"),
                    evidence: .outcome, localize: false),
-            Clause(id: try ClauseID("2"), title: "No restating rules </script><script>document.title='pwned'</script>",
+            Clause(id: ClauseID("2"), title: "No restating rules </script><script>document.title='pwned'</script>",
                    text: "不得制定照搬照抄的实施细则。</script><script>document.title='pwned'</script>", modality: .mustNot,
                    evidence: .any, localize: false),
-            Clause(id: try ClauseID("3"), title: "A channel", text: "必须设立基层干部反映负担问题的渠道。", modality: .must,
+            Clause(id: ClauseID("3"), title: "A channel", text: "必须设立基层干部反映负担问题的渠道。", modality: .must,
                    deadline: try Day("2019-06-30"), evidence: .outcome, localize: true),
         ]
-        let directive = Directive(id: try DirectiveID("JF-SYN"), title: "Synthetic \(hostile)", issuer: try UnitID("cn"),
+        let directive = Directive(id: DirectiveID("JF-SYN"), title: "Synthetic \(hostile)", issuer: try UnitID("cn"),
                                   issued: try Day("2019-03-15"), version: 1, scope: Scope(units: [try UnitID("cn")], levels: ["province", "city", "county"]),
                                   reporting: try Cadence(every: "P1M"), clauses: clauses)
         var tighter = clauses, looser = clauses
@@ -152,8 +152,8 @@ enum SyntheticReport {
                         Fidelity.diff(basis: clauses, plan: Array(clauses.prefix(2)), exemptions: [])]
         let adopted = try Timestamp("2019-04-01T09:00:00Z")
         let basis = Basis(kind: .directive, unit: try UnitID("cn"), version: 1, commit: String(repeating: "a", count: 40))
-        let actor = try ActorID("someone.office")
-        let one = try ClauseID("1"), three = try ClauseID("3")
+        let actor = ActorID("someone.office")
+        let one = ClauseID("1"), three = ClauseID("3")
         var units: [UnitReport] = []
         var flags: [Flag] = []
         var made = 0, p = 0
