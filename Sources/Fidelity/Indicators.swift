@@ -31,7 +31,7 @@ public enum Indicators {
         let clock = Clock(now: now, policy: view.policy)
         for id in view.directives.keys.sorted() where only == nil || only == id {
             guard let directive = view.directives[id], directive.issued <= clock.day else { continue }
-            let plans = (view.plans[id] ?? [:]).filter { clock.has($0.value.plan.adopted) }
+            let plans = adoptedBy(clock, view.plans[id] ?? [:])
             notAdopted(directive, units: view.units, plans: plans, clock, &sink)
             for adopted in plans.values {
                 let context = clock.asOfNow(adopted)
@@ -42,6 +42,11 @@ public enum Indicators {
         reusedEvidence(view, clock, &sink)
         openLoops(view.findings.values, clock, &sink)
         burdenFlags(view, clock, &sink)
+    }
+
+    /// The plans adopted by the clock's moment; the same dictionary, not a copy, when that is all of them.
+    static func adoptedBy(_ clock: Clock, _ plans: [UnitID: PlanContext]) -> [UnitID: PlanContext] {
+        plans.values.allSatisfy { clock.has($0.plan.adopted) } ? plans : plans.filter { clock.has($0.value.plan.adopted) }
     }
 
     /// Reports a month each registered unit owes: the sum of `reporting.reportsPerMonth` over the
@@ -60,7 +65,7 @@ extension Indicators {
                            _ clock: Clock, _ sink: inout FlagSink) {
         let adoptBy = directive.issued.adding(days: clock.policy.adoptWithinDays)
         guard clock.day > adoptBy else { return }
-        for unit in units.values where directive.scope.includes(unit) && unit.id != directive.issuer && plans[unit.id] == nil {
+        for unit in units.values where directive.scope.includes(unit) && unit.id != directive.issuer && plans.index(forKey: unit.id) == nil {
             sink.raise(.notAdopted, unit.id, directive.id, detail: jsonObject([
                 "issued": directive.issued, "adoptBy": adoptBy, "adoptWithinDays": clock.policy.adoptWithinDays,
                 "level": unit.level, "daysLate": clock.day.daysSinceEpoch - adoptBy.daysSinceEpoch,

@@ -173,16 +173,20 @@ extension StatusMatrix {
         // megabytes at once, in buffers the next batch reuses.
         let batch = 4000
         for start in stride(from: 0, to: rows.count, by: batch) {
+            let end = min(start + batch, rows.count)
+            let parts = Parallel.parts(for: end - start, minimum: 1000)
+            let size = (end - start + parts - 1) / parts
             let base = w
-            let written = Parallel.inParts(Array(rows[start..<min(start + batch, rows.count)]), minimum: 1000) { part in
-                var items = base.itemsWriter(afterItems: start > 0 || part.startIndex > 0, capacity: part.count * 1024)
-                for row in part {
+            let written = Parallel.map(parts) { part in
+                let range = min(start + part * size, end)..<min(start + (part + 1) * size, end)
+                var items = base.itemsWriter(afterItems: range.lowerBound > 0, capacity: range.count * 1024)
+                for row in rows[range] {
                     // Rows the matrix reader builds have a cell per column, in column order; any other
                     // row works out its own order.
                     let aligned = row.cells.count == clauses.count && zip(row.cells, clauses).allSatisfy { $0.clause == $1 }
                     row.write(to: &items, cellOrder: aligned ? order : Self.keyOrder(row.cells.map(\.clause)))
                 }
-                return [items]
+                return items
             }
             for items in written {
                 output(items.bytes)
@@ -307,7 +311,9 @@ private struct StatusReader: Sendable {
     init(view: LedgerView, directive: Directive, now: Timestamp, repositoryPath: String, versions: [UnitID: PlanVersion]) {
         self.view = view; self.directive = directive; self.now = now; self.repositoryPath = repositoryPath; self.versions = versions
         // A plan adopted after `now` (a backdated commit read as of an earlier day) is not adopted yet.
-        plans = (view.plans[directive.id] ?? [:]).filter { $0.value.plan.adopted.seconds <= now.seconds }
+        let all = view.plans[directive.id] ?? [:]
+        // Shared with the view, not copied, when every plan was adopted by then (as almost always).
+        plans = all.values.allSatisfy { $0.plan.adopted.seconds <= now.seconds } ? all : all.filter { $0.value.plan.adopted.seconds <= now.seconds }
     }
 
     /// `flagCounts`: the flags of each unit by directive (nil: about no directive), counted elsewhere
@@ -319,7 +325,7 @@ private struct StatusReader: Sendable {
         rowUnits.formUnion(plans.keys)
         if let under { rowUnits = rowUnits.filter { $0.isWithin(under) } }
         let units = rowUnits.sorted()
-        let planned = units.filter { plans[$0] != nil }
+        let planned = units.filter { plans.index(forKey: $0) != nil }
 
         let readings = try Dictionary(uniqueKeysWithValues: zip(planned, Parallel.inParts(planned, minimum: 500) { part in
             var chains = AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),

@@ -19,6 +19,12 @@ enum Parallel {
         return try (0..<count).map { try results.get($0) }
     }
 
+    /// The same for work that cannot fail.
+    static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        // `body` throws nothing, so neither does the throwing form.
+        try! map(count) { (part: Int) throws -> T in body(part) }
+    }
+
     /// `body` over consecutive parts of `items` (a part per core when there are at least `minimum`
     /// items), the results joined in order.
     static func inParts<T: Sendable, R>(_ items: [T], minimum: Int, _ body: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {

@@ -28,8 +28,8 @@ public enum CanonicalJSON {
 
     static func write(_ value: JSONValue, indent: Int?, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: nullBytes)
-        case .bool(let b): out.append(contentsOf: b ? trueBytes : falseBytes)
+        case .null: append("null", into: &out)
+        case .bool(let b): append(b ? "true" : "false", into: &out)
         case .integer(let i): writeInteger(i, into: &out)
         case .number(let d): out.append(contentsOf: formatDouble(d).utf8)
         case .string(let s): writeString(s, into: &out)
@@ -60,21 +60,15 @@ public enum CanonicalJSON {
         }
     }
 
-    static let nullBytes: [UInt8] = Array("null".utf8)
-    static let trueBytes: [UInt8] = Array("true".utf8)
-    static let falseBytes: [UInt8] = Array("false".utf8)
-    /// A newline and the spaces of the deepest indent written in one copy.
-    private static let newlineAndSpaces: [UInt8] = [0x0A] + Array(repeating: 0x20, count: 64)
-
     static func newline(_ indent: Int?, into out: inout [UInt8]) {
         guard let indent else { return }
-        let width = 1 + indent * 2
-        if width <= newlineAndSpaces.count {
-            out.append(contentsOf: newlineAndSpaces[..<width])
-        } else {
-            out.append(0x0A)
-            out.append(contentsOf: repeatElement(0x20, count: indent * 2))
-        }
+        out.append(0x0A)
+        for _ in 0..<indent * 2 { out.append(0x20) }
+    }
+
+    /// Appends a word fixed in the code, as its bytes.
+    static func append(_ word: StaticString, into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
     }
 
     /// The decimal digits of `i`, as `String(i)` writes them.
@@ -198,7 +192,7 @@ extension CanonicalJSON {
         /// `true` or `false`.
         public mutating func bool(_ value: Bool) {
             beforeValue()
-            bytes.append(contentsOf: value ? CanonicalJSON.trueBytes : CanonicalJSON.falseBytes)
+            CanonicalJSON.append(value ? "true" : "false", into: &bytes)
         }
 
         /// An integer.
@@ -222,7 +216,7 @@ extension CanonicalJSON {
         /// `null`.
         public mutating func null() {
             beforeValue()
-            bytes.append(contentsOf: CanonicalJSON.nullBytes)
+            CanonicalJSON.append("null", into: &bytes)
         }
 
         /// A writer for items of the array open in this one, written apart (on another thread, say)

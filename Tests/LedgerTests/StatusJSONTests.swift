@@ -14,10 +14,10 @@ struct StatusJSONTests {
         let classes = FidelityClass.allCases
         let kinds = FlagKind.allCases
         let rows = try (0..<count).map { n -> StatusRow in
-            var cells = try columns.enumerated().map { c, id -> StatusCell in
+            var cells = columns.enumerated().map { c, id -> StatusCell in
                 let reported = (n + c) % 3 == 0
                 let report = reported ? Report(clause: id, status: .done, values: ["documents_cut_pct": Double(n % 50) + 0.5],
-                                               at: Timestamp(seconds: 1_570_000_000 + Int64(n)), actor: try ActorID("a.b")) : nil
+                                               at: Timestamp(seconds: 1_570_000_000 + Int64(n)), actor: ActorID("a.b")) : nil
                 return StatusCell(clause: id, planClause: n % 7 == c ? nil : id, fidelity: n % 11 == c ? nil : classes[(n + c) % classes.count],
                                   declared: (n + c) % 5 == 0, approved: (n + c) % 10 == 0, report: report,
                                   target: (n + c) % 2 == 0 ? Target(metric: "documents_cut_pct", op: .atLeast, value: 30, unit: n % 4 == 0 ? nil : "%") : nil)
