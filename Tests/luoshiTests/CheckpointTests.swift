@@ -73,7 +73,7 @@ struct CheckpointTests {
     @Test("a checkpoint tag re-made with another actor's key is caught by verify (stock git checks only that some allowed key signed)")
     func forgedCheckpointTag() throws {
         let f = try Fixture.make()
-        try f.git(["tag", "-d", "checkpoints/\(f.id)"])
+        #expect(try f.git(["tag", "-d", "checkpoints/\(f.id)"]).status == 0)
         let forged = try run("git", ["--git-dir", f.ledger, "-c", "gpg.format=ssh", "-c", "user.signingkey=\(f.key("central.inspector"))",
                                      "tag", "-s", "-m", "checkpoint \(f.id)", "checkpoints/\(f.id)", f.commit],
                              environment: ["GIT_COMMITTER_NAME": "National Audit Desk", "GIT_COMMITTER_EMAIL": "auditor@ledger"])
@@ -104,7 +104,7 @@ struct CheckpointTests {
         #expect(try luoshi(["witness", f.id, "--ledger", f.ledger, "--key", f.key("auditor")]).status == 77)
 
         // Forged: the witness tag replaced by one in central.inspector's name, signed with east.inspector's key.
-        try f.git(["update-ref", "-d", "refs/tags/\(ref)"])
+        #expect(try f.git(["update-ref", "-d", "refs/tags/\(ref)"]).status == 0)
         let forged = try run("git", ["--git-dir", f.ledger, "-c", "gpg.format=ssh", "-c", "user.signingkey=\(f.key("east.inspector"))",
                                      "-c", "advice.nestedTag=false", "tag", "-s", "-m", "witness", ref, "checkpoints/\(f.id)"],
                              environment: ["GIT_COMMITTER_NAME": "Central Inspection Team", "GIT_COMMITTER_EMAIL": "central.inspector@ledger"])
@@ -114,8 +114,8 @@ struct CheckpointTests {
         #expect(v.stdout.contains("\"kind\": \"unknown-key\"") && v.stdout.contains("refs/tags/\(ref)"), "\(v.stdout)")
 
         // Forged: a witness tag that is not signed at all.
-        try f.git(["update-ref", "-d", "refs/tags/\(ref)"])
-        try f.git(["-c", "advice.nestedTag=false", "tag", "-a", "-m", "witness", ref, "checkpoints/\(f.id)"])
+        #expect(try f.git(["update-ref", "-d", "refs/tags/\(ref)"]).status == 0)
+        #expect(try f.git(["-c", "advice.nestedTag=false", "tag", "-a", "-m", "witness", ref, "checkpoints/\(f.id)"]).status == 0)
         let unsigned = try f.verify()
         #expect(unsigned.status == 1)
         #expect(unsigned.stdout.contains("unsigned") && unsigned.stdout.contains(ref), "\(unsigned.stdout)")
@@ -133,7 +133,7 @@ struct CheckpointTests {
         // A bad commit after the checkpoint is still caught: an unsigned report written with stock git.
         let unsignedCommit = try f.git(["-c", "user.name=x", "-c", "user.email=north.lead@ledger", "commit-tree", "-m", "x",
                                         "-p", "refs/heads/main", "refs/heads/main^{tree}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try f.git(["update-ref", "refs/heads/main", unsignedCommit])
+        #expect(try f.git(["update-ref", "refs/heads/main", unsignedCommit]).status == 0)
         let bad = try f.verify(["--since", f.id])
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("unsigned"), "\(bad.stdout)")
@@ -142,7 +142,7 @@ struct CheckpointTests {
     @Test("verify --since fails when the checkpoint is no longer an ancestor of main (reset and re-commit)")
     func sinceRewritten() throws {
         let f = try Fixture.make()
-        try f.git(["update-ref", "refs/heads/main", "\(f.commit)~1"])
+        #expect(try f.git(["update-ref", "refs/heads/main", "\(f.commit)~1"]).status == 0)
         try f.report()
         let r = try f.verify(["--since", f.id, "--format", "json"])
         #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
@@ -169,13 +169,13 @@ struct CheckpointTests {
         #expect(try f.verify(["--expect-checkpoints", kept]).status == 0)
 
         // Moved: the tag re-pointed (lightweight) at main.
-        try f.git(["update-ref", "refs/tags/checkpoints/\(f.id)", "refs/heads/main"])
+        #expect(try f.git(["update-ref", "refs/tags/checkpoints/\(f.id)", "refs/heads/main"]).status == 0)
         let moved = try f.verify(["--expect-checkpoints", kept])
         #expect(moved.status == 1)
         #expect(moved.stdout.contains("has moved") && moved.stdout.contains(f.id), "\(moved.stdout)")
 
         // Deleted.
-        try f.git(["update-ref", "-d", "refs/tags/checkpoints/\(f.id)"])
+        #expect(try f.git(["update-ref", "-d", "refs/tags/checkpoints/\(f.id)"]).status == 0)
         let missing = try f.verify(["--expect-checkpoints", kept, "--format", "json"])
         #expect(missing.status == 1)
         #expect(missing.stdout.contains("\"kind\": \"checkpoint\"") && missing.stdout.contains("is missing"), "\(missing.stdout)")
