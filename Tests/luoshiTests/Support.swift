@@ -42,7 +42,8 @@ func run(_ program: String, _ arguments: [String], input: String? = nil, cwd: UR
     p.environment = env
     // Standard error goes to a file, so neither stream can fill a pipe and block the child.
     let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: errPath.path, contents: nil)
+    // A file that cannot be made fails the FileHandle below, naming it.
+    _ = FileManager.default.createFile(atPath: errPath.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: errPath) }
     let out = Pipe()
     p.standardOutput = out
