@@ -180,11 +180,12 @@ extension StatusMatrix {
             let written = Parallel.map(parts) { part in
                 let range = min(start + part * size, end)..<min(start + (part + 1) * size, end)
                 var items = base.itemsWriter(afterItems: range.lowerBound > 0, capacity: range.count * 1024)
+                var cells = StatusCell.Written()
                 for row in rows[range] {
                     // Rows the matrix reader builds have a cell per column, in column order; any other
                     // row works out its own order.
                     let aligned = row.cells.count == clauses.count && zip(row.cells, clauses).allSatisfy { $0.clause == $1 }
-                    row.write(to: &items, cellOrder: aligned ? order : Self.keyOrder(row.cells.map(\.clause)))
+                    row.write(to: &items, cellOrder: aligned ? order : Self.keyOrder(row.cells.map(\.clause)), cells: &cells)
                 }
                 return items
             }
@@ -212,7 +213,7 @@ extension StatusRow {
     private static let kindOrder = FlagKind.allCases.sorted { CanonicalJSON.utf8Precedes($0.rawValue, $1.rawValue) }
 
     /// `json`, written member by member; `cellOrder` is `StatusMatrix.keyOrder` of the row's cells' columns.
-    func write(to w: inout CanonicalJSON.Writer, cellOrder: [Int]) {
+    func write(to w: inout CanonicalJSON.Writer, cellOrder: [Int], cells written: inout StatusCell.Written) {
         w.beginObject()
         w.key("added"); w.value(added.json)
         w.key("adoption"); w.string(adoption.rawValue)
@@ -222,7 +223,7 @@ extension StatusRow {
         w.beginObject()
         for n in cellOrder {
             w.key(text: cells[n].clause.rawValue)
-            cells[n].write(to: &w)
+            written.write(cells[n], to: &w)
         }
         w.endObject()
         w.key("flags")
@@ -244,6 +245,30 @@ extension StatusRow {
 }
 
 extension StatusCell {
+    /// Cells written before, by their shape: most cells of a matrix (a clause carried as it came,
+    /// nothing reported) are the same bytes row after row. For the rows of one writer, whose cells
+    /// all sit at the same depth.
+    struct Written {
+        private struct Shape: Hashable {
+            var clause: ClauseID
+            var fidelity: FidelityClass?
+            var declared, approved, carried: Bool
+        }
+        private var bytes: [Shape: [UInt8]] = [:]
+
+        /// Writes `cell` as a member's value: bytes written before for a cell of its shape, or written out and kept.
+        mutating func write(_ cell: StatusCell, to w: inout CanonicalJSON.Writer) {
+            // A cell with a report, or whose unit renamed the clause, is written out each time.
+            guard cell.report == nil, cell.planClause == nil || cell.planClause == cell.clause else { return cell.write(to: &w) }
+            let shape = Shape(clause: cell.clause, fidelity: cell.fidelity, declared: cell.declared, approved: cell.approved,
+                              carried: cell.planClause != nil)
+            if let known = bytes[shape] { return w.memberValue(written: known) }
+            let start = w.bytes.count
+            cell.write(to: &w)
+            bytes[shape] = Array(w.bytes[start...])
+        }
+    }
+
     func write(to w: inout CanonicalJSON.Writer) {
         w.beginObject()
         w.key("approved"); w.bool(approved)

@@ -213,6 +213,13 @@ extension CanonicalJSON {
             CanonicalJSON.writeString(value, into: &bytes)
         }
 
+        /// A member's value this writer wrote before, as it wrote it, at the same depth: `bytes` is
+        /// exactly what the value's calls added then (from its opening bracket to its closing one).
+        public mutating func memberValue(written bytes: [UInt8]) {
+            precondition(open.last?.isObject ?? false, "a member's value follows its key")
+            self.bytes.append(contentsOf: bytes)
+        }
+
         /// `null`.
         public mutating func null() {
             beforeValue()
