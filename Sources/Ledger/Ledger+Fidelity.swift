@@ -179,7 +179,8 @@ private struct ViewRecords {
         do {
             switch kind {
             case .ledger: policy = try LedgerInfo(json: value(), at: .root).policy
-            case .unit(let u): units[u] = try LedgerModel.Unit(json: value(), at: .root)
+            // Units and progress files, the most numerous, are scanned from their bytes when they can be.
+            case .unit(let u): units[u] = try LedgerModel.Unit.scanned(bytes) ?? LedgerModel.Unit(json: value(), at: .root)
             case .directive(let d): directives[d] = try Directive(json: value(), at: .root)
             case .plan(let d, let u):
                 let plan = try LedgerReader.plan(bytes, kind, decoder: &planDecoder)
@@ -187,7 +188,8 @@ private struct ViewRecords {
                 plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil,
                                                         knownDiff: diffs.diff(basis: basis, plan: plan.clauses, exemptions: plan.exemptions))
                 versions[d, default: [:]][u] = PlanVersion(blob: blob, basisBlob: basisBlob)
-            case .progress(let d, let u): progress[d, default: [:]][u] = try LedgerModel.Progress(json: value(), at: .root)
+            case .progress(let d, let u):
+                progress[d, default: [:]][u] = try LedgerModel.Progress.scanned(bytes) ?? LedgerModel.Progress(json: value(), at: .root)
             case .finding(let f): findings[f] = try Finding(json: value(), at: .root)
             case .actor, .checkpoint: break
             }

@@ -48,7 +48,7 @@ public enum JSONParser {
     }
 }
 
-private struct Reader {
+struct Reader {
     let bytes: [UInt8]
     var index = 0
     static let maxDepth = 64

@@ -22,13 +22,33 @@ public struct Evidence: Sendable, Hashable, JSONCodable {
         title = try r.required("title")
         try nonEmpty(title, pointer / "title")
         sha256 = try r.optional("sha256")
-        if let h = sha256, !isSHA256(h) { throw ValidationError(pointer / "sha256", "must be 64 lower-case hex digits") }
+        try Evidence.check(sha256: sha256, at: pointer)
         uri = try r.optional("uri")
+        try Evidence.check(uri: uri, at: pointer)
+        try r.finish()
+        try Evidence.checkLinked(sha256: sha256, uri: uri, at: pointer)
+    }
+
+    static func check(sha256: String?, at pointer: JSONPointer) throws {
+        if let h = sha256, !isSHA256(h) { throw ValidationError(pointer / "sha256", "must be 64 lower-case hex digits") }
+    }
+
+    static func check(uri: String?, at pointer: JSONPointer) throws {
         if let u = uri, u.isEmpty || u.contains(where: \.isWhitespace) {
             throw ValidationError(pointer / "uri", "must be a URI without spaces")
         }
-        try r.finish()
+    }
+
+    static func checkLinked(sha256: String?, uri: String?, at pointer: JSONPointer) throws {
         if sha256 == nil && uri == nil { throw ValidationError(pointer, "needs a sha256 or a uri (or both)") }
+    }
+
+    /// Every check of the general reader, in its order.
+    static func check(title: String, sha256: String?, uri: String?, at pointer: JSONPointer) throws {
+        try nonEmpty(title, pointer / "title")
+        try check(sha256: sha256, at: pointer)
+        try check(uri: uri, at: pointer)
+        try checkLinked(sha256: sha256, uri: uri, at: pointer)
     }
 
     public var json: JSONValue { jsonObject(["kind": kind, "title": title, "sha256": sha256, "uri": uri]) }
