@@ -31,7 +31,7 @@ public enum Indicators {
         let clock = Clock(now: now, policy: view.policy)
         for id in view.directives.keys.sorted() where only == nil || only == id {
             guard let directive = view.directives[id], directive.issued <= clock.day else { continue }
-            let plans = adoptedBy(clock, view.plans[id] ?? [:])
+            let plans = adopted(view.plans[id] ?? [:], by: clock.now)
             notAdopted(directive, units: view.units, plans: plans, clock, &sink)
             for adopted in plans.values {
                 let context = clock.asOfNow(adopted)
@@ -44,9 +44,10 @@ public enum Indicators {
         burdenFlags(view, clock, &sink)
     }
 
-    /// The plans adopted by the clock's moment; the same dictionary, not a copy, when that is all of them.
-    static func adoptedBy(_ clock: Clock, _ plans: [UnitID: PlanContext]) -> [UnitID: PlanContext] {
-        plans.values.allSatisfy { clock.has($0.plan.adopted) } ? plans : plans.filter { clock.has($0.value.plan.adopted) }
+    /// The plans adopted by `now`; the same dictionary, not a copy, when that is all of them (as almost always).
+    public static func adopted(_ plans: [UnitID: PlanContext], by now: Timestamp) -> [UnitID: PlanContext] {
+        func has(_ context: PlanContext) -> Bool { context.plan.adopted.seconds <= now.seconds }
+        return plans.values.allSatisfy(has) ? plans : plans.filter { has($0.value) }
     }
 
     /// Reports a month each registered unit owes: the sum of `reporting.reportsPerMonth` over the

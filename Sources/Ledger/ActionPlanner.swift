@@ -255,11 +255,10 @@ struct ActionPlanner {
     private struct BasisRead { var basis: Basis; var clauses: [Clause] }
 
     /// What `unit` adopts from `from`: the directive, or `from`'s plan, as at head, with the blob
-    /// that record has there (hashed from its bytes: head may be a commit this transaction has not
-    /// written out yet).
+    /// that record has there.
     private func basisFor(directive: Directive, unit: UnitID, from: UnitID) throws -> BasisRead {
         let head = snapshot.base?.hex ?? String(repeating: "0", count: 40)
-        func blob(_ path: RecordPath) throws -> String? { try snapshot.bytes(path).map { ObjectID.blob($0[...]).hex } }
+        func blob(_ path: RecordPath) throws -> String? { try snapshot.blobID(path)?.hex }
         if from == directive.issuer {
             return BasisRead(basis: Basis(kind: .directive, unit: from, version: directive.version, commit: head,
                                           blob: try blob(.directive(directive.id))),

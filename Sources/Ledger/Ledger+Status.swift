@@ -173,21 +173,17 @@ extension StatusMatrix {
         // megabytes at once, in buffers the next batch reuses.
         let batch = 4000
         for start in stride(from: 0, to: rows.count, by: batch) {
-            let end = min(start + batch, rows.count)
-            let parts = Parallel.parts(for: end - start, minimum: 1000)
-            let size = (end - start + parts - 1) / parts
             let base = w
-            let written = Parallel.map(parts) { part in
-                let range = min(start + part * size, end)..<min(start + (part + 1) * size, end)
-                var items = base.itemsWriter(afterItems: range.lowerBound > 0, capacity: range.count * 1024)
+            let written = Parallel.inParts(rows[start..<min(start + batch, rows.count)], minimum: 1000) { part in
+                var items = base.itemsWriter(afterItems: part.startIndex > 0, capacity: part.count * 1024)
                 var cells = StatusCell.Written()
-                for row in rows[range] {
+                for row in part {
                     // Rows the matrix reader builds have a cell per column, in column order; any other
                     // row works out its own order.
                     let aligned = row.cells.count == clauses.count && zip(row.cells, clauses).allSatisfy { $0.clause == $1 }
                     row.write(to: &items, cellOrder: aligned ? order : Self.keyOrder(row.cells.map(\.clause)), cells: &cells)
                 }
-                return items
+                return [items]
             }
             for items in written {
                 output(items.bytes)
@@ -336,9 +332,7 @@ private struct StatusReader: Sendable {
     init(view: LedgerView, directive: Directive, now: Timestamp, repositoryPath: String, versions: [UnitID: PlanVersion]) {
         self.view = view; self.directive = directive; self.now = now; self.repositoryPath = repositoryPath; self.versions = versions
         // A plan adopted after `now` (a backdated commit read as of an earlier day) is not adopted yet.
-        let all = view.plans[directive.id] ?? [:]
-        // Shared with the view, not copied, when every plan was adopted by then (as almost always).
-        plans = all.values.allSatisfy { $0.plan.adopted.seconds <= now.seconds } ? all : all.filter { $0.value.plan.adopted.seconds <= now.seconds }
+        plans = Indicators.adopted(view.plans[directive.id] ?? [:], by: now)
     }
 
     /// `flagCounts`: the flags of each unit by directive (nil: about no directive), counted elsewhere

@@ -19,23 +19,28 @@ enum Parallel {
         return try (0..<count).map { try results.get($0) }
     }
 
-    /// The same for work that cannot fail.
-    static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        // `body` throws nothing, so neither does the throwing form.
-        try! map(count) { (part: Int) throws -> T in body(part) }
-    }
-
     /// `body` over consecutive parts of `items` (a part per core when there are at least `minimum`
     /// items), the results joined in order.
-    static func inParts<T: Sendable, R>(_ items: [T], minimum: Int, _ body: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
+    /// A part keeps the indices it has in `items`, which may itself be a slice.
+    static func inParts<T: Sendable, R>(_ items: ArraySlice<T>, minimum: Int, _ body: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
         let parts = parts(for: items.count, minimum: minimum)
         let size = (items.count + parts - 1) / parts
+        let start = items.startIndex, end = items.endIndex
         return try map(parts) { part in
-            try body(items[min(part * size, items.count)..<min((part + 1) * size, items.count)])
+            try body(items[min(start + part * size, end)..<min(start + (part + 1) * size, end)])
         }.flatMap { $0 }
     }
 
+    static func inParts<T: Sendable, R>(_ items: [T], minimum: Int, _ body: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
+        try inParts(items[...], minimum: minimum, body)
+    }
+
     /// The same for work that cannot fail.
+    static func inParts<T: Sendable, R>(_ items: ArraySlice<T>, minimum: Int, _ body: @Sendable (ArraySlice<T>) -> [R]) -> [R] {
+        // `body` throws nothing, so neither does the throwing form.
+        try! inParts(items, minimum: minimum) { (part: ArraySlice<T>) throws -> [R] in body(part) }
+    }
+
     static func inParts<T: Sendable, R>(_ items: [T], minimum: Int, _ body: @Sendable (ArraySlice<T>) -> [R]) -> [R] {
         // `body` throws nothing, so neither does the throwing form.
         try! inParts(items, minimum: minimum) { (part: ArraySlice<T>) throws -> [R] in body(part) }

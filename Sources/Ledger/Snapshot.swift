@@ -38,6 +38,15 @@ final class Snapshot {
         return try repository.blob(at: p, inCommit: origin)
     }
 
+    /// The blob id of the record at `path`, nil when there is none: hashed from the bytes when the
+    /// transaction wrote it, looked up in the tree otherwise (without reading the blob).
+    func blobID(_ path: RecordPath) throws -> ObjectID? {
+        let p = path.path
+        if let b = pending[p] { return ObjectID.blob(b[...]) }
+        guard let origin else { return nil }
+        return try repository.blobID(at: p, inCommit: origin)
+    }
+
     /// The bytes at `path` as of `commit`, which may be one this transaction made.
     func bytes(_ path: RecordPath, at commit: ObjectID) throws -> [UInt8]? {
         guard let count = made[commit] else { return try repository.blob(at: path.path, inCommit: commit) }

@@ -13,6 +13,12 @@ struct RecordScanner {
         reader.skipWhitespace()
     }
 
+    /// Whether `bytes` hold one object and nothing else, each member read by `member` (see `object`).
+    static func record(_ bytes: [UInt8], _ member: (inout RecordScanner, String) -> Bool) -> Bool {
+        var s = RecordScanner(bytes)
+        return s.object(member) && s.atEnd()
+    }
+
     /// Whether nothing but whitespace is left.
     mutating func atEnd() -> Bool {
         reader.skipWhitespace()
@@ -71,23 +77,28 @@ struct RecordScanner {
         guard let value = try? reader.value(depth: 1) else { return nil }
         return try? T(json: value, at: .root)
     }
+
+    /// Reads the value at the cursor into `slot`, as `leaf`; whether it could.
+    mutating func read<T: JSONReadable>(_ slot: inout T?) -> Bool {
+        slot = leaf()
+        return slot != nil
+    }
 }
 
 extension Unit {
     /// The unit record in `bytes`, when `RecordScanner` can read it; nil: read it the general way.
     public static func scanned(_ bytes: [UInt8]) -> Unit? {
-        var s = RecordScanner(bytes)
         var version: Int?, id: UnitID?, name: String?, level: String?
-        guard s.object({ s, key in
+        guard RecordScanner.record(bytes, { s, key in
             switch key {
-            case "formatVersion": version = s.leaf(); return version != nil
-            case "id": id = s.leaf(); return id != nil
-            case "level": level = s.leaf(); return level != nil
-            case "name": name = s.leaf(); return name != nil
+            case "formatVersion": return s.read(&version)
+            case "id": return s.read(&id)
+            case "level": return s.read(&level)
+            case "name": return s.read(&name)
             default: return false
             }
-        }), s.atEnd(), version == currentFormatVersion, let id, let name, let level,
-              (try? nonEmpty(name, .root)) != nil, (try? levelCheck(level, .root)) != nil else { return nil }
+        }), version == currentFormatVersion, let id, let name, let level, (try? Unit.check(name: name, level: level, at: .root)) != nil
+        else { return nil }
         return Unit(id: id, name: name, level: level)
     }
 }
@@ -95,17 +106,16 @@ extension Unit {
 extension Progress {
     /// The progress record in `bytes`, when `RecordScanner` can read it; nil: read it the general way.
     public static func scanned(_ bytes: [UInt8]) -> Progress? {
-        var s = RecordScanner(bytes)
         var version: Int?, directive: DirectiveID?, unit: UnitID?, reports: [Report]?
-        guard s.object({ s, key in
+        guard RecordScanner.record(bytes, { s, key in
             switch key {
-            case "directive": directive = s.leaf(); return directive != nil
-            case "formatVersion": version = s.leaf(); return version != nil
+            case "directive": return s.read(&directive)
+            case "formatVersion": return s.read(&version)
             case "reports": reports = s.array(Report.scanned); return reports != nil
-            case "unit": unit = s.leaf(); return unit != nil
+            case "unit": return s.read(&unit)
             default: return false
             }
-        }), s.atEnd(), version == currentFormatVersion, let directive, let unit, let reports else { return nil }
+        }), version == currentFormatVersion, let directive, let unit, let reports else { return nil }
         return Progress(directive: directive, unit: unit, reports: reports)
     }
 }
@@ -116,18 +126,19 @@ extension Report {
         var note: String?, asOf: Day?, at: Timestamp?, actor: ActorID?
         guard s.object({ s, key in
             switch key {
-            case "actor": actor = s.leaf(); return actor != nil
-            case "asOf": asOf = s.leaf(); return asOf != nil
-            case "at": at = s.leaf(); return at != nil
-            case "clause": clause = s.leaf(); return clause != nil
+            case "actor": return s.read(&actor)
+            case "asOf": return s.read(&asOf)
+            case "at": return s.read(&at)
+            case "clause": return s.read(&clause)
             case "evidence": evidence = s.array(Evidence.scanned); return evidence != nil
-            case "note": note = s.leaf(); return note != nil
-            case "status": status = s.leaf(); return status != nil
+            case "note": return s.read(&note)
+            case "status": return s.read(&status)
             case "values":
                 var read: [String: Double] = [:]
                 guard s.object({ s, metric in
-                    guard let v: Double = s.leaf() else { return false }
-                    read[metric] = v
+                    var value: Double?
+                    guard s.read(&value) else { return false }
+                    read[metric] = value
                     return true
                 }) else { return false }
                 values = read
@@ -145,10 +156,10 @@ extension Evidence {
         var kind: EvidenceKind?, title: String?, sha256: String?, uri: String?
         guard s.object({ s, key in
             switch key {
-            case "kind": kind = s.leaf(); return kind != nil
-            case "sha256": sha256 = s.leaf(); return sha256 != nil
-            case "title": title = s.leaf(); return title != nil
-            case "uri": uri = s.leaf(); return uri != nil
+            case "kind": return s.read(&kind)
+            case "sha256": return s.read(&sha256)
+            case "title": return s.read(&title)
+            case "uri": return s.read(&uri)
             default: return false
             }
         }), let kind, let title, (try? Evidence.check(title: title, sha256: sha256, uri: uri, at: .root)) != nil else { return nil }

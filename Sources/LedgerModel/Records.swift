@@ -32,8 +32,13 @@ public struct Unit: Sendable, Hashable, JSONCodable {
         id = try r.required("id")
         name = try r.required("name")
         level = try r.required("level")
-        try nonEmpty(name, r.pointer / "name")
-        try levelCheck(level, r.pointer / "level")
+        try Unit.check(name: name, level: level, at: r.pointer)
+    }
+
+    /// The checks of a unit's fields beyond their types.
+    static func check(name: String, level: String, at pointer: JSONPointer) throws {
+        try nonEmpty(name, pointer / "name")
+        try levelCheck(level, pointer / "level")
     }
 
     public var fields: [String: JSONValue] { ["id": id.json, "name": .string(name), "level": .string(level)] }
