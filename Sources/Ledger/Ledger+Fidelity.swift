@@ -81,24 +81,15 @@ extension Ledger {
         }.flatMap { $0 }
         if let ledger = try repository.blobID(at: RecordPath.ledger.path, inCommit: commit) { listed.append((.ledger, ledger)) }
         let blobs = listed
-        let parts = Parallel.parts(for: blobs.count, minimum: 256)
-        var records = try Parallel.map(parts) { part in
-            var records = ViewRecords()
-            let diffs = DiffCache()
-            let repository = try Repository.open(at: path)
-            // Every parts-th record: plans and progress files alternate with units in path order.
-            for index in stride(from: part, to: blobs.count, by: parts) {
-                try records.read(blobs[index].0, blobs[index].1, from: repository, diffs: diffs)
-            }
-            return records
+        // Runs of consecutive records, each handed to whichever thread is free: plans cost several
+        // times what other records do, and a unit's plan and progress file are read together.
+        let parts = try Parallel.runs(of: blobs.count, size: 256, minimum: 256,
+                                      state: { try RecordReader(repository: Repository.open(at: path)) }) { reader, run in
+            var part = ViewPart()
+            for index in run { try reader.read(blobs[index].0, blobs[index].1, into: &part) }
+            return part
         }
-        var all = records.removeFirst()
-        for part in records { all.merge(part) }
-        for (d, byUnit) in all.progress {
-            for (u, p) in byUnit { all.plans[d]?[u]?.progress = p }
-        }
-        return (LedgerView(policy: all.resolvedPolicy, units: all.units, directives: all.directives, plans: all.plans, findings: all.findings),
-                all.versions)
+        return ViewPart.assemble(parts)
     }
 
     /// The formalism indicators as of the end of `asOf` (default: now), read from the ledger as it was then.
@@ -159,56 +150,94 @@ extension Ledger {
 }
 
 /// The records of one part of a view.
-private struct ViewRecords {
-    var units: [UnitID: LedgerModel.Unit] = [:]
-    var directives: [DirectiveID: Directive] = [:]
-    var plans: [DirectiveID: [UnitID: PlanContext]] = [:]
-    var progress: [DirectiveID: [UnitID: LedgerModel.Progress]] = [:]
-    var findings: [FindingID: Finding] = [:]
-    var policy: Policy?
-    var versions: [DirectiveID: [UnitID: PlanVersion]] = [:]
+/// Reads the records of a view on one thread, with its own repository handle and the caches its
+/// plans share: clause lists read once, basis versions, and readings of the same plan against the same basis.
+private struct RecordReader {
+    let repository: Repository
+    let diffs = DiffCache()
     var basisCache: [LedgerReader.BasisKey: [Clause]] = [:]
     var planDecoder = PlanDecoder()
 
-    /// Reads one record; a plan is read against its basis too (`diffs`), here, on a thread per core,
-    /// since every reader of a view needs each plan's own reading.
-    mutating func read(_ kind: RecordPath, _ blob: ObjectID, from repository: Repository, diffs: DiffCache) throws {
+    init(repository: Repository) { self.repository = repository }
+
+    /// Reads one record into `part`; a plan is read against its basis too, here, on a thread per
+    /// core, since every reader of a view needs each plan's own reading.
+    mutating func read(_ kind: RecordPath, _ blob: ObjectID, into part: inout ViewPart) throws {
         let bytes = try repository.blob(blob)
-        // Plans go through the decoder, which reads the clause lists they share once.
         func value() throws -> JSONValue { try LedgerReader.parse(bytes, kind) }
         do {
             switch kind {
-            case .ledger: policy = try LedgerInfo(json: value(), at: .root).policy
+            case .ledger: part.policy = try LedgerInfo(json: value(), at: .root).policy
             // Units and progress files, the most numerous, are scanned from their bytes when they can be.
-            case .unit(let u): units[u] = try LedgerModel.Unit.scanned(bytes) ?? LedgerModel.Unit(json: value(), at: .root)
-            case .directive(let d): directives[d] = try Directive(json: value(), at: .root)
+            case .unit(let u): part.units.append((u, try LedgerModel.Unit.scanned(bytes) ?? LedgerModel.Unit(json: value(), at: .root)))
+            case .directive(let d): part.directives.append((d, try Directive(json: value(), at: .root)))
             case .plan(let d, let u):
+                // Plans go through the decoder, which reads the clause lists they share once.
                 let plan = try LedgerReader.plan(bytes, kind, decoder: &planDecoder)
                 let (basisBlob, basis) = try LedgerReader.basis(of: plan, repository: repository, decoder: &planDecoder, cache: &basisCache)
-                plans[d, default: [:]][u] = PlanContext(plan: plan, basisClauses: basis, progress: nil,
-                                                        knownDiff: diffs.diff(basis: basis, plan: plan.clauses, exemptions: plan.exemptions))
-                versions[d, default: [:]][u] = PlanVersion(blob: blob, basisBlob: basisBlob)
+                part.planKeys.append((d, u, PlanVersion(blob: blob, basisBlob: basisBlob)))
+                part.plans.append(PlanContext(plan: plan, basisClauses: basis, progress: nil,
+                                              knownDiff: diffs.diff(basis: basis, plan: plan.clauses, exemptions: plan.exemptions)))
             case .progress(let d, let u):
-                progress[d, default: [:]][u] = try LedgerModel.Progress.scanned(bytes) ?? LedgerModel.Progress(json: value(), at: .root)
-            case .finding(let f): findings[f] = try Finding(json: value(), at: .root)
+                let progress = try LedgerModel.Progress.scanned(bytes) ?? LedgerModel.Progress(json: value(), at: .root)
+                // A unit's progress file is listed right after its plan, so almost always in the same run.
+                if let last = part.planKeys.last, last.directive == d, last.unit == u {
+                    part.plans[part.plans.count - 1].progress = progress
+                } else {
+                    part.progress.append((d, u, progress))
+                }
+            case .finding(let f): part.findings.append((f, try Finding(json: value(), at: .root)))
             case .actor, .checkpoint: break
             }
         } catch let e as ValidationError {
             throw LedgerError.internalFailure("the record \(kind.path) is invalid (\(e)); run `luoshi verify`")
         }
     }
+}
 
-    mutating func merge(_ other: ViewRecords) {
-        units.merge(other.units) { a, _ in a }
-        directives.merge(other.directives) { a, _ in a }
-        for (d, byUnit) in other.plans { plans[d, default: [:]].merge(byUnit) { a, _ in a } }
-        for (d, byUnit) in other.progress { progress[d, default: [:]].merge(byUnit) { a, _ in a } }
-        findings.merge(other.findings) { a, _ in a }
-        for (d, byUnit) in other.versions { versions[d, default: [:]].merge(byUnit) { a, _ in a } }
-        if let p = other.policy { policy = p }
+/// The records one run of a view's listing holds, in listing order.
+private struct ViewPart {
+    var units: [(UnitID, LedgerModel.Unit)] = []
+    var directives: [(DirectiveID, Directive)] = []
+    /// Each plan's directive, unit and version, and beside them the plans read against their basis.
+    var planKeys: [(directive: DirectiveID, unit: UnitID, version: PlanVersion)] = []
+    var plans: [PlanContext] = []
+    /// Progress files whose plan is not in this run (or that have no plan).
+    var progress: [(DirectiveID, UnitID, LedgerModel.Progress)] = []
+    var findings: [(FindingID, Finding)] = []
+    var policy: Policy?
+
+    /// The view the parts make together, and each plan's version. Every path is listed once, so no
+    /// key is in two parts; the dictionaries are made at their final size.
+    static func assemble(_ parts: consuming [ViewPart]) -> (view: LedgerView, versions: [DirectiveID: [UnitID: PlanVersion]]) {
+        // Owned here alone, so that the plans can be moved out of it.
+        var parts = parts
+        var units = [UnitID: LedgerModel.Unit](minimumCapacity: parts.reduce(0) { $0 + $1.units.count })
+        var directives: [DirectiveID: Directive] = [:]
+        var findings: [FindingID: Finding] = [:]
+        var policy: Policy?
+        var perDirective: [DirectiveID: Int] = [:]
+        for part in parts {
+            for (u, unit) in part.units { units[u] = unit }
+            for (d, directive) in part.directives { directives[d] = directive }
+            for (f, finding) in part.findings { findings[f] = finding }
+            for key in part.planKeys { perDirective[key.directive, default: 0] += 1 }
+            if let p = part.policy { policy = p }
+        }
+        var plans = perDirective.mapValues { [UnitID: PlanContext](minimumCapacity: $0) }
+        var versions = perDirective.mapValues { [UnitID: PlanVersion](minimumCapacity: $0) }
+        // Plans are moved out of the parts, not copied: copying one retains each of its strings and arrays.
+        for n in parts.indices {
+            while let context = parts[n].plans.popLast(), let key = parts[n].planKeys.popLast() {
+                plans[key.directive]![key.unit] = context
+                versions[key.directive]![key.unit] = key.version
+            }
+        }
+        for part in parts {
+            for (d, u, progress) in part.progress { plans[d]?[u]?.progress = progress }
+        }
+        return (LedgerView(policy: policy ?? Policy(), units: units, directives: directives, plans: plans, findings: findings), versions)
     }
-
-    var resolvedPolicy: Policy { policy ?? Policy() }
 }
 
 /// A plan's blob, and the blob of its basis (the directive or the parent's plan) at its basis commit.

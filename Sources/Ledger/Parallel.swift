@@ -46,6 +46,45 @@ enum Parallel {
         try! inParts(items, minimum: minimum) { (part: ArraySlice<T>) throws -> [R] in body(part) }
     }
 
+    /// `body(&state, run)` over consecutive runs of `0..<count`, `size` items each, handed out in order
+    /// to a thread per core as each thread becomes free (one thread below `minimum` items). Each
+    /// thread makes its own `state` first and keeps it from run to run. The results in run order;
+    /// the first run's error, if any, is thrown once all have finished.
+    ///
+    /// For work whose items cost unevenly: fixed parts leave one core idle while the other finishes.
+    static func runs<State, T>(of count: Int, size: Int, minimum: Int, state: @Sendable () throws -> State,
+                               _ body: @Sendable (inout State, Range<Int>) throws -> T) throws -> [T] {
+        let size = max(1, size)
+        let runs = (count + size - 1) / size
+        let results = Results<T>(count: runs)
+        let next = Counter()
+        DispatchQueue.concurrentPerform(iterations: min(parts(for: count, minimum: minimum), max(1, runs))) { _ in
+            do {
+                var own = try state()
+                while let run = next.take(below: runs) {
+                    results.set(run, Result { try body(&own, run * size..<min(count, (run + 1) * size)) })
+                }
+            } catch {
+                // Without a state this thread can do nothing: the runs no other thread has taken fail.
+                while let run = next.take(below: runs) { results.set(run, .failure(error)) }
+            }
+        }
+        return try (0..<runs).map { try results.get($0) }
+    }
+
+    /// Hands out 0, 1, 2, ... to whichever thread asks.
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+
+        func take(below limit: Int) -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+
     /// The results of the parts, filled in from several threads.
     private final class Results<T>: @unchecked Sendable {
         private let lock = NSLock()

@@ -1,0 +1,52 @@
+import Dispatch
+import Foundation
+@testable import Ledger
+import Testing
+
+@Suite("Work spread over the cores")
+struct ParallelTests {
+    private struct Failure: Error, Equatable { var run: Int }
+
+    /// Every item is in exactly one run, the runs come back in order whichever thread took them, and
+    /// each thread's state is its own.
+    @Test("runs cover each item once, in order", arguments: [(0, 5), (1, 5), (7, 3), (100, 7), (1000, 256), (1000, 1)])
+    func runsCoverEachItemOnce(count: Int, size: Int) throws {
+        let ranges = try Parallel.runs(of: count, size: size, minimum: 0, state: { [Int]() }) { taken, run in
+            // A state shared between threads would see runs it did not take.
+            taken.append(run.lowerBound)
+            #expect(taken.allSatisfy { $0 % size == 0 })
+            return run
+        }
+        #expect(ranges.count == (count + size - 1) / size)
+        #expect(ranges.flatMap { Array($0) } == Array(0..<count))
+        #expect(ranges.allSatisfy { $0.count == size || $0.upperBound == count })
+    }
+
+    @Test("a run's error is thrown once all runs have finished")
+    func runErrors() {
+        let finished = Counted()
+        #expect(throws: Failure(run: 3)) {
+            _ = try Parallel.runs(of: 100, size: 10, minimum: 0, state: { () }) { _, run in
+                defer { finished.add() }
+                if run.lowerBound == 30 || run.lowerBound == 70 { throw Failure(run: run.lowerBound / 10) }
+                return run.count
+            }
+        }
+        #expect(finished.value == 10)
+    }
+
+    @Test("a thread that cannot make its state fails the runs it is left")
+    func stateErrors() {
+        #expect(throws: Failure(run: -1)) {
+            _ = try Parallel.runs(of: 100, size: 10, minimum: 0, state: { () throws -> Int in throw Failure(run: -1) }) { _, run in run.count }
+        }
+    }
+}
+
+/// A count several threads add to.
+private final class Counted: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
