@@ -18,30 +18,80 @@ public enum Indicators {
         return sorted ? Flag.sorted(sink.flags) : sink.flags
     }
 
+    /// Flag counts by the directive they are about (nil: about none, as `burden`), then unit and kind.
+    public typealias Counts = [DirectiveID?: [UnitID: [FlagKind: Int]]]
+
     /// How many flags of each kind `flags(view, now:, directive:)` raises against each unit, by the
     /// directive they are about (nil: about none, as `burden`), without working out their details.
-    public static func counts(_ view: LedgerView, now: Timestamp, directive only: DirectiveID? = nil)
-        -> [DirectiveID?: [UnitID: [FlagKind: Int]]] {
+    public static func counts(_ view: LedgerView, now: Timestamp, directive only: DirectiveID? = nil) -> Counts {
         var sink = FlagSink(detailed: false)
         raise(view, now: now, directive: only, into: &sink)
         return sink.counts
     }
 
-    static func raise(_ view: LedgerView, now: Timestamp, directive only: DirectiveID?, into sink: inout FlagSink) {
-        let clock = Clock(now: now, policy: view.policy)
-        for id in view.directives.keys.sorted() where only == nil || only == id {
-            guard let directive = view.directives[id], directive.issued <= clock.day else { continue }
-            let plans = adopted(view.plans[id] ?? [:], by: clock.now)
-            notAdopted(directive, units: view.units, plans: plans, clock, &sink)
-            for adopted in plans.values {
-                let context = clock.asOfNow(adopted)
-                planFlags(context, clock, &sink)
-                progressFlags(context, clock, &sink)
+    /// The work of `counts` in pieces that share nothing, for a caller to run side by side, largest
+    /// first: the indicators that look across units, and each directive's adopted plans in
+    /// `planParts` runs. The pieces' counts added up (`adding`) are `counts`.
+    public static func countingPieces(_ view: LedgerView, now: Timestamp, directive only: DirectiveID? = nil,
+                                      planParts: Int) -> [@Sendable () -> Counts] {
+        pieces(view, now: now, directive: only, planParts: planParts).map { piece in
+            { var sink = FlagSink(detailed: false); piece(&sink); return sink.counts }
+        }
+    }
+
+    /// Counts added up, kind by kind.
+    public static func adding(_ parts: [Counts]) -> Counts {
+        guard var total = parts.first else { return [:] }
+        for part in parts.dropFirst() {
+            for (directive, units) in part {
+                total[directive, default: [:]].merge(units) { $0.merging($1, uniquingKeysWith: +) }
             }
         }
-        reusedEvidence(view, clock, &sink)
-        openLoops(view.findings.values, clock, &sink)
-        burdenFlags(view, clock, &sink)
+        return total
+    }
+
+    static func raise(_ view: LedgerView, now: Timestamp, directive only: DirectiveID?, into sink: inout FlagSink) {
+        for piece in pieces(view, now: now, directive: only, planParts: 1) { piece(&sink) }
+    }
+
+    /// Every indicator, as pieces raising into a sink: first the ones that look across units, the
+    /// largest, then the plan and progress indicators of each directive's adopted plans in
+    /// `planParts` runs, so that threads taking pieces in turn finish close together.
+    private static func pieces(_ view: LedgerView, now: Timestamp, directive only: DirectiveID?,
+                               planParts: Int) -> [@Sendable (inout FlagSink) -> Void] {
+        let clock = Clock(now: now, policy: view.policy)
+        var issued: [(directive: Directive, plans: [UnitID: PlanContext])] = []
+        for id in view.directives.keys.sorted() where only == nil || only == id {
+            guard let directive = view.directives[id], directive.issued <= clock.day else { continue }
+            issued.append((directive, adopted(view.plans[id] ?? [:], by: clock.now)))
+        }
+        let directives = issued
+        var pieces: [@Sendable (inout FlagSink) -> Void] = [
+            { sink in reusedEvidence(view, clock, &sink) },
+            { sink in
+                for (directive, plans) in directives { notAdopted(directive, units: view.units, plans: plans, clock, &sink) }
+                openLoops(view.findings.values, clock, &sink)
+                burdenFlags(view, clock, &sink)
+            },
+        ]
+        for (_, plans) in directives {
+            // Runs of the dictionary's own order, so no plan is copied out of it.
+            let size = max(1, (plans.count + planParts - 1) / max(1, planParts))
+            var start = plans.startIndex
+            while start != plans.endIndex {
+                let end = plans.index(start, offsetBy: size, limitedBy: plans.endIndex) ?? plans.endIndex
+                let run = plans[start..<end]
+                pieces.append { sink in
+                    for (_, adopted) in run {
+                        let context = clock.asOfNow(adopted)
+                        planFlags(context, clock, &sink)
+                        progressFlags(context, clock, &sink)
+                    }
+                }
+                start = end
+            }
+        }
+        return pieces
     }
 
     /// The plans adopted by `now`; the same dictionary, not a copy, when that is all of them (as almost always).

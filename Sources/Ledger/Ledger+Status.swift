@@ -306,16 +306,28 @@ extension Ledger {
         if let under, view.units[under] == nil {
             throw LedgerError.usage("--under \(under): no such unit in this ledger; `luoshi show` or `git ls-tree -r main units/` lists them")
         }
-        // Flags are counted on another thread while the matrices read the chains.
-        let flagCounts = Background { Indicators.counts(view, now: now, directive: directive) }
+        // Flags are counted in pieces, a thread per core taking the next piece as it is free.
+        let flagCounts = Self.flagCounts(view, now: now, directive: directive)
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
             guard let d = view.directives[id] else { return nil }
             return try StatusReader(view: view, directive: d, now: now, repositoryPath: repository.path, versions: versions[id] ?? [:])
                 .matrix(under: under, commit: commit.hex, asOf: asOf, flagCounts: flagCounts)
         }
+        // The rows share what they show with the view; the rest of it is freed while they are written.
+        Parallel.release(consume view)
         // Under a subtree, directives that reach none of it are left out unless one was asked for.
         return under == nil || directive != nil ? matrices : matrices.filter { !$0.rows.isEmpty }
+    }
+}
+
+extension Ledger {
+    /// `Indicators.counts`, worked out on every core.
+    static func flagCounts(_ view: LedgerView, now: Timestamp, directive: DirectiveID?) -> Indicators.Counts {
+        let pieces = Indicators.countingPieces(view, now: now, directive: directive,
+                                               planParts: 2 * Parallel.parts(for: Int.max, minimum: 0))
+        // `pieces[$0]()` cannot throw, so neither does the map.
+        return Indicators.adding(try! Parallel.map(pieces.count) { pieces[$0]() })
     }
 }
 
@@ -335,10 +347,8 @@ private struct StatusReader: Sendable {
         plans = Indicators.adopted(view.plans[directive.id] ?? [:], by: now)
     }
 
-    /// `flagCounts`: the flags of each unit by directive (nil: about no directive), counted elsewhere
-    /// meanwhile; this thread waits for them once the chains are read, before the rows are built.
-    func matrix(under: UnitID?, commit: String, asOf: Day?,
-                flagCounts: Background<[DirectiveID?: [UnitID: [FlagKind: Int]]]>) throws -> StatusMatrix {
+    /// `flagCounts`: the flags of each unit by directive (nil: about no directive).
+    func matrix(under: UnitID?, commit: String, asOf: Day?, flagCounts counts: Indicators.Counts) throws -> StatusMatrix {
         // Rows: every unit the directive reaches (the issuer owes no plan), and any unit that holds a plan.
         var rowUnits = Set(view.units.values.filter { directive.scope.includes($0) && $0.id != directive.issuer }.map(\.id))
         rowUnits.formUnion(plans.keys)
@@ -346,22 +356,22 @@ private struct StatusReader: Sendable {
         let units = rowUnits.sorted()
         let planned = units.filter { plans.index(forKey: $0) != nil }
 
-        let readings = try Dictionary(uniqueKeysWithValues: zip(planned, Parallel.inParts(planned, minimum: 500) { part in
+        let cumulative = try Parallel.inParts(planned, minimum: 500) { part in
             var chains = AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),
                                        plans: view.plans[directive.id] ?? [:], versions: versions)
             // Units carrying the same clauses share their reading against the directive.
             let cache = DiffCache()
             return try part.map { Fidelity.chain(try chains.chain($0), cache: cache).cumulative }
-        }))
+        }
         var columns = directive.clauses.map(\.id)
         var seen = Set(columns)
-        for unit in planned {
-            for r in readings[unit]!.clauses where !seen.contains(r.basisId) {
-                seen.insert(r.basisId); columns.append(r.basisId)
+        for reading in cumulative {
+            for n in reading.clauses.indices where !seen.contains(reading.clauses[n].basisId) {
+                seen.insert(reading.clauses[n].basisId); columns.append(reading.clauses[n].basisId)
             }
         }
+        let readings = Dictionary(uniqueKeysWithValues: zip(planned, cumulative))
         let columnIDs = columns
-        let counts = flagCounts.value
         let flags = { @Sendable (unit: UnitID) in
             (counts[directive.id]?[unit] ?? [:]).merging(counts[nil]?[unit] ?? [:], uniquingKeysWith: +)
         }

@@ -104,22 +104,19 @@ enum Parallel {
     }
 }
 
-/// A value worked out on another thread; reading `value` waits for it.
-final class Background<T>: @unchecked Sendable {
-    private let done = DispatchGroup()
-    private var result: T?
-
-    init(_ work: @escaping @Sendable () -> T) {
-        done.enter()
-        DispatchQueue.global().async {
-            self.result = work()
-            self.done.leave()
-        }
+extension Parallel {
+    /// Lets go of `value` on another thread. The last release of a view of thousands of units frees
+    /// its records one at a time, which takes tens of milliseconds the caller need not wait for.
+    /// Pass a value whose other holders are gone (`consume` it), or they may end up freeing it.
+    static func release<T: Sendable>(_ value: consuming T) {
+        let held = Held(consume value)
+        DispatchQueue.global(qos: .utility).async { held.drop() }
     }
 
-    /// Written once before `leave`, read only after `wait`: the group orders the two.
-    var value: T {
-        done.wait()
-        return result!
+    private final class Held<T: Sendable>: @unchecked Sendable {
+        private var value: T?
+        init(_ value: consuming T) { self.value = consume value }
+        /// Called once, by the one thread that holds it.
+        func drop() { value = nil }
     }
 }

@@ -90,6 +90,14 @@ func writeStandardOutput(_ bytes: [UInt8]) {
     }
 }
 
+/// Ends the process with code 0 once everything made from `value` has been written, without freeing
+/// `value`: the rows of a matrix of thousands of units take longer to free one by one than the
+/// process takes to end, and the kernel takes the memory back at once. Standard output is written
+/// unbuffered or by `print`, which `exit` flushes.
+func exitKeeping<T>(_ value: T) -> Never {
+    withExtendedLifetime(value) { exit(0) }
+}
+
 func readInput(_ path: String) throws -> [UInt8] {
     if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
     guard let data = FileManager.default.contents(atPath: path) else {

@@ -89,11 +89,23 @@ private struct Fixture {
         let now = Timestamp(seconds: try Day(asOf).endSeconds)
         let all = Indicators.flags(view, now: now)
         #expect(Indicators.counts(view, now: now) == counted(all), "counts without details disagree with the flags")
+        expectPiecesAddUp(view, now: now, to: counted(all))
         return kind.map { k in all.filter { $0.kind == k } } ?? all
     }
 }
 
 private func u(_ s: String) -> UnitID { try! UnitID(s) }
+
+/// The counting pieces, run one by one in every order a caller's threads could finish them in
+/// (here: forwards and backwards) and cut into any number of runs, add up to the flags' counts.
+private func expectPiecesAddUp(_ view: LedgerView, now: Timestamp, directive: DirectiveID? = nil,
+                               to expected: [DirectiveID?: [UnitID: [FlagKind: Int]]]) {
+    for parts in [1, 2, 3, 7, 1000] {
+        let counts = Indicators.countingPieces(view, now: now, directive: directive, planParts: parts).map { $0() }
+        #expect(Indicators.adding(counts) == expected, "\(parts) runs of plans")
+        #expect(Indicators.adding(counts.reversed()) == expected, "\(parts) runs of plans, added in reverse")
+    }
+}
 
 /// Flags counted by directive, unit and kind, as `Indicators.counts` counts them.
 private func counted(_ flags: [Flag]) -> [DirectiveID?: [UnitID: [FlagKind: Int]]] {
@@ -747,6 +759,9 @@ struct Burden2019Tests {
         let flags = Indicators.flags(fold.view, now: now)
         #expect(Indicators.counts(fold.view, now: now) == counted(flags), "counts without details disagree with the flags")
         #expect(Indicators.counts(fold.view, now: now, directive: "D-2019-01") == counted(Indicators.flags(fold.view, now: now, directive: "D-2019-01")))
+        expectPiecesAddUp(fold.view, now: now, to: counted(flags))
+        expectPiecesAddUp(fold.view, now: now, directive: "D-2019-01",
+                          to: counted(Indicators.flags(fold.view, now: now, directive: "D-2019-01")))
         return (flags, expected)
     }
 

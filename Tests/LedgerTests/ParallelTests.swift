@@ -41,6 +41,27 @@ struct ParallelTests {
             _ = try Parallel.runs(of: 100, size: 10, minimum: 0, state: { () throws -> Int in throw Failure(run: -1) }) { _, run in run.count }
         }
     }
+
+    /// What `release` is handed is freed on another thread, not the caller's.
+    @Test("release frees on another thread")
+    func releaseElsewhere() {
+        let freed = DispatchSemaphore(value: 0)
+        let thread = Counted()
+        let caller = pthread_self()
+        Parallel.release(Tracked {
+            if pthread_equal(pthread_self(), caller) == 0 { thread.add() }
+            freed.signal()
+        })
+        #expect(freed.wait(timeout: .now() + 10) == .success, "the value was never freed")
+        #expect(thread.value == 1, "the value was freed on the caller's thread")
+    }
+}
+
+/// Runs `onFree` when it is freed.
+private final class Tracked: @unchecked Sendable {
+    let onFree: () -> Void
+    init(_ onFree: @escaping () -> Void) { self.onFree = onFree }
+    deinit { onFree() }
 }
 
 /// A count several threads add to.
