@@ -19,7 +19,13 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "GitStore", dependencies: ["Clibgit2", .product(name: "Crypto", package: "swift-crypto")]),
+        // Whole-buffer inflation of pack objects (PackReader); zlib, through libgit2's module, reads the rest.
+        .systemLibrary(
+            name: "Clibdeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .target(name: "GitStore", dependencies: ["Clibgit2", "Clibdeflate", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LedgerModel"),
         .target(name: "Fidelity", dependencies: ["LedgerModel"]),
         .target(

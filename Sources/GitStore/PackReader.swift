@@ -1,3 +1,4 @@
+import Clibdeflate
 import Clibgit2
 import Foundation
 
@@ -9,7 +10,8 @@ import Foundation
 /// on one thread and 0.36 s on two, about 40 µs each for eight small objects.
 ///
 /// This reader maps each `.idx`, finds an object by the index's fan-out table and a binary search,
-/// reads it from the `.pack` with `pread`, inflates it with one stream it reuses, and applies deltas
+/// reads it from the `.pack` with `pread`, inflates it (with libdeflate in one call when the read
+/// holds the whole stream, else with one zlib stream it reuses), and applies deltas
 /// (`OFS_DELTA` and `REF_DELTA`) over bases it keeps. It knows the packs present when it was made:
 /// an object it does not find (loose, or in a newer pack) or cannot read is left to libgit2, which
 /// reads it or names the problem. `Repository` asks it for trees and blobs one object at a time.
@@ -25,6 +27,9 @@ final class PackReader {
     private var lastPack = 0
     private var stream = z_stream()
     private var streamReady = false
+    /// Inflates a stream held whole in one call, about a third faster than zlib on records of a few
+    /// hundred bytes; nil if it could not be made.
+    private let decompressor = libdeflate_alloc_decompressor()
     /// Compressed bytes read from a pack, reused.
     private var input = [UInt8](repeating: 0, count: 64 << 10)
     /// Objects read as delta bases, by pack and offset, up to `cacheLimit` bytes.
@@ -50,6 +55,7 @@ final class PackReader {
 
     deinit {
         if streamReady { inflateEnd(&stream) }
+        if let decompressor { libdeflate_free_decompressor(decompressor) }
     }
 
     /// The object `id`, or nil when it is not in these packs or cannot be read here.
@@ -125,7 +131,11 @@ final class PackReader {
     /// Inflates into exactly `size` bytes the zlib stream that starts at `input[start]`, where `input`
     /// holds `held` bytes read from `offset` of the pack; the rest is read a chunk at a time.
     private func inflate(_ pack: Pack, from start: Int, of held: Int, at offset: Int, size: Int) -> [UInt8]? {
-        guard start <= held, inflateReset(&stream) == Z_OK else { return nil }
+        guard start <= held else { return nil }
+        // Most records are whole in the first read. A stream that runs past it, or that libdeflate
+        // refuses, is read again by zlib a chunk at a time, which has the last word.
+        if let whole = inflateWhole(input, start..<held, size: size) { return whole }
+        guard inflateReset(&stream) == Z_OK else { return nil }
         var position = offset + held
         var range = start..<held
         var status = Z_OK
@@ -152,6 +162,23 @@ final class PackReader {
         }
         guard status == Z_STREAM_END, out.count == size else { return nil }
         return out
+    }
+
+    /// Exactly `size` bytes inflated from the zlib stream at the start of `bytes[range]`, in one call;
+    /// nil when the stream is not wholly in the range, does not inflate to exactly `size` bytes, or
+    /// is not valid. libdeflate reads past the end of a stream that does not end within its input
+    /// as zeros, and fails if any of those were needed.
+    func inflateWhole(_ bytes: [UInt8], _ range: Range<Int>, size: Int) -> [UInt8]? {
+        guard let decompressor, range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+        var inflated = false
+        let out = [UInt8](unsafeUninitializedCapacity: max(size, 1)) { target, written in
+            inflated = bytes.withUnsafeBytes { source in
+                libdeflate_zlib_decompress(decompressor, source.baseAddress!.advanced(by: range.lowerBound), range.count,
+                                           target.baseAddress, size, nil) == LIBDEFLATE_SUCCESS
+            }
+            written = inflated ? size : 0
+        }
+        return inflated ? out : nil
     }
 
     /// Applies a git delta (source size, target size, then copy and insert instructions).

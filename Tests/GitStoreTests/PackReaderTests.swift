@@ -125,6 +125,40 @@ struct PackReaderTests {
         }
     }
 
+    /// Loose objects are zlib streams as git writes them; the reader inflates such a stream in one
+    /// call only when it is wholly there, of the size its header says, and intact.
+    @Test("a stream is inflated in one call when whole, never when cut short, of another size or damaged")
+    func inflatedWhole() throws {
+        try withNewRepository { (repository, path) throws in
+            var seed: UInt64 = 2019
+            let noise = (0..<5000).map { _ -> UInt8 in
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                return UInt8(truncatingIfNeeded: seed >> 33)
+            }
+            let contents: [[UInt8]] = [[], Array("short\n".utf8), Array(String(repeating: "clause text that stays the same\n", count: 100).utf8), noise]
+            let reader = PackReader(gitDirectory: path)
+            for content in contents {
+                let id = try repository.writeBlob(content)
+                let stream = Array(try Data(contentsOf: URL(fileURLWithPath: "\(path)/objects/\(id.hex.prefix(2))/\(id.hex.dropFirst(2))")))
+                let object = Array("blob \(content.count)\0".utf8) + content
+                #expect(reader.inflateWhole(stream, 0..<stream.count, size: object.count) == object)
+                // What follows a stream in a pack is the next object.
+                let followed = [0x78, 0x9c] + stream + Array(repeating: 0xff, count: 300)
+                #expect(reader.inflateWhole(followed, 2..<followed.count, size: object.count) == object)
+                for cut in 0..<stream.count {
+                    #expect(reader.inflateWhole(stream, 0..<cut, size: object.count) == nil, "cut at \(cut) of \(stream.count)")
+                }
+                #expect(reader.inflateWhole(stream, 0..<stream.count, size: object.count + 1) == nil)
+                #expect(reader.inflateWhole(stream, 0..<stream.count, size: max(0, object.count - 1)) == nil)
+                for position in [2, stream.count / 2, stream.count - 1] {
+                    var damaged = stream
+                    damaged[position] ^= 0x01
+                    #expect(reader.inflateWhole(damaged, 0..<damaged.count, size: object.count) == nil, "byte \(position) flipped")
+                }
+            }
+        }
+    }
+
     @Test("a loose object, an unknown id and a damaged pack are left to libgit2, never read wrong")
     func leftToLibgit2() throws {
         try withNewRepository { (repository, path) throws in
