@@ -356,13 +356,15 @@ private struct StatusReader: Sendable {
         let units = rowUnits.sorted()
         let planned = units.filter { plans.index(forKey: $0) != nil }
 
-        let cumulative = try Parallel.inParts(planned, minimum: 500) { part in
-            var chains = AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),
-                                       plans: view.plans[directive.id] ?? [:], versions: versions)
-            // Units carrying the same clauses share their reading against the directive.
-            let cache = DiffCache()
-            return try part.map { Fidelity.chain(try chains.chain($0), cache: cache).cumulative }
-        }
+        // Each thread keeps the chains it has read (their upper parts are shared) and, for units
+        // carrying the same clauses, their reading against the directive.
+        let cumulative = try Parallel.runs(of: planned.count, size: 256, minimum: 500, state: {
+            (chains: AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),
+                                   plans: view.plans[directive.id] ?? [:], versions: versions),
+             cache: DiffCache())
+        }) { state, run in
+            try run.map { Fidelity.chain(try state.chains.chain(planned[$0]), cache: state.cache).cumulative }
+        }.flatMap { $0 }
         var columns = directive.clauses.map(\.id)
         var seen = Set(columns)
         for reading in cumulative {
@@ -375,7 +377,9 @@ private struct StatusReader: Sendable {
         let flags = { @Sendable (unit: UnitID) in
             (counts[directive.id]?[unit] ?? [:]).merging(counts[nil]?[unit] ?? [:], uniquingKeysWith: +)
         }
-        let rows = Parallel.inParts(units, minimum: 500) { part in part.map { row($0, reading: readings[$0], columns: columnIDs, flags: flags($0)) } }
+        let rows = Parallel.runs(of: units.count, size: 256, minimum: 500) { run in
+            run.map { row(units[$0], reading: readings[units[$0]], columns: columnIDs, flags: flags(units[$0])) }
+        }.flatMap { $0 }
         return StatusMatrix(directive: directive.id, title: directive.title, version: directive.version, issuer: directive.issuer,
                             issued: directive.issued, commit: commit, asOf: asOf, clauses: columns, rows: rows)
     }

@@ -72,6 +72,12 @@ enum Parallel {
         return try (0..<runs).map { try results.get($0) }
     }
 
+    /// The same for work that needs no state of its own and cannot fail.
+    static func runs<T>(of count: Int, size: Int, minimum: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
+        // `body` throws nothing, and the state cannot fail to be made, so neither does the throwing form.
+        try! runs(of: count, size: size, minimum: minimum, state: { () }) { (_: inout Void, run: Range<Int>) throws -> T in body(run) }
+    }
+
     /// Hands out 0, 1, 2, ... to whichever thread asks.
     private final class Counter: @unchecked Sendable {
         private let lock = NSLock()
