@@ -177,6 +177,11 @@ extension Indicators {
 
         /// The plan as it stood at `now`: later reports dropped, later approvals not yet given.
         func asOfNow(_ context: PlanContext) -> PlanContext {
+            // Almost always nothing is later, and the plan is returned as it is, without copying its
+            // exemptions and reports (each copy retains every string in them).
+            let laterApproval = context.plan.exemptions.contains { $0.approval.map { !has($0.at) } ?? false }
+            let laterReport = context.progress?.reports.contains { !has($0.at) } ?? false
+            guard laterApproval || laterReport else { return context }
             var c = context
             c.plan.exemptions = c.plan.exemptions.map { e in
                 var e = e
@@ -194,7 +199,6 @@ extension Indicators {
 struct FlagSink {
     let detailed: Bool
     private(set) var flags: [Flag] = []
-    private(set) var counts: [DirectiveID?: [UnitID: [FlagKind: Int]]] = [:]
 
     init(detailed: Bool) { self.detailed = detailed }
 
@@ -203,8 +207,36 @@ struct FlagSink {
         if detailed {
             flags.append(Flag(kind: kind, unit: unit, directive: directive, clause: clause, finding: finding, detail: detail()))
         } else {
-            counts[directive, default: [:]][unit, default: [:]][kind, default: 0] += 1
+            // A plan's flags come one after another: they are kept here, and added to `counts`
+            // (a lookup by directive and one by unit, each hashing a string) when another unit's come.
+            if pendingUnit != unit || pendingDirective != directive { flush() }
+            pendingUnit = unit
+            pendingDirective = directive
+            pending.append(kind)
         }
+    }
+
+    /// The counts by directive, then unit and kind.
+    var counts: [DirectiveID?: [UnitID: [FlagKind: Int]]] {
+        mutating get {
+            flush()
+            return added
+        }
+    }
+
+    private var added: [DirectiveID?: [UnitID: [FlagKind: Int]]] = [:]
+    private var pendingUnit: UnitID?
+    private var pendingDirective: DirectiveID?
+    private var pending: [FlagKind] = []
+
+    private mutating func flush() {
+        guard let unit = pendingUnit else { return }
+        var byKind = added[pendingDirective, default: [:]][unit, default: [:]]
+        for kind in pending { byKind[kind, default: 0] += 1 }
+        added[pendingDirective, default: [:]][unit] = byKind
+        pending.removeAll(keepingCapacity: true)
+        pendingUnit = nil
+        pendingDirective = nil
     }
 }
 
