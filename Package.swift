@@ -42,7 +42,11 @@ let package = Package(
                 "Ledger", "LedgerModel", "Fidelity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // jemalloc in place of glibc's malloc: reading a ledger makes and frees hundreds of
+            // thousands of small values on every core, and status over 10,000 plans takes a tenth
+            // less CPU and time with it (README: Code).
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         // A seeded fuzzer of the event parser, the record readers and canonical JSON (README: Fuzzing).
         .executableTarget(name: "luoshi-fuzz", dependencies: ["LedgerModel"]),
