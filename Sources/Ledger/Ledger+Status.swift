@@ -331,8 +331,8 @@ extension Ledger {
     }
 }
 
-/// Reads one directive's matrix out of a view: the units' chains in parts on a thread per core, each
-/// part reading every ancestor's chain once.
+/// Reads one directive's matrix out of a view: the units' chains in runs handed to a thread per core,
+/// each thread reading every ancestor's chain once.
 private struct StatusReader: Sendable {
     let view: LedgerView
     let directive: Directive

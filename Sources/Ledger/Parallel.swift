@@ -31,17 +31,8 @@ enum Parallel {
         }.flatMap { $0 }
     }
 
-    static func inParts<T: Sendable, R>(_ items: [T], minimum: Int, _ body: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
-        try inParts(items[...], minimum: minimum, body)
-    }
-
     /// The same for work that cannot fail.
     static func inParts<T: Sendable, R>(_ items: ArraySlice<T>, minimum: Int, _ body: @Sendable (ArraySlice<T>) -> [R]) -> [R] {
-        // `body` throws nothing, so neither does the throwing form.
-        try! inParts(items, minimum: minimum) { (part: ArraySlice<T>) throws -> [R] in body(part) }
-    }
-
-    static func inParts<T: Sendable, R>(_ items: [T], minimum: Int, _ body: @Sendable (ArraySlice<T>) -> [R]) -> [R] {
         // `body` throws nothing, so neither does the throwing form.
         try! inParts(items, minimum: minimum) { (part: ArraySlice<T>) throws -> [R] in body(part) }
     }
