@@ -306,13 +306,15 @@ extension Ledger {
         if let under, view.units[under] == nil {
             throw LedgerError.usage("--under \(under): no such unit in this ledger; `luoshi show` or `git ls-tree -r main units/` lists them")
         }
-        // Flags are counted in pieces, a thread per core taking the next piece as it is free.
-        let flagCounts = Self.flagCounts(view, now: now, directive: directive)
+        // Flags are counted in pieces, on the threads that read the first matrix's chains as they
+        // become free, so that neither waits for the other to finish.
+        var flagCounts = FlagCounting.pieces(Indicators.countingPieces(view, now: now, directive: directive,
+                                                                       planParts: 2 * Parallel.parts(for: Int.max, minimum: 0)))
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
             guard let d = view.directives[id] else { return nil }
             return try StatusReader(view: view, directive: d, now: now, repositoryPath: repository.path, versions: versions[id] ?? [:])
-                .matrix(under: under, commit: commit.hex, asOf: asOf, flagCounts: flagCounts)
+                .matrix(under: under, commit: commit.hex, asOf: asOf, flagCounts: &flagCounts)
         }
         // The rows share what they show with the view; the rest of it is freed while they are written.
         Parallel.release(consume view)
@@ -321,14 +323,10 @@ extension Ledger {
     }
 }
 
-extension Ledger {
-    /// `Indicators.counts`, worked out on every core.
-    static func flagCounts(_ view: LedgerView, now: Timestamp, directive: DirectiveID?) -> Indicators.Counts {
-        let pieces = Indicators.countingPieces(view, now: now, directive: directive,
-                                               planParts: 2 * Parallel.parts(for: Int.max, minimum: 0))
-        // `pieces[$0]()` cannot throw, so neither does the map.
-        return Indicators.adding(try! Parallel.map(pieces.count) { pieces[$0]() })
-    }
+/// The flag counts of a view: the pieces that count them, until the first matrix has run them.
+private enum FlagCounting {
+    case pieces([@Sendable () -> Indicators.Counts])
+    case counted(Indicators.Counts)
 }
 
 /// Reads one directive's matrix out of a view: the units' chains in runs handed to a thread per core,
@@ -347,24 +345,58 @@ private struct StatusReader: Sendable {
         plans = Indicators.adopted(view.plans[directive.id] ?? [:], by: now)
     }
 
-    /// `flagCounts`: the flags of each unit by directive (nil: about no directive).
-    func matrix(under: UnitID?, commit: String, asOf: Day?, flagCounts counts: Indicators.Counts) throws -> StatusMatrix {
-        // Rows: every unit the directive reaches (the issuer owes no plan), and any unit that holds a plan.
-        var rowUnits = Set(view.units.values.filter { directive.scope.includes($0) && $0.id != directive.issuer }.map(\.id))
-        rowUnits.formUnion(plans.keys)
-        if let under { rowUnits = rowUnits.filter { $0.isWithin(under) } }
-        let units = rowUnits.sorted()
-        let planned = units.filter { plans.index(forKey: $0) != nil }
+    /// `flagCounts`: the flags of each unit by directive (nil: about no directive), or the pieces
+    /// that count them, which this matrix runs beside its chains and replaces by their counts.
+    func matrix(under: UnitID?, commit: String, asOf: Day?, flagCounts: inout FlagCounting) throws -> StatusMatrix {
+        // Rows: every unit the directive reaches (the issuer owes no plan), and any unit that holds a
+        // plan; worked out by the first thread free, while another starts counting flags.
+        let rowUnits = Once { () -> (all: [UnitID], planned: [UnitID]) in
+            var rowUnits = Set(view.units.values.filter { directive.scope.includes($0) && $0.id != directive.issuer }.map(\.id))
+            rowUnits.formUnion(plans.keys)
+            if let under { rowUnits = rowUnits.filter { $0.isWithin(under) } }
+            let units = rowUnits.sorted()
+            return (units, units.filter { plans.index(forKey: $0) != nil })
+        }
 
-        // Each thread keeps the chains it has read (their upper parts are shared) and, for units
-        // carrying the same clauses, their reading against the directive.
-        let cumulative = try Parallel.runs(of: planned.count, size: 256, minimum: 500, state: {
+        // Tasks for a thread per core: the row units, the flag counting pieces not run yet (the largest
+        // first), then the chains 256 units at a time (as many runs as there are plans: under a
+        // subtree, the last are empty). Each thread keeps the chains it has read (their upper parts are
+        // shared) and, for units carrying the same clauses, their reading against the directive.
+        enum Done { case units, counts(Indicators.Counts), readings([PlanDiff]) }
+        let counting: [@Sendable () -> Indicators.Counts]
+        if case .pieces(let waiting) = flagCounts { counting = waiting } else { counting = [] }
+        let chainRuns = (plans.count + 255) / 256
+        let done = try Parallel.runs(of: 1 + counting.count + chainRuns, size: 1, minimum: 0, state: {
             (chains: AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),
                                    plans: view.plans[directive.id] ?? [:], versions: versions),
              cache: DiffCache())
-        }) { state, run in
-            try run.map { Fidelity.chain(try state.chains.chain(planned[$0]), cache: state.cache).cumulative }
-        }.flatMap { $0 }
+        }) { state, task -> Done in
+            let n = task.lowerBound
+            if n == 0 { _ = rowUnits.value; return .units }
+            if n <= counting.count { return .counts(counting[n - 1]()) }
+            let planned = rowUnits.value.planned
+            let first = (n - 1 - counting.count) * 256
+            let run = min(planned.count, first)..<min(planned.count, first + 256)
+            return .readings(try run.map { Fidelity.chain(try state.chains.chain(planned[$0]), cache: state.cache).cumulative })
+        }
+        let (units, planned) = rowUnits.value
+        var cumulative: [PlanDiff] = [], counted: [Indicators.Counts] = []
+        cumulative.reserveCapacity(planned.count)
+        for result in done {
+            switch result {
+            case .units: break
+            case .counts(let c): counted.append(c)
+            case .readings(let r): cumulative.append(contentsOf: r)
+            }
+        }
+        let counts: Indicators.Counts
+        switch flagCounts {
+        case .pieces:
+            counts = Indicators.adding(counted)
+            flagCounts = .counted(counts)
+        case .counted(let known):
+            counts = known
+        }
         var columns = directive.clauses.map(\.id)
         var seen = Set(columns)
         for reading in cumulative {

@@ -117,3 +117,21 @@ extension Parallel {
         func drop() { value = nil }
     }
 }
+
+/// A value worked out once, by the first thread that asks for it; a thread that asks meanwhile
+/// waits for it.
+final class Once<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: T?
+    private let make: () -> T
+
+    init(_ make: @escaping () -> T) { self.make = make }
+
+    var value: T {
+        lock.lock(); defer { lock.unlock() }
+        if let made { return made }
+        let value = make()
+        made = value
+        return value
+    }
+}

@@ -42,6 +42,20 @@ struct ParallelTests {
         }
     }
 
+    /// Threads asking at once all get the value of the one call that made it.
+    @Test("a value made once is made once, however many threads ask at once")
+    func once() throws {
+        let calls = Counted()
+        let value = Once { () -> [Int] in
+            calls.add()
+            Thread.sleep(forTimeInterval: 0.05)   // long enough for the other threads to ask meanwhile
+            return Array(0..<1000)
+        }
+        let seen = try Parallel.map(8) { _ in value.value.count }
+        #expect(seen == Array(repeating: 1000, count: 8))
+        #expect(calls.value == 1)
+    }
+
     /// What `release` is handed is freed on another thread, not the caller's.
     @Test("release frees on another thread")
     func releaseElsewhere() {
