@@ -46,6 +46,13 @@ public final class Ledger {
         Repository.setHashChecks(false)
     }
 
+    /// For a process that ends once its command's output is written, as the `luoshi` tool does: the
+    /// view a reading command builds (every record of the ledger) is left for the process's end
+    /// rather than freed record by record on another core while the output is written.
+    public static func leaveReadsToExit() {
+        Parallel.freesReleased = false
+    }
+
     /// Opens an existing ledger; never creates one.
     public static func open(at path: String) throws -> Ledger {
         var isDirectory: ObjCBool = false

@@ -46,6 +46,7 @@ extension Luoshi {
                 let u = try parseID(under, option: "--under", UnitID.init)
                 let path = ledger ?? ProcessInfo.processInfo.environment["LUOSHI_LEDGER"] ?? FileManager.default.currentDirectoryPath
                 Ledger.readWithoutHashChecks()
+                Ledger.leaveReadsToExit()
                 let matrices = try Ledger.open(at: path).status(directive: d, under: u, asOf: parseDay(asOf, option: "--as-of"))
                 switch format {
                 case .json: StatusMatrix.writeJSON(matrices, to: writeStandardOutput)

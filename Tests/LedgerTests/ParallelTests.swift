@@ -71,6 +71,16 @@ struct ParallelTests {
     }
 }
 
+extension ParallelTests {
+    /// A process that leaves its reads to its end (`Ledger.leaveReadsToExit`) never frees them.
+    @Test("release without freeing keeps the value")
+    func releaseWithoutFreeing() {
+        let freed = DispatchSemaphore(value: 0)
+        Parallel.release(Tracked { freed.signal() }, freeing: false)
+        #expect(freed.wait(timeout: .now() + 0.5) == .timedOut, "the value was freed")
+    }
+}
+
 /// Runs `onFree` when it is freed.
 private final class Tracked: @unchecked Sendable {
     let onFree: () -> Void
