@@ -66,6 +66,48 @@ extension Repository {
         return prefix.hasSuffix("/") || prefix.isEmpty ? result : result.filter { $0.path.hasPrefix(prefix) }
     }
 
+    /// The blobs under folders of commit `commit` (each named with its trailing `/`, as `units/`),
+    /// cut into pieces that can be listed apart: subtrees, each with the path its blobs are listed
+    /// under (`listBlobs(inTree:prefix:)`), and the blobs met above them. Each folder is opened a
+    /// level at a time until it alone holds at least `pieces` subtrees or none is left to open, so
+    /// that a folder whose records sit deep is cut as finely as one whose records sit near the top.
+    /// Together the pieces hold the blobs `listBlobs(inCommit:under:)` lists for each folder.
+    public func listingPieces(inCommit commit: ObjectID, folders: [String], pieces: Int) throws
+        -> (subtrees: [(prefix: String, tree: ObjectID)], blobs: [(path: String, id: ObjectID)]) {
+        let root = try treeID(ofCommit: commit)
+        var subtrees: [(prefix: String, tree: ObjectID)] = []
+        var blobs: [(path: String, id: ObjectID)] = []
+        folders: for folder in folders {
+            precondition(folder.hasSuffix("/") && !folder.dropLast().isEmpty, "a folder is named with its trailing /")
+            var tree = root
+            for part in folder.dropLast().split(separator: "/", omittingEmptySubsequences: false) {
+                guard !part.isEmpty, let entry = try entry(named: part, inTree: tree), entry.isTree else { continue folders }
+                tree = entry.id
+            }
+            var level = [(prefix: folder, tree: tree)]
+            while !level.isEmpty && level.count < pieces {
+                var next: [(prefix: String, tree: ObjectID)] = []
+                for (prefix, tree) in level {
+                    for (name, entry) in try treeEntries(tree) {
+                        if entry.isTree {
+                            next.append((prefix + name + "/", entry.id))
+                        } else if entry.isBlob {
+                            blobs.append((prefix + name, entry.id))
+                        }
+                    }
+                }
+                level = next
+            }
+            subtrees += level
+        }
+        return (subtrees, blobs)
+    }
+
+    /// Every blob under `tree`, its path under `prefix` (which ends in `/`, or is empty), in git order.
+    public func listBlobs(inTree tree: ObjectID, prefix: String) throws -> [(path: String, id: ObjectID)] {
+        try blobs(under: tree, prefix: prefix)
+    }
+
     /// The blobs under `tree` in git order: depth first, each tree's entries in their stored order,
     /// which git keeps sorted so that this is the byte order of the full paths (a subtree `a` sorts
     /// as `a/`, after `a.json`). Submodule links are not blobs and are skipped.

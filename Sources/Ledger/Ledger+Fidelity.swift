@@ -70,23 +70,24 @@ extension Ledger {
 
     /// The view, and the blob of each plan with the blob of its basis at its basis commit.
     func viewAndVersions(at commit: ObjectID) throws -> (view: LedgerView, versions: [DirectiveID: [UnitID: PlanVersion]]) {
-        // Every folder of records a view reads (actors and checkpoints are not read), each listed and
-        // its paths read on its own thread with its own handle.
+        // The folders of records a view reads (actors and checkpoints are not), cut into subtrees of
+        // a few hundred records, each listed and read by whichever thread is free, with its own
+        // handle: plans cost several times what other records do, and a unit's plan and progress
+        // file are read together. The blobs met above the subtrees are one more piece.
         let path = repository.path
-        let folders = ["units/", "directives/", "findings/"]
-        var listed = try Parallel.map(folders.count) { n in
-            try Repository.open(at: path).listBlobs(inCommit: commit, under: folders[n]).compactMap { (path, blob) -> (RecordPath, ObjectID)? in
-                RecordPath(path: path).map { ($0, blob) }
-            }
-        }.flatMap { $0 }
-        if let ledger = try repository.blobID(at: RecordPath.ledger.path, inCommit: commit) { listed.append((.ledger, ledger)) }
-        let blobs = listed
-        // Runs of consecutive records, each handed to whichever thread is free: plans cost several
-        // times what other records do, and a unit's plan and progress file are read together.
-        let parts = try Parallel.runs(of: blobs.count, size: 256, minimum: 256,
-                                      state: { try RecordReader(repository: Repository.open(at: path)) }) { reader, run in
+        let cores = Parallel.parts(for: Int.max, minimum: 0)
+        let (subtrees, above) = try repository.listingPieces(inCommit: commit, folders: ["directives/", "units/", "findings/"],
+                                                             pieces: 16 * cores)
+        let ledger = try repository.blobID(at: RecordPath.ledger.path, inCommit: commit)
+        let top = above + (ledger.map { [(RecordPath.ledger.path, $0)] } ?? [])
+        let parts = try Parallel.runs(of: 1 + subtrees.count, size: 1, minimum: 0,
+                                      state: { try RecordReader(repository: Repository.open(at: path)) }) { reader, piece in
+            let n = piece.lowerBound
+            let blobs = n == 0 ? top : try reader.repository.listBlobs(inTree: subtrees[n - 1].tree, prefix: subtrees[n - 1].prefix)
             var part = ViewPart()
-            for index in run { try reader.read(blobs[index].0, blobs[index].1, into: &part) }
+            for (path, blob) in blobs {
+                if let kind = RecordPath(path: path) { try reader.read(kind, blob, into: &part) }
+            }
             return part
         }
         return ViewPart.assemble(parts)

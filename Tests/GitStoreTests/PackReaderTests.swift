@@ -125,6 +125,30 @@ struct PackReaderTests {
         }
     }
 
+    /// The pieces of a listing, each subtree listed apart, hold exactly the blobs the folders hold,
+    /// however finely they are cut, through libgit2 and through the pack reader.
+    @Test("a listing cut into pieces holds each blob of the folders once", arguments: [1, 2, 3, 8, 1000])
+    func listingPieces(pieces: Int) throws {
+        try withNewRepository { (repository, path) throws in
+            let commits = try Self.history(repository, path: path)
+            try git(["repack", "-a", "-d", "-f", "--depth=50"], in: path)
+            let direct = try Repository.open(at: path)
+            direct.packReader = PackReader(gitDirectory: path)
+            for handle in [try Repository.open(at: path), direct] {
+                for commit in [commits[3], commits.last!] {
+                    let folders = ["units/", "directives/", "big/", "nowhere/", "ledger.json/"]
+                    let (subtrees, blobs) = try handle.listingPieces(inCommit: commit, folders: folders, pieces: pieces)
+                    let listed = try blobs + subtrees.flatMap { try handle.listBlobs(inTree: $0.tree, prefix: $0.prefix) }
+                    let expected = try folders.flatMap { try handle.listBlobs(inCommit: commit, under: $0) }
+                    #expect(listed.map(\.path).sorted() == expected.map(\.path).sorted())
+                    #expect(Dictionary(uniqueKeysWithValues: listed.map { ($0.path, $0.id) })
+                            == Dictionary(uniqueKeysWithValues: expected.map { ($0.path, $0.id) }))
+                    #expect(subtrees.allSatisfy { piece in piece.prefix.hasSuffix("/") && folders.contains { piece.prefix.hasPrefix($0) } })
+                }
+            }
+        }
+    }
+
     /// Loose objects are zlib streams as git writes them; the reader inflates such a stream in one
     /// call only when it is wholly there, of the size its header says, and intact.
     @Test("a stream is inflated in one call when whole, never when cut short, of another size or damaged")
