@@ -211,7 +211,10 @@ extension StatusRow {
     /// `json`, written member by member; `cellOrder` is `StatusMatrix.keyOrder` of the row's cells' columns.
     func write(to w: inout CanonicalJSON.Writer, cellOrder: [Int], cells written: inout StatusCell.Written) {
         w.beginObject()
-        w.key("added"); w.value(added.json)
+        w.key("added")
+        w.beginArray()
+        for id in added { w.string(id.rawValue) }
+        w.endArray()
         w.key("adoption"); w.string(adoption.rawValue)
         w.key("basisUnit"); if let basisUnit { w.string(basisUnit.rawValue) } else { w.null() }
         w.key("basisVersion"); if let basisVersion { w.integer(Int64(basisVersion)) } else { w.null() }

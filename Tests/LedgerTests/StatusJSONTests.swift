@@ -32,7 +32,7 @@ struct StatusJSONTests {
             for k in 0..<(n % 4) { flags[kinds[(n + k * 5) % kinds.count]] = k + 1 }
             return StatusRow(unit: try UnitID("cn/u\(n)"), level: n % 6 == 0 ? nil : "county", adoption: n % 9 == 0 ? .behind : .adopted,
                              basisVersion: n % 8 == 0 ? nil : 1, basisUnit: n % 8 == 0 ? nil : try UnitID("cn"), cells: cells,
-                             added: n % 5 == 0 ? ["9"] : [], flags: flags)
+                             added: n % 5 == 0 ? ["9"] : n % 7 == 0 ? ["8", "不", "a\"b"] : [], flags: flags)
         }
         return StatusMatrix(directive: "D-1", title: "A \"title\" / with escapes\n", version: 2, issuer: try UnitID("cn"),
                             issued: try Day("2019-03-11"), commit: String(repeating: "a", count: 40), asOf: nil,
