@@ -32,6 +32,16 @@ final class PackReader {
     private let decompressor = libdeflate_alloc_decompressor()
     /// Compressed bytes read from a pack, reused.
     private var input = [UInt8](repeating: 0, count: 64 << 10)
+    /// The bytes read for the last tree, from `readBehind` bytes before it: git and Luoshi write a
+    /// file's blob just before the tree that names it, so a file read right after its folder is
+    /// usually whole in them. `near.count` bytes from offset `near.start` of pack `near.pack`.
+    private var nearBytes = [UInt8](repeating: 0, count: 64 << 10)
+    private var near = (pack: -1, start: 0, count: 0)
+    private static let readBehind = 512
+    /// Objects read from `nearBytes` without reading the pack (for tests).
+    private(set) var nearReads = 0
+    /// Reads into `input` so far.
+    private var inputReads = 0
     /// Objects read as delta bases, by pack and offset, up to `cacheLimit` bytes.
     private var bases: [BaseKey: (kind: Kind, bytes: [UInt8])] = [:]
     private var cachedBytes = 0
@@ -58,49 +68,90 @@ final class PackReader {
         if let decompressor { libdeflate_free_decompressor(decompressor) }
     }
 
-    /// The object `id`, or nil when it is not in these packs or cannot be read here.
-    func read(_ id: ObjectID) -> (kind: Kind, bytes: [UInt8])? {
+    /// The object `id`, or nil when it is not in these packs or cannot be read here. With
+    /// `keepingNear` (for trees), the bytes read are kept as `near`, from a little before the object.
+    func read(_ id: ObjectID, keepingNear: Bool = false) -> (kind: Kind, bytes: [UInt8])? {
         guard streamReady else { return nil }
         // Objects read together were mostly written together: the pack that held the last one first.
-        if lastPack < packs.count, let offset = packs[lastPack].offset(of: id) { return object(in: lastPack, at: offset, depth: 0) }
+        if lastPack < packs.count, let offset = packs[lastPack].offset(of: id) {
+            return object(in: lastPack, at: offset, keepingNear: keepingNear)
+        }
         for (n, pack) in packs.enumerated() where n != lastPack {
             if let offset = pack.offset(of: id) {
                 lastPack = n
-                return object(in: n, at: offset, depth: 0)
+                return object(in: n, at: offset, keepingNear: keepingNear)
             }
         }
         return nil
     }
 
+    /// The object at `offset` of pack `n`: from `nearBytes` when it is whole there, else read.
+    private func object(in n: Int, at offset: Int, keepingNear: Bool) -> (kind: Kind, bytes: [UInt8])? {
+        if n == near.pack, offset >= near.start, offset < near.start + near.count,
+           let found = objectNear(offset - near.start) {
+            nearReads += 1
+            return found
+        }
+        guard keepingNear else { return object(in: n, at: offset, depth: 0) }
+        let start = max(12, offset - Self.readBehind)
+        let got = readInput(packs[n], at: start, count: offset - start + Self.firstRead)
+        let readsBefore = inputReads
+        guard got > offset - start, let found = object(in: n, at: offset, depth: 0, held: (start, got)) else { return nil }
+        // `input` still holds the bytes around the tree unless reading it read more (a longer stream,
+        // a delta's base): then they are not kept. Else they are, and the other buffer is reused.
+        if inputReads == readsBefore {
+            swap(&input, &nearBytes)
+            near = (n, start, got)
+        } else {
+            near = (-1, 0, 0)
+        }
+        return found
+    }
+
+    /// Reads up to `count` bytes at `offset` of `pack` into the start of `input`; how many it read.
+    private func readInput(_ pack: Pack, at offset: Int, count: Int) -> Int {
+        inputReads += 1
+        return pack.read(at: offset, into: &input, count: count)
+    }
+
+    /// A whole (not deltified) object at `position` of `nearBytes`, when all of it is there.
+    private func objectNear(_ position: Int) -> (kind: Kind, bytes: [UInt8])? {
+        guard let header = Pack.header(nearBytes[position..<near.count]), let kind = Kind(rawValue: header.type),
+              let bytes = inflateWhole(nearBytes, position + header.length..<near.count, size: header.size) else { return nil }
+        return (kind, bytes)
+    }
+
     /// The object at `offset` of pack `n`, its deltas applied; nil if anything about it is wrong.
-    private func object(in n: Int, at offset: Int, depth: Int) -> (kind: Kind, bytes: [UInt8])? {
+    /// `held`: `input` already holds `count` bytes of the pack from `start` (at most `offset`) on.
+    private func object(in n: Int, at offset: Int, depth: Int, held: (start: Int, count: Int)? = nil) -> (kind: Kind, bytes: [UInt8])? {
         // Delta chains are at most a few dozen long (git's default depth is 50); deeper is corrupt.
         guard depth < 1000 else { return nil }
         let pack = packs[n]
         // One read holds the header, an OFS_DELTA's distance or a REF_DELTA's base id, and all the
         // compressed data of most objects.
-        let got = pack.read(at: offset, into: &input, count: Self.firstRead)
-        guard got > 0, let header = Pack.header(input[0..<got]) else { return nil }
+        let (from, got) = held ?? (offset, readInput(pack, at: offset, count: Self.firstRead))
+        let at = offset - from
+        guard got > at, let header = Pack.header(input[at..<got]) else { return nil }
         switch header.type {
         case 1...4:
             guard let kind = Kind(rawValue: header.type),
-                  let bytes = inflate(pack, from: header.length, of: got, at: offset, size: header.size) else { return nil }
+                  let bytes = inflate(pack, from: at + header.length, of: got, at: from, size: header.size) else { return nil }
             return (kind, bytes)
         case 6, 7:
             let baseOffset: Int, dataStart: Int
             if header.type == 6 {
-                guard let (distance, length) = Pack.deltaDistance(input[header.length..<got]), distance > 0, distance <= offset else { return nil }
+                guard let (distance, length) = Pack.deltaDistance(input[at + header.length..<got]), distance > 0, distance <= offset else { return nil }
                 baseOffset = offset - distance
-                dataStart = header.length + length
+                dataStart = at + header.length + length
             } else {
-                guard got >= header.length + 20 else { return nil }
-                let id = ObjectID(raw: input[header.length..<header.length + 20])
+                guard got >= at + header.length + 20 else { return nil }
+                let id = ObjectID(raw: input[at + header.length..<at + header.length + 20])
                 guard let found = pack.offset(of: id) else { return nil }
                 baseOffset = found
-                dataStart = header.length + 20
+                dataStart = at + header.length + 20
             }
             // The delta is inflated before its base is read: reading the base reuses `input`.
-            guard let delta = inflate(pack, from: dataStart, of: got, at: offset, size: header.size),
+            guard let delta = inflate(pack, from: dataStart, of: got, at: from, size: header.size),
                   let base = self.base(in: n, at: baseOffset, depth: depth),
                   let bytes = Self.apply(delta, to: base.bytes) else { return nil }
             return (base.kind, bytes)
@@ -146,7 +197,7 @@ final class PackReader {
             stream.avail_out = UInt32(target.count)
             while status == Z_OK {
                 if range.isEmpty {
-                    let got = pack.read(at: position, into: &input, count: input.count)
+                    let got = readInput(pack, at: position, count: input.count)
                     guard got > 0 else { status = Z_DATA_ERROR; break }
                     position += got
                     range = 0..<got
@@ -365,7 +416,7 @@ extension PackReader {
 
     /// The entries of tree `id` in stored order, as libgit2 parses them.
     func tree(_ id: ObjectID) -> [(name: String, entry: Repository.Entry)]? {
-        guard let tree = read(id), tree.kind == .tree else { return nil }
+        guard let tree = read(id, keepingNear: true), tree.kind == .tree else { return nil }
         var entries: [(name: String, entry: Repository.Entry)] = []
         var next = 0
         while next < tree.bytes.count {

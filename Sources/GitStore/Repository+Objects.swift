@@ -108,11 +108,10 @@ extension Repository {
         try blobs(under: tree, prefix: prefix)
     }
 
-    /// The blobs under `tree` in git order: depth first, each tree's entries in their stored order,
-    /// which git keeps sorted so that this is the byte order of the full paths (a subtree `a` sorts
-    /// as `a/`, after `a.json`). Submodule links are not blobs and are skipped.
-    private func blobs(under tree: ObjectID, prefix: String) throws -> [(path: String, id: ObjectID)] {
-        var result: [(path: String, id: ObjectID)] = []
+    /// `body(path, id)` for every blob under `tree`, its path under `prefix`, in git order, each
+    /// called as soon as the tree holding the blob is read: a blob read then is often in the bytes
+    /// read for its tree (`PackReader`), as writers put a file just before the tree that names it.
+    public func forEachBlob(inTree tree: ObjectID, prefix: String, _ body: (String, ObjectID) throws -> Void) throws {
         // A stack of trees being listed: each one's entries, the next to visit, and its path.
         var stack = [(entries: try treeEntries(tree), next: 0, prefix: prefix)]
         while let top = stack.indices.last {
@@ -123,9 +122,17 @@ extension Repository {
             if entry.isTree {
                 stack.append((try treeEntries(entry.id), 0, path + "/"))
             } else if entry.isBlob {
-                result.append((path, entry.id))
+                try body(path, entry.id)
             }
         }
+    }
+
+    /// The blobs under `tree` in git order: depth first, each tree's entries in their stored order,
+    /// which git keeps sorted so that this is the byte order of the full paths (a subtree `a` sorts
+    /// as `a/`, after `a.json`). Submodule links are not blobs and are skipped.
+    private func blobs(under tree: ObjectID, prefix: String) throws -> [(path: String, id: ObjectID)] {
+        var result: [(path: String, id: ObjectID)] = []
+        try forEachBlob(inTree: tree, prefix: prefix) { result.append(($0, $1)) }
         return result
     }
 

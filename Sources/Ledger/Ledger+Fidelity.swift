@@ -82,11 +82,16 @@ extension Ledger {
         let top = above + (ledger.map { [(RecordPath.ledger.path, $0)] } ?? [])
         let parts = try Parallel.runs(of: 1 + subtrees.count, size: 1, minimum: 0,
                                       state: { try RecordReader(repository: Repository.open(at: path)) }) { reader, piece in
-            let n = piece.lowerBound
-            let blobs = n == 0 ? top : try reader.repository.listBlobs(inTree: subtrees[n - 1].tree, prefix: subtrees[n - 1].prefix)
             var part = ViewPart()
-            for (path, blob) in blobs {
+            func read(_ path: String, _ blob: ObjectID) throws {
                 if let kind = RecordPath(path: path) { try reader.read(kind, blob, into: &part) }
+            }
+            let n = piece.lowerBound
+            if n == 0 {
+                for (path, blob) in top { try read(path, blob) }
+            } else {
+                // Each record is read as soon as its folder is listed, often from the same read of the pack.
+                try reader.repository.forEachBlob(inTree: subtrees[n - 1].tree, prefix: subtrees[n - 1].prefix, read)
             }
             return part
         }

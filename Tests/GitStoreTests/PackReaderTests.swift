@@ -149,6 +149,37 @@ struct PackReaderTests {
         }
     }
 
+    /// A file read as soon as its folder is listed is often whole in the bytes read for the folder's
+    /// tree; whether it is or not, it reads as git reads it, from Luoshi's packs and from git's.
+    @Test("files read as their folders are listed read as git reads them, often without reading the pack again")
+    func readAsListed() throws {
+        for repack in [nil, ["repack", "-a", "-d", "-f", "--depth=50"], ["repack", "-a", "-d", "-f", "--depth=0", "--window=0"]] {
+            try withNewRepository { (repository, path) throws in
+                // As Luoshi writes: a bulk pack, each commit's blob, then the trees above it.
+                try repository.beginBulkWrite()
+                let commits = try writeChain(repository, count: 300, on: nil, label: "near")
+                try repository.finishBulkWrite()
+                try repository.compareAndSwap("refs/heads/main", to: commits.last!, expected: nil, logMessage: "near")
+                if let repack { try git(repack, in: path) }
+                let reader = PackReader(gitDirectory: path)
+                let direct = try Repository.open(at: path)
+                direct.packReader = reader
+                let plain = try Repository.open(at: path)
+                plain.packReader = nil
+                for commit in [commits[0], commits[149], commits.last!] {
+                    var read: [String: [UInt8]] = [:]
+                    try direct.forEachBlob(inTree: try direct.treeID(ofCommit: commit), prefix: "") { path, id in
+                        read[path] = try direct.blob(id)
+                    }
+                    let expected = try plain.listBlobs(inCommit: commit, under: "")
+                    #expect(read.count == expected.count)
+                    for (path, id) in expected { #expect(read[path] == (try plain.blob(id)), "\(path)") }
+                }
+                if repack == nil { #expect(reader.nearReads > 0, "no file was read from its folder's bytes") }
+            }
+        }
+    }
+
     /// Loose objects are zlib streams as git writes them; the reader inflates such a stream in one
     /// call only when it is wholly there, of the size its header says, and intact.
     @Test("a stream is inflated in one call when whole, never when cut short, of another size or damaged")
