@@ -217,23 +217,23 @@ struct FlagSink {
     }
 
     /// The counts by directive, then unit and kind.
-    var counts: [DirectiveID?: [UnitID: [FlagKind: Int]]] {
+    var counts: Indicators.Counts {
         mutating get {
             flush()
             return added
         }
     }
 
-    private var added: [DirectiveID?: [UnitID: [FlagKind: Int]]] = [:]
+    private var added: Indicators.Counts = [:]
     private var pendingUnit: UnitID?
     private var pendingDirective: DirectiveID?
     private var pending: [FlagKind] = []
 
     private mutating func flush() {
         guard let unit = pendingUnit else { return }
-        var byKind = added[pendingDirective, default: [:]][unit, default: [:]]
+        var byKind: [FlagKind: Int] = [:]
         for kind in pending { byKind[kind, default: 0] += 1 }
-        added[pendingDirective, default: [:]][unit] = byKind
+        added[pendingDirective, default: [:]][unit, default: [:]].merge(byKind, uniquingKeysWith: +)
         pending.removeAll(keepingCapacity: true)
         pendingUnit = nil
         pendingDirective = nil

@@ -68,7 +68,7 @@ extension Repository {
 
     /// The blobs under folders of commit `commit` (each named with its trailing `/`, as `units/`),
     /// cut into pieces that can be listed apart: subtrees, each with the path its blobs are listed
-    /// under (`listBlobs(inTree:prefix:)`), and the blobs met above them. Each folder is opened a
+    /// under (`forEachBlob(inTree:prefix:_:)`), and the blobs met above them. Each folder is opened a
     /// level at a time until it alone holds at least `pieces` subtrees or none is left to open, so
     /// that a folder whose records sit deep is cut as finely as one whose records sit near the top.
     /// Together the pieces hold the blobs `listBlobs(inCommit:under:)` lists for each folder.
@@ -103,12 +103,8 @@ extension Repository {
         return (subtrees, blobs)
     }
 
-    /// Every blob under `tree`, its path under `prefix` (which ends in `/`, or is empty), in git order.
-    public func listBlobs(inTree tree: ObjectID, prefix: String) throws -> [(path: String, id: ObjectID)] {
-        try blobs(under: tree, prefix: prefix)
-    }
-
-    /// `body(path, id)` for every blob under `tree`, its path under `prefix`, in git order, each
+    /// `body(path, id)` for every blob under `tree`, its path under `prefix` (which ends in `/`, or
+    /// is empty), in git order, each
     /// called as soon as the tree holding the blob is read: a blob read then is often in the bytes
     /// read for its tree (`PackReader`), as writers put a file just before the tree that names it.
     public func forEachBlob(inTree tree: ObjectID, prefix: String, _ body: (String, ObjectID) throws -> Void) throws {

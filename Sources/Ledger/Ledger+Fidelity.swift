@@ -70,14 +70,14 @@ extension Ledger {
 
     /// The view, and the blob of each plan with the blob of its basis at its basis commit.
     func viewAndVersions(at commit: ObjectID) throws -> (view: LedgerView, versions: [DirectiveID: [UnitID: PlanVersion]]) {
-        // The folders of records a view reads (actors and checkpoints are not), cut into subtrees of
-        // a few hundred records, each listed and read by whichever thread is free, with its own
-        // handle: plans cost several times what other records do, and a unit's plan and progress
-        // file are read together. The blobs met above the subtrees are one more piece.
+        // The folders of records a view reads (actors and checkpoints are not), each cut into at
+        // least 16 subtrees a thread (500 of 20 units each for 10,000 units), each listed and read by
+        // whichever thread is free, with its own handle: plans cost several times what other records
+        // do, and a unit's plan and progress file are read together. The blobs met above the
+        // subtrees are one more piece.
         let path = repository.path
-        let cores = Parallel.parts(for: Int.max, minimum: 0)
         let (subtrees, above) = try repository.listingPieces(inCommit: commit, folders: ["directives/", "units/", "findings/"],
-                                                             pieces: 16 * cores)
+                                                             pieces: 16 * Parallel.threads)
         let ledger = try repository.blobID(at: RecordPath.ledger.path, inCommit: commit)
         let top = above + (ledger.map { [(RecordPath.ledger.path, $0)] } ?? [])
         let parts = try Parallel.runs(of: 1 + subtrees.count, size: 1, minimum: 0,

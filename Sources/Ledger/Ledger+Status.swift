@@ -169,21 +169,22 @@ extension StatusMatrix {
         output(w.take())
         // Every row writes its cells in the same order, worked out once.
         let order = Self.keyOrder(clauses)
-        // Rows are written a batch at a time, each batch in parts on a thread per core: a few
-        // megabytes at once, in buffers the next batch reuses.
+        // Rows are written a batch at a time, each batch in a part per thread, so that only a few
+        // megabytes are held at once.
         let batch = 4000
         for start in stride(from: 0, to: rows.count, by: batch) {
             let base = w
-            let written = Parallel.inParts(rows[start..<min(start + batch, rows.count)], minimum: 1000) { part in
-                var items = base.itemsWriter(afterItems: part.startIndex > 0, capacity: part.count * 1024)
+            let count = min(batch, rows.count - start)
+            let written = Parallel.runs(of: count, size: (count + Parallel.threads - 1) / Parallel.threads, minimum: 1000) { run in
+                var items = base.itemsWriter(afterItems: start + run.lowerBound > 0, capacity: run.count * 1024)
                 var cells = StatusCell.Written()
-                for row in part {
+                for row in rows[start + run.lowerBound..<start + run.upperBound] {
                     // Rows the matrix reader builds have a cell per column, in column order; any other
                     // row works out its own order.
                     let aligned = row.cells.count == clauses.count && zip(row.cells, clauses).allSatisfy { $0.clause == $1 }
                     row.write(to: &items, cellOrder: aligned ? order : Self.keyOrder(row.cells.map(\.clause)), cells: &cells)
                 }
-                return [items]
+                return items
             }
             for items in written {
                 output(items.bytes)
@@ -312,14 +313,15 @@ extension Ledger {
         // Flags are counted in pieces, on the threads that read the first matrix's chains as they
         // become free, so that neither waits for the other to finish.
         var flagCounts = FlagCounting.pieces(Indicators.countingPieces(view, now: now, directive: directive,
-                                                                       planParts: 2 * Parallel.parts(for: Int.max, minimum: 0)))
+                                                                       planParts: 2 * Parallel.threads))
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
             guard let d = view.directives[id] else { return nil }
             return try StatusReader(view: view, directive: d, now: now, repositoryPath: repository.path, versions: versions[id] ?? [:])
                 .matrix(under: under, commit: commit.hex, asOf: asOf, flagCounts: &flagCounts)
         }
-        // The rows share what they show with the view; the rest of it is freed while they are written.
+        // The rows share what they show with the view; the rest of it is let go of (freed on another
+        // thread while the rows are written, or left to the process's end).
         Parallel.release(consume view)
         // Under a subtree, directives that reach none of it are left out unless one was asked for.
         return under == nil || directive != nil ? matrices : matrices.filter { !$0.rows.isEmpty }
@@ -368,7 +370,8 @@ private struct StatusReader: Sendable {
         enum Done { case units, counts(Indicators.Counts), readings([PlanDiff]) }
         let counting: [@Sendable () -> Indicators.Counts]
         if case .pieces(let waiting) = flagCounts { counting = waiting } else { counting = [] }
-        let chainRuns = (plans.count + 255) / 256
+        let runSize = 256
+        let chainRuns = (plans.count + runSize - 1) / runSize
         let done = try Parallel.runs(of: 1 + counting.count + chainRuns, size: 1, minimum: 0, state: {
             (chains: AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),
                                    plans: view.plans[directive.id] ?? [:], versions: versions),
@@ -378,8 +381,8 @@ private struct StatusReader: Sendable {
             if n == 0 { _ = rowUnits.value; return .units }
             if n <= counting.count { return .counts(counting[n - 1]()) }
             let planned = rowUnits.value.planned
-            let first = (n - 1 - counting.count) * 256
-            let run = min(planned.count, first)..<min(planned.count, first + 256)
+            let first = (n - 1 - counting.count) * runSize
+            let run = min(planned.count, first)..<min(planned.count, first + runSize)
             return .readings(try run.map { Fidelity.chain(try state.chains.chain(planned[$0]), cache: state.cache).cumulative })
         }
         let (units, planned) = rowUnits.value
@@ -412,7 +415,7 @@ private struct StatusReader: Sendable {
         let flags = { @Sendable (unit: UnitID) in
             (counts[directive.id]?[unit] ?? [:]).merging(counts[nil]?[unit] ?? [:], uniquingKeysWith: +)
         }
-        let rows = Parallel.runs(of: units.count, size: 256, minimum: 500) { run in
+        let rows = Parallel.runs(of: units.count, size: runSize, minimum: 500) { run in
             run.map { row(units[$0], reading: readings[units[$0]], columns: columnIDs, flags: flags(units[$0])) }
         }.flatMap { $0 }
         return StatusMatrix(directive: directive.id, title: directive.title, version: directive.version, issuer: directive.issuer,

@@ -3,39 +3,8 @@ import Foundation
 
 /// Work spread over the machine's cores.
 enum Parallel {
-    /// How many parts to split `count` items into: one per core (at most 8), or one when there are
-    /// fewer than `minimum` items, which a second thread would not pay for.
-    static func parts(for count: Int, minimum: Int) -> Int {
-        count < minimum ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-    }
-
-    /// `body(part)` for each part in `0..<count`, on a thread per core; the results in part order.
-    /// The first part's error, if any, is thrown once all have finished.
-    static func map<T>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
-        let results = Results<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { part in
-            results.set(part, Result { try body(part) })
-        }
-        return try (0..<count).map { try results.get($0) }
-    }
-
-    /// `body` over consecutive parts of `items` (a part per core when there are at least `minimum`
-    /// items), the results joined in order.
-    /// A part keeps the indices it has in `items`, which may itself be a slice.
-    static func inParts<T: Sendable, R>(_ items: ArraySlice<T>, minimum: Int, _ body: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
-        let parts = parts(for: items.count, minimum: minimum)
-        let size = (items.count + parts - 1) / parts
-        let start = items.startIndex, end = items.endIndex
-        return try map(parts) { part in
-            try body(items[min(start + part * size, end)..<min(start + (part + 1) * size, end)])
-        }.flatMap { $0 }
-    }
-
-    /// The same for work that cannot fail.
-    static func inParts<T: Sendable, R>(_ items: ArraySlice<T>, minimum: Int, _ body: @Sendable (ArraySlice<T>) -> [R]) -> [R] {
-        // `body` throws nothing, so neither does the throwing form.
-        try! inParts(items, minimum: minimum) { (part: ArraySlice<T>) throws -> [R] in body(part) }
-    }
+    /// The threads work is spread over: one per core, at most 8.
+    static var threads: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
 
     /// `body(&state, run)` over consecutive runs of `0..<count`, `size` items each, handed out in order
     /// to a thread per core as each thread becomes free (one thread below `minimum` items). Each
@@ -49,7 +18,7 @@ enum Parallel {
         let runs = (count + size - 1) / size
         let results = Results<T>(count: runs)
         let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: min(parts(for: count, minimum: minimum), max(1, runs))) { _ in
+        DispatchQueue.concurrentPerform(iterations: count < minimum ? 1 : min(threads, max(1, runs))) { _ in
             do {
                 var own = try state()
                 while let run = next.take(below: runs) {
@@ -82,21 +51,21 @@ enum Parallel {
         }
     }
 
-    /// The results of the parts, filled in from several threads.
+    /// The results of the runs, filled in from several threads.
     private final class Results<T>: @unchecked Sendable {
         private let lock = NSLock()
         private var results: [Result<T, any Error>?]
 
         init(count: Int) { results = Array(repeating: nil, count: count) }
 
-        func set(_ part: Int, _ result: Result<T, any Error>) {
+        func set(_ run: Int, _ result: Result<T, any Error>) {
             lock.lock(); defer { lock.unlock() }
-            results[part] = result
+            results[run] = result
         }
 
-        func get(_ part: Int) throws -> T {
+        func get(_ run: Int) throws -> T {
             lock.lock(); defer { lock.unlock() }
-            return try results[part]!.get()
+            return try results[run]!.get()
         }
     }
 }

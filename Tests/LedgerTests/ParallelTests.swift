@@ -8,18 +8,23 @@ struct ParallelTests {
     private struct Failure: Error, Equatable { var run: Int }
 
     /// Every item is in exactly one run, the runs come back in order whichever thread took them, and
-    /// each thread's state is its own.
+    /// a thread keeps the state it made from run to run: no more states are made than threads.
     @Test("runs cover each item once, in order", arguments: [(0, 5), (1, 5), (7, 3), (100, 7), (1000, 256), (1000, 1)])
     func runsCoverEachItemOnce(count: Int, size: Int) throws {
-        let ranges = try Parallel.runs(of: count, size: size, minimum: 0, state: { [Int]() }) { taken, run in
-            // A state shared between threads would see runs it did not take.
-            taken.append(run.lowerBound)
-            #expect(taken.allSatisfy { $0 % size == 0 })
-            return run
-        }
+        let made = Counted()
+        let ranges = try Parallel.runs(of: count, size: size, minimum: 0, state: { made.add() }) { _, run in run }
         #expect(ranges.count == (count + size - 1) / size)
         #expect(ranges.flatMap { Array($0) } == Array(0..<count))
         #expect(ranges.allSatisfy { $0.count == size || $0.upperBound == count })
+        #expect(made.value >= 1 && made.value <= Parallel.threads)
+    }
+
+    @Test("below the minimum, one thread does every run")
+    func belowMinimum() throws {
+        let made = Counted()
+        let ranges = try Parallel.runs(of: 100, size: 1, minimum: 101, state: { made.add() }) { _, run in run.lowerBound }
+        #expect(ranges == Array(0..<100))
+        #expect(made.value == 1)
     }
 
     @Test("a run's error is thrown once all runs have finished")
@@ -51,7 +56,7 @@ struct ParallelTests {
             Thread.sleep(forTimeInterval: 0.05)   // long enough for the other threads to ask meanwhile
             return Array(0..<1000)
         }
-        let seen = try Parallel.map(8) { _ in value.value.count }
+        let seen = Parallel.runs(of: 8, size: 1, minimum: 0) { _ in value.value.count }
         #expect(seen == Array(repeating: 1000, count: 8))
         #expect(calls.value == 1)
     }
