@@ -1,6 +1,6 @@
 import LedgerModel
 
-/// The JSON of `luoshi diff` (EVENTS.md, "Reading it back"), for the parts Fidelity knows:
+/// The JSON of `luoshi diff` (docs/events.md, "Reading it back"), for the parts Fidelity knows:
 /// the clauses, the added clauses and a summary. The caller adds directive, unit, against and flags.
 extension ClauseReading: JSONWritable {
     /// `{"id", "basisId", "class", "declared", "approved", "changes", "matchedBy", "similarity"}`;

@@ -12,7 +12,7 @@ public enum DiffAgainst: String, Sendable, CaseIterable {
     case directive
 }
 
-/// A plan read against its basis or the directive, in the JSON shape of `EVENTS.md`.
+/// A plan read against its basis or the directive, in the JSON shape of `docs/events.md`.
 public struct DiffReport: Sendable, JSONWritable {
     public var directive: DirectiveID
     public var unit: UnitID

@@ -1,4 +1,4 @@
-/// One action of the event format (`EVENTS.md`), as a unit, supervisor or admin asks for it.
+/// One action of the event format (`docs/events.md`), as a unit, supervisor or admin asks for it.
 public enum Action: Sendable, Hashable {
     case registerUnit(Unit)
     case registerActor(Actor)

@@ -58,7 +58,7 @@ func usage(_ problem: String?) -> Never {
                            [--validate scripts/validate.py] [--artifacts DIR] [--hang-seconds N]
                luoshi-fuzz --replay FILE...
         Defaults: 60 seconds, seed 1, corpus Tests/Fuzz/corpus and Tests/LedgerModelTests/Fixtures
-        (and ../shared/scenarios when present), artifacts in .fuzz-artifacts.
+        and scenarios/, artifacts in .fuzz-artifacts.
         """
     if let problem {
         FileHandle.standardError.write(Data("luoshi-fuzz: \(problem)\n\(text)\n".utf8))
@@ -220,7 +220,7 @@ if !options.replay.isEmpty {
 var mutator = Mutator()
 var roots = options.corpus
 if roots.isEmpty {
-    roots = ["Tests/Fuzz/corpus", "Tests/LedgerModelTests/Fixtures", "../shared/scenarios"].filter { FileManager.default.fileExists(atPath: $0) }
+    roots = ["Tests/Fuzz/corpus", "Tests/LedgerModelTests/Fixtures", "scenarios"].filter { FileManager.default.fileExists(atPath: $0) }
 }
 var pool = loadCorpus(roots, mutator: &mutator)
 guard !pool.isEmpty else { usage("no seeds in \(roots.joined(separator: ", ")): run from the repository root or pass --corpus") }

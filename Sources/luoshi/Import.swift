@@ -8,7 +8,7 @@ extension Luoshi {
         static let configuration = CommandConfiguration(
             abstract: "Apply a JSON Lines file of events, all or nothing.",
             discussion: """
-                One event a line (see EVENTS.md); blank lines and lines starting with # are skipped. Each event is
+                One event a line (see docs/events.md); blank lines and lines starting with # are skipped. Each event is
                 signed with the key file DIR/<actor>. Every event is checked and every commit built before the
                 ledger's head moves once: a bad line leaves the ledger as it was.
 
@@ -58,7 +58,7 @@ extension Luoshi {
         static let configuration = CommandConfiguration(
             abstract: "Apply one event, signed with one key.",
             discussion: """
-                The event is one JSON object (EVENTS.md), from a file or standard input.
+                The event is one JSON object (docs/events.md), from a file or standard input.
 
                 Example:
                   echo '{"action": "checkpoint", "actor": "auditor", "at": "2019-07-01T00:00:00Z", "note": "mid-year"}' \\

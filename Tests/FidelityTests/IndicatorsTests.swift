@@ -721,13 +721,12 @@ private struct ScenarioMissing: Error, CustomStringConvertible {
     var description: String { "scenario file \(name) not found in \(searched.joined(separator: ", "))" }
 }
 
-/// `../shared/scenarios` beside the repository (as CI lays it), or `$LUOSHI_SCENARIOS`.
+/// The repository's `scenarios/`, or `$LUOSHI_SCENARIOS`.
 private func scenarioFile(_ name: String) throws -> [UInt8] {
     var candidates: [String] = []
     if let dir = ProcessInfo.processInfo.environment["LUOSHI_SCENARIOS"] { candidates.append(dir) }
     let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    candidates.append(repo.deletingLastPathComponent().appendingPathComponent("shared/scenarios").path)
-    candidates.append("/work/shared/scenarios")
+    candidates.append(repo.appendingPathComponent("scenarios").path)
     for dir in candidates {
         if let data = FileManager.default.contents(atPath: dir + "/" + name) { return Array(data) }
     }

@@ -62,13 +62,10 @@ struct BurdenScenario {
 
     static let directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/scenarios")
+        .appendingPathComponent("scenarios")
 
     static func bytes(_ name: String) throws -> [UInt8] {
-        let primary = directory.appendingPathComponent(name)
-        let fallback = URL(fileURLWithPath: "/work/shared/scenarios").appendingPathComponent(name)
-        let url = FileManager.default.fileExists(atPath: primary.path) ? primary : fallback
-        return Array(try Data(contentsOf: url))
+        Array(try Data(contentsOf: directory.appendingPathComponent(name)))
     }
 
     init() throws {

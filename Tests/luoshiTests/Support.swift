@@ -11,8 +11,8 @@ let repositoryRoot: URL = {
     fatalError("no Package.swift above \(#filePath)")
 }()
 
-/// The shared scenarios (`../shared/scenarios`).
-let scenarios = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/scenarios")
+/// The public scenarios and their checker (`scenarios/`).
+let scenarios = repositoryRoot.appendingPathComponent("scenarios")
 
 /// The luoshi binary built for the tests.
 let luoshiBinary: String = {
