@@ -32,10 +32,10 @@ deps:
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi; \
-	if ! python3 -c 'import jsonschema, referencing, rfc3339_validator' 2>/dev/null; then \
-	  echo "installing: jsonschema rfc3339-validator (PyPI)"; \
+	if ! python3 -c 'import jsonschema, referencing, rfc3339_validator, regex' 2>/dev/null; then \
+	  echo "installing: jsonschema rfc3339-validator regex (PyPI)"; \
 	  python3 -m pip --version >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; $$SUDO apt-get install -y -qq python3-pip >/dev/null; }; \
-	  python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator; \
+	  python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator regex 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator regex; \
 	fi
 
 build: deps
