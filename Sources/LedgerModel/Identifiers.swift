@@ -202,6 +202,9 @@ extension String {
         return String(decoding: _nfcCodeUnits, as: UTF8.self)
     }
 
+    /// `U+0065 U+0301`: the string's code points, for telling apart spellings that look the same.
+    public var codePoints: String { unicodeScalars.map(\.codePointName).joined(separator: " ") }
+
     /// The string with every scalar that shows nothing or moves text (controls, format characters,
     /// separators other than the space) written as `\u{XXXX}`, for messages about it.
     public var visiblyEscaped: String {
