@@ -14,7 +14,7 @@ SOAK_SECONDS ?= 60
 
 .PHONY: deps build release demo test bench clean fuzz fuzz-libfuzzer soak
 
-# System packages: libgit2 (and pkg-config to find it), libdeflate, jemalloc, ssh-keygen for keys and signature checks,
+# System packages: libgit2 (and pkg-config to find it), libdeflate, jemalloc, SQLite (the history index, through GRDB), ssh-keygen for keys and signature checks,
 # Python's jsonschema to check records against schemas/ with an independent validator, Chromium (and
 # a Chinese font) to test the HTML report in a real browser.
 deps:
@@ -22,6 +22,7 @@ deps:
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
 	pkg-config --exists libdeflate 2>/dev/null || missing="$$missing libdeflate-dev"; \
 	pkg-config --exists jemalloc 2>/dev/null || missing="$$missing libjemalloc-dev"; \
+	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
 	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
 	command -v git >/dev/null || missing="$$missing git"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \

@@ -35,7 +35,8 @@ extension Luoshi {
                     finding: try parseID(finding, option: "--finding", FindingID.init),
                     actor: try parseID(actor, option: "--actor", ActorID.init),
                     since: try parseDay(since, option: "--since"), until: try parseDay(until, option: "--until"))
-                let entries = try options.open().log(filter)
+                let ledger = try options.open()
+                let entries = try options.history(ledger).log(filter)
                 switch options.format {
                 case .json: printJSON(.object(["commits": .array(entries.map(\.json))]))
                 case .text:
@@ -99,7 +100,7 @@ extension Luoshi {
             try execute {
                 let ledger = try options.open()
                 let path = try path()
-                let commit = try ledger.resolve(at: at)
+                let commit = try ledger.resolve(at: at, history: at.flatMap { try? Day($0) } == nil ? nil : options.history(ledger))
                 guard let value = try ledger.record(path, at: commit) else {
                     throw LedgerError.usage("there is no \(path.path) at \(commit.hex.prefix(12))\(at.map { " (\($0))" } ?? "")")
                 }
@@ -123,7 +124,8 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let (d, u) = try plan.ids()
-                let lines = try options.open().blame(directive: d, unit: u)
+                let ledger = try options.open()
+                let lines = try ledger.blame(directive: d, unit: u, history: options.history(ledger))
                 switch options.format {
                 case .json: printJSON(.object(["directive": d.json, "unit": u.json, "clauses": .array(lines.map(\.json))]))
                 case .text:

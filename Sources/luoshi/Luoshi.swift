@@ -18,7 +18,7 @@ struct Luoshi: ParsableCommand {
         subcommands: [
             Init.self, Import.self, Apply.self, Report.self, ReportHtml.self, CheckpointCommand.self, Witness.self,
             Diff.self, Chain.self, Flags.self, Status.self,
-            Log.self, Show.self, Blame.self, Verify.self, Export.self,
+            Log.self, Show.self, Blame.self, History.self, Verify.self, Export.self,
         ]
     )
 }
