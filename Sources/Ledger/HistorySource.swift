@@ -94,14 +94,18 @@ extension Ledger {
     /// gives it: good when signed by a key its actor's record held at the parent. Returns how many.
     public func readHistory(after base: ObjectID?, to tip: ObjectID, _ body: (IndexedCommit) throws -> Void) throws -> Int {
         let commits = try repository.walk(from: tip, hiding: base)
-        // Who holds which key at the parent of the next commit.
-        var actors: [String: Actor] = [:]
-        if let base {
-            for (path, blob) in try repository.listBlobs(inCommit: base, under: "actors/") {
-                guard case .actor(let id) = RecordPath(path: path),
-                      let actor = try? Actor(json: LedgerReader.parse(repository.blob(blob), .actor(id)), at: .root) else { continue }
-                actors[id.rawValue] = actor
+        // Who holds which key at the parent of the next commit: an actor's record as the commits
+        // read so far left it, or else as it was at `base`, read when first asked for (a catch-up of a
+        // few commits reads a few records, not every actor's).
+        var actors: [String: Actor?] = [:]
+        func actor(_ name: String) -> Actor? {
+            if let known = actors[name] { return known }
+            var found: Actor?
+            if let base, let id = try? ActorID(name), let bytes = try? repository.blob(at: RecordPath.actor(id).path, inCommit: base) {
+                found = try? Actor(json: LedgerReader.parse(bytes, .actor(id)), at: .root)
             }
+            actors[name] = .some(found)
+            return found
         }
         let reader = CommitReader(path: repository.path, commits: commits, readsContents: { $0.hasPrefix("actors/") })
         defer { reader.stop() }
@@ -112,15 +116,15 @@ extension Ledger {
                 for (change, content) in zip(read.changes, read.contents) {
                     guard case .actor(let id) = RecordPath(path: change.path) else { continue }
                     // A record that cannot be read counts as no record, as `log` reads it.
-                    guard case .success(let bytes)? = content else { actors[id.rawValue] = nil; continue }
-                    actors[id.rawValue] = try? Actor(json: LedgerReader.parse(bytes, .actor(id)), at: .root)
+                    guard case .success(let bytes)? = content else { actors[id.rawValue] = .some(nil); continue }
+                    actors[id.rawValue] = .some(try? Actor(json: LedgerReader.parse(bytes, .actor(id)), at: .root))
                 }
             }
             // Genesis registers its own signer: its keys count at genesis itself.
             if read.info.parents.isEmpty { applyActorChanges() }
             switch read.signature {
             case .failure(let problem): entry.signature = problem.kind == .unsigned ? .unsigned : .bad
-            case .success(let key): entry.signature = actors[entry.actor]?.holds(key: key.openSSH) == true ? .good : .unknownKey
+            case .success(let key): entry.signature = actor(entry.actor)?.holds(key: key.openSSH) == true ? .good : .unknownKey
             }
             if !read.info.parents.isEmpty { applyActorChanges() }
             try body(IndexedCommit(entry: entry, changes: read.changes))

@@ -92,13 +92,13 @@ public final class LedgerIndex: HistorySource {
                 CREATE TABLE commits (
                     seq INTEGER PRIMARY KEY, id BLOB NOT NULL, time INTEGER NOT NULL, zone INTEGER NOT NULL,
                     actor TEXT NOT NULL, subject TEXT NOT NULL, action TEXT, unit TEXT, directive TEXT,
-                    clause TEXT, finding TEXT, signature TEXT NOT NULL);
+                    clause TEXT, finding TEXT, signature TEXT NOT NULL, later_min_time INTEGER NOT NULL);
                 CREATE INDEX commits_by_unit ON commits (unit, seq);
                 CREATE INDEX commits_by_directive ON commits (directive, seq);
                 CREATE INDEX commits_by_clause ON commits (clause, seq);
                 CREATE INDEX commits_by_finding ON commits (finding, seq);
                 CREATE INDEX commits_by_actor ON commits (actor, seq);
-                CREATE INDEX commits_by_time ON commits (time);
+                CREATE INDEX commits_by_later_min_time ON commits (later_min_time, seq);
                 CREATE TABLE paths (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
                 CREATE TABLE changes (path INTEGER NOT NULL, seq INTEGER NOT NULL, blob BLOB, PRIMARY KEY (path, seq)) WITHOUT ROWID;
                 """)
@@ -135,9 +135,12 @@ public final class LedgerIndex: HistorySource {
             var pathIDs: [String: Int64] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, path FROM paths") { pathIDs[row["path"]] = row["id"] }
             let insertCommit = try db.makeStatement(sql: """
-                INSERT INTO commits (seq, id, time, zone, actor, subject, action, unit, directive, clause, finding, signature)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO commits (seq, id, time, zone, actor, subject, action, unit, directive, clause, finding, signature, later_min_time)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            // `later_min_time` is the earliest time of this commit and every later one; a commit
+            // dated before some earlier ones (time order allows a few days) lowers theirs.
+            let lowerEarlier = try db.makeStatement(sql: "UPDATE commits SET later_min_time = ?1 WHERE later_min_time > ?1")
             let insertPath = try db.makeStatement(sql: "INSERT INTO paths (id, path) VALUES (?, ?)")
             let insertChange = try db.makeStatement(sql: "INSERT INTO changes (path, seq, blob) VALUES (?, ?, ?)")
             var done = 0, total = 0
@@ -146,10 +149,11 @@ public final class LedgerIndex: HistorySource {
                 total = try ledger.readHistory(after: known?.id, to: tip) { commit in
                     seq += 1
                     let e = commit.entry, t = e.trailers
+                    try lowerEarlier.execute(arguments: [e.time.seconds])
                     try insertCommit.execute(arguments: [
                         seq, Data(e.commit.bytes), e.time.seconds, e.time.offsetMinutes, e.actor, e.subject,
                         t.action?.rawValue, t.unit?.rawValue, t.directive?.rawValue, t.clause?.rawValue, t.finding?.rawValue,
-                        e.signature.rawValue,
+                        e.signature.rawValue, e.time.seconds,
                     ])
                     for change in commit.changes where change.oldBlob != change.newBlob {
                         let pathID: Int64
@@ -228,10 +232,13 @@ public final class LedgerIndex: HistorySource {
 
     public func lastCommit(before seconds: Int64) throws -> ObjectID? {
         try pool.read { db in
-            // Genesis (the first commit) counts as made before anything.
-            guard let data = try Data.fetchOne(db, sql: "SELECT id FROM commits WHERE seq = 1 OR time < ? ORDER BY seq DESC LIMIT 1",
-                                               arguments: [seconds]) else { return nil }
-            return ObjectID(bytes: [UInt8](data))
+            // The last commit made before `seconds` is the last one whose own and later times are not all
+            // after it: `later_min_time` grows with `seq`, so one step down its index finds it. Genesis
+            // (the first commit) counts as made before anything.
+            let data = try Data.fetchOne(db, sql: """
+                SELECT id FROM commits WHERE later_min_time < ? ORDER BY later_min_time DESC, seq DESC LIMIT 1
+                """, arguments: [seconds]) ?? Data.fetchOne(db, sql: "SELECT id FROM commits WHERE seq = 1")
+            return data.flatMap { ObjectID(bytes: [UInt8]($0)) }
         }
     }
 
