@@ -206,11 +206,11 @@ extension String {
     public var codePoints: String { unicodeScalars.map(\.codePointName).joined(separator: " ") }
 
     /// The string with every scalar that shows nothing or moves text (controls, format characters,
-    /// separators other than the space) written as `\u{XXXX}`, for messages about it.
+    /// separators other than the space) written as `<U+200D>`, for messages about it.
     public var visiblyEscaped: String {
         var out = ""
         for scalar in unicodeScalars {
-            if scalar.isInvisibleForPeople { out += scalar.codePointName } else { out.unicodeScalars.append(scalar) }
+            if scalar.isInvisibleForPeople { out += "<" + scalar.codePointName + ">" } else { out.unicodeScalars.append(scalar) }
         }
         return out
     }

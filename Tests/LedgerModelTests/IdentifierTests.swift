@@ -36,7 +36,7 @@ struct IdentifierTests {
         #expect(ClauseID.problem(String(repeating: "三", count: 33))?.contains("is 33 characters long; at most 32") == true)
         let refused: [(String, String)] = [
             ("a b", "holds U+0020 (a space)"), ("1\t2", "holds U+0009 (a control character)"),
-            ("第\u{200D}三条", "\"第U+200D三条\" holds U+200D (an invisible format character)"),
+            ("第\u{200D}三条", "\"第<U+200D>三条\" holds U+200D (an invisible format character)"),
             ("1\u{202E}2", "holds U+202E (a bidirectional control)"), ("第三\u{3000}条", "holds U+3000 (a space)"),
             ("a/b", "holds '/' U+002F"), ("1,2", "holds ',' U+002C"), ("[1]", "holds '[' U+005B"),
         ]
