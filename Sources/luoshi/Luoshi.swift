@@ -16,7 +16,9 @@ struct Luoshi: ParsableCommand {
             65 bad input data; 77 not permitted; 70 internal error.
             """,
         subcommands: [
-            Init.self, Import.self, Apply.self, Report.self, ReportHtml.self, CheckpointCommand.self, Witness.self,
+            Init.self, UnitCommand.self, ActorCommand.self, DirectiveCommand.self, Adopt.self, PlanCommand.self, Exempt.self,
+            ExemptionCommand.self, FindingCommand.self, PolicyCommand.self,
+            Import.self, Apply.self, Report.self, ReportHtml.self, CheckpointCommand.self, Witness.self,
             Diff.self, Chain.self, Flags.self, Status.self,
             Log.self, Show.self, Blame.self, History.self, Verify.self, Export.self,
         ]
