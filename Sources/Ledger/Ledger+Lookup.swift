@@ -9,8 +9,9 @@ public enum LookupKind: String, Sendable {
 /// The ids nearest to one that does not exist: how a typo becomes "did you mean ...?".
 public enum NearestNames {
     /// Up to `limit` of `candidates` closest to `wanted` by edit distance (letters inserted, removed,
-    /// changed or two swapped), closest first; only those close enough to be a slip of the hand
-    /// (a third of the longer name, at least 2 edits), or that contain `wanted` (of 3 characters or more).
+    /// changed or two swapped): those at the least distance found, if it is close enough to be a slip
+    /// of the hand (a third of the longer name, at least 2 edits), else those that contain `wanted`
+    /// (of 3 characters or more).
     public static func nearest(_ wanted: String, among candidates: [String], limit: Int = 3) -> [String] {
         let w = Array(wanted.lowercased())
         var scored: [(distance: Int, name: String)] = []
@@ -22,7 +23,9 @@ public enum NearestNames {
                 scored.append((d, name))
             }
         }
-        return scored.sorted { ($0.distance, $0.name) < ($1.distance, $1.name) }.prefix(limit).map(\.name)
+        let sorted = scored.sorted { ($0.distance, $0.name) < ($1.distance, $1.name) }
+        guard let best = sorted.first?.distance else { return [] }
+        return sorted.filter { $0.distance == best }.prefix(limit).map(\.name)
     }
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.

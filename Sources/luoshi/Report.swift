@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import Ledger
 import LedgerModel
@@ -69,17 +68,7 @@ extension Luoshi {
         }
 
         static func evidence(_ spec: String) throws -> Evidence {
-            guard let first = spec.firstIndex(of: ":"), let last = spec.lastIndex(of: ":"), first < last,
-                  let kind = EvidenceKind(rawValue: String(spec[..<first])) else {
-                throw LedgerError.usage("--evidence \(spec): give KIND:TITLE:FILE with KIND one of \(EvidenceKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            let title = String(spec[spec.index(after: first)..<last])
-            let file = String(spec[spec.index(after: last)...])
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw LedgerError.usage("--evidence \(spec): cannot read the file \(file)")
-            }
-            let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-            return Evidence(kind: kind, title: title, sha256: hash)
+            try EvidenceFile.evidence(spec)
         }
     }
 }
