@@ -56,8 +56,9 @@ public enum NearestNames {
         let head = "no \(kind.rawValue) \(wanted)\(context)"
         if near.isEmpty {
             if candidates.isEmpty { return head + (kind == .clause ? "" : "; the ledger has no \(kind.rawValue)s yet") }
-            if let listing { return head + "; `\(listing)` lists them" }
-            return head + "; there are " + candidates.sorted().prefix(12).joined(separator: ", ") + (candidates.count > 12 ? ", ..." : "")
+            if let listing, candidates.count > 8 { return head + "; `\(listing)` lists them" }
+            let sorted = candidates.sorted()
+            return head + "; the \(kind.rawValue)s are " + sorted.prefix(8).joined(separator: ", ") + (sorted.count > 8 ? ", ..." : "")
         }
         return head + "; did you mean " + joinedWithOr(near) + "?"
     }
@@ -135,5 +136,32 @@ extension Ledger {
         }
         guard !known.contains(clause.rawValue) else { return }
         throw LedgerError.usage(NearestNames.message(.clause, clause.rawValue, among: known, context: context))
+    }
+}
+
+extension Ledger {
+    /// Checks the ids a command or filter names against head, so that a typo is a usage error naming
+    /// the nearest ids rather than an empty answer. A clause is looked for in the directive (and the
+    /// unit's plan) when they are named, else in every directive.
+    public func requireExisting(unit: UnitID? = nil, directive: DirectiveID? = nil, clause: ClauseID? = nil,
+                                finding: FindingID? = nil, actor: ActorID? = nil) throws {
+        let at = try head()
+        if let unit { try requireUnit(unit, at: at) }
+        if let directive { try requireDirective(directive, at: at) }
+        if let finding { try requireFinding(finding, at: at) }
+        if let actor { try requireActor(actor, at: at) }
+        guard let clause else { return }
+        if let directive {
+            try requireClause(clause, directive: directive, unit: unit, at: at)
+            return
+        }
+        var known: [String] = []
+        for id in try ids(of: .directive, at: at) {
+            guard let d = try? DirectiveID(id), let value = try record(.directive(d), at: at) else { continue }
+            known += try Directive(json: value, at: .root).clauses.map(\.id.rawValue)
+        }
+        if !known.contains(clause.rawValue) {
+            throw LedgerError.usage(NearestNames.message(.clause, clause.rawValue, among: known, context: " in any directive"))
+        }
     }
 }

@@ -29,7 +29,9 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let (d, u) = try plan.ids()
-                let report = try options.openForReading().diff(directive: d, unit: u, against: against, at: at)
+                let ledger = try options.openForReading()
+                try ledger.requireExisting(unit: u, directive: d)
+                let report = try ledger.diff(directive: d, unit: u, against: against, at: at)
                 switch options.format {
                 case .json: printJSON(report.json)
                 case .text: print(DiffText.render(report, colour: stdoutIsTerminal), terminator: "")
@@ -54,7 +56,9 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let (d, u) = try plan.ids()
-                let report = try options.openForReading().chain(directive: d, unit: u, at: at)
+                let ledger = try options.openForReading()
+                try ledger.requireExisting(unit: u, directive: d)
+                let report = try ledger.chain(directive: d, unit: u, at: at)
                 switch options.format {
                 case .json: printJSON(report.json)
                 case .text: print(DiffText.renderChain(report, colour: stdoutIsTerminal), terminator: "")
@@ -101,7 +105,9 @@ extension Luoshi {
                 let d = try parseID(directive, option: "--directive", DirectiveID.init)
                 let only = try kinds(kind, option: "--kind")
                 let failKinds = try kinds(failOn, option: "--fail-on")
-                let flags = try options.openForReading().flags(asOf: parseDay(asOf, option: "--as-of")).filter { f in
+                let ledger = try options.openForReading()
+                try ledger.requireExisting(unit: u, directive: d)
+                let flags = try ledger.flags(asOf: parseDay(asOf, option: "--as-of")).filter { f in
                     (u.map { f.unit.isWithin($0) } ?? true) && (d.map { f.directive == $0 } ?? true) && (only?.contains(f.kind) ?? true)
                 }
                 switch options.format {

@@ -51,6 +51,7 @@ extension Luoshi {
                     }
                     measured[String(parts[0])] = n
                 }
+                try ledger.requireExisting(unit: unitID, directive: directiveID, clause: clauseID)
                 let items = try evidence.map(Self.evidence)
                 let actorID = try actor.map { try ActorID($0) } ?? Self.actor(for: signer, unit: unitID, in: ledger)
                 let event = Event(actor: actorID, at: .now, action: .reportProgress(

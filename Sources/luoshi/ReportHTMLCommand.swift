@@ -27,9 +27,10 @@ extension Luoshi {
         func run() throws {
             try execute {
                 guard let d = try parseID(directive, option: "--directive", DirectiveID.init) else { return }
+                let u = try parseID(under, option: "--under", UnitID.init)
                 let ledger = try options.openForReading()
-                let report = try ledger.directiveReport(d, under: parseID(under, option: "--under", UnitID.init),
-                                                        asOf: parseDay(asOf, option: "--as-of"), history: options.history(ledger))
+                try ledger.requireExisting(unit: u, directive: d)
+                let report = try ledger.directiveReport(d, under: u, asOf: parseDay(asOf, option: "--as-of"), history: options.history(ledger))
                 let html = ReportHTML.render(report)
                 guard FileManager.default.createFile(atPath: out, contents: Data(html.utf8)) else {
                     throw LedgerError.usage("cannot write \(out): check that its folder exists and is writable")

@@ -47,7 +47,9 @@ extension Luoshi {
                 let path = ledger ?? ProcessInfo.processInfo.environment["LUOSHI_LEDGER"] ?? FileManager.default.currentDirectoryPath
                 Ledger.readWithoutHashChecks()
                 Ledger.leaveReadsToExit()
-                let matrices = try Ledger.open(at: path).status(directive: d, under: u, asOf: parseDay(asOf, option: "--as-of"))
+                let ledger = try Ledger.open(at: path)
+                try ledger.requireExisting(unit: u, directive: d)
+                let matrices = try ledger.status(directive: d, under: u, asOf: parseDay(asOf, option: "--as-of"))
                 switch format {
                 case .json: StatusMatrix.writeJSON(matrices, to: writeStandardOutput)
                 case .csv: FileHandle.standardOutput.write(Data(StatusText.csv(matrices).utf8))

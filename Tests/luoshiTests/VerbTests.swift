@@ -62,7 +62,9 @@ struct VerbTests {
         let units = ["cn", "cn/hedong", "cn/hedong/dongpo", "cn/shannan", "cn/jiangbei"]
         #expect(NearestNames.nearest("cn/hednog", among: units) == ["cn/hedong"])
         #expect(NearestNames.message(.unit, "cn/hednog", among: units) == "no unit cn/hednog; did you mean cn/hedong?")
-        #expect(NearestNames.message(.unit, "zz/qqqqqq", among: units, listing: "luoshi units") == "no unit zz/qqqqqq; `luoshi units` lists them")
+        #expect(NearestNames.message(.unit, "zz/qqqqqq", among: units, listing: "luoshi units") == "no unit zz/qqqqqq; the units are cn, cn/hedong, cn/hedong/dongpo, cn/jiangbei, cn/shannan")
+        let many = (1...20).map { "cn/u\($0)" }
+        #expect(NearestNames.message(.unit, "zz/qqqqqq", among: many, listing: "luoshi units") == "no unit zz/qqqqqq; `luoshi units` lists them")
         #expect(NearestNames.message(.directive, "D-1", among: []) == "no directive D-1; the ledger has no directives yet")
         #expect(NearestNames.nearest("D-2019-1", among: ["D-2019-01", "D-2020-01"]).first == "D-2019-01")
     }
@@ -262,6 +264,33 @@ struct VerbTests {
             #expect(r.stdout.isEmpty)
         }
         #expect(try loaded.head() == before)
+    }
+
+    @Test("a filter or reading naming an id that does not exist is a usage error, not an empty answer")
+    func filterTypos() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        let cases: [([String], String)] = [
+            (["flags", "--unit", "cn/nrth"], "no unit cn/nrth; did you mean cn/north?"),
+            (["flags", "--directive", "D-2019-1"], "no directive D-2019-1; did you mean D-2019-01?"),
+            (["status", "--under", "cn/est"], "no unit cn/est; did you mean cn/east or cn/west?"),
+            (["diff", "--directive", "D-2019-01", "--unit", "cn/east/harbour"], "no unit cn/east/harbour; did you mean cn/east/harbor?"),
+            (["chain", "--directive", "D-2019-01", "--unit", "cn/sout/bay"], "no unit cn/sout/bay; did you mean cn/south/bay?"),
+            (["blame", "--directive", "D-2019-01", "--unit", "cn/wst"], "no unit cn/wst; did you mean cn/west?"),
+            (["log", "--actor", "north.led"], "no actor north.led; did you mean north.lead?"),
+            (["log", "--finding", "F-2019-004"], "no finding F-2019-004; did you mean F-2019-001, F-2019-002 or F-2019-003?"),
+            (["log", "--directive", "D-2019-01", "--clause", "77"], "no clause 77 in D-2019-01; did you mean 7?"),
+            (["show", "unit", "cn/nort"], "no unit cn/nort; did you mean cn/north?"),
+            (["report-html", "--directive", "D-2019-01", "--under", "cn/eats", "--out", loaded.folder.path("r.html")], "no unit cn/eats; did you mean cn/east?"),
+            (["report", "--unit", "cn/north", "--directive", "D-2019-01", "--clause", "11", "--status", "done", "--key", "\(loaded.keys)/north.lead"],
+             "no clause 11 in D-2019-01 or the plan of cn/north; did you mean 1?"),
+        ]
+        for (args, message) in cases {
+            let r = try verb(loaded, args)
+            #expect(r.status == 64, "\(args): \(r.stdout)\(r.stderr)")
+            #expect(r.stderr == "luoshi: \(message)\n", "\(args)")
+            #expect(r.stdout.isEmpty, "\(args)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: loaded.folder.path("r.html")))
     }
 
     @Test("directive issue and amend from a file, policy set, revoke-key")
