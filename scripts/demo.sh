@@ -80,30 +80,14 @@ for d in sorted(diffs, key=lambda d: d["basis"]["unit"]):
     b, c = d["basis"], d["directive"]
     print(f"  {b['unit']:<{width}}  {describe(b)}  |  {describe(c)}")
 print()
-
-# The worst deviations: each unit's own looser changes and unapproved omissions, then escalations.
-def score(reading):
-    s = 0
-    for c in reading["clauses"]:
-        if c["class"] in ("weakened", "mixed") or (c["class"] == "omitted" and not c.get("approved")):
-            s += 3
-        elif c["class"] == "strengthened":
-            s += 2
-    return s + 2 * len(reading["added"])
-print("== The worst deviations (what each unit changed in what it was given)")
-ranked = sorted((d for d in diffs if score(d["basis"]) > 0), key=lambda d: (-score(d["basis"]), d["basis"]["unit"]))
-for d in ranked[:8]:
-    b = d["basis"]
-    parts = []
-    for c in b["clauses"]:
-        if c["class"] in ("faithful", "reworded"):
-            continue
-        changes = "; ".join(f"{x['field']} {x['from']} → {x['to']}" for x in c["changes"] if x["effect"] != "neutral" and x["field"] != "text")
-        parts.append(f"clause {c['basisId']} {c['class']}" + (f" ({changes})" if changes else ""))
-    parts += [f"clause {a['id']} added" for a in b["added"]]
-    print(f"  {b['unit']}: " + "; ".join(parts))
-print()
-
+PY
+echo "== The worst deviations (what each unit changed in what it was given)"
+"$luoshi" deviations --ledger "$ledger" --directive "$directive" --as-of "$asof" --limit 8 | sed 's/^/  /'
+echo
+python3 - "$tmp/flags.json" <<'PY'
+import json, sys
+from collections import Counter
+flags = json.load(open(sys.argv[1], encoding="utf-8"))["flags"]
 print("== Flags by kind")
 kinds = Counter(f["kind"] for f in flags)
 for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):

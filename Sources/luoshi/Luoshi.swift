@@ -19,7 +19,7 @@ struct Luoshi: ParsableCommand {
             Init.self, UnitCommand.self, ActorCommand.self, DirectiveCommand.self, Adopt.self, PlanCommand.self, Exempt.self,
             ExemptionCommand.self, FindingCommand.self, PolicyCommand.self,
             Import.self, Apply.self, Report.self, ReportHtml.self, CheckpointCommand.self, Witness.self,
-            Diff.self, Chain.self, Flags.self, Status.self,
+            Diff.self, Chain.self, Flags.self, Status.self, DeviationsCommand.self, Units.self, Directives.self, Actors.self, Findings.self, Todo.self,
             Log.self, Show.self, Blame.self, History.self, Verify.self, Export.self,
         ]
     )
