@@ -144,3 +144,13 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// Why `unit`'s plan for `directive` is behind its basis at head (an amendment, or a parent's edit
+    /// since the unit adopted), or nil when it is not.
+    public func behind(directive: DirectiveID, unit: UnitID) throws -> String? {
+        let at = try head()
+        guard let p = try record(.plan(directive, unit), at: at), let d = try record(.directive(directive), at: at) else { return nil }
+        return try behindDetail(Plan(json: p, at: .root), directive: Directive(json: d, at: .root), at: at)
+    }
+}

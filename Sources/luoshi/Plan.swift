@@ -3,6 +3,38 @@ import Foundation
 import Ledger
 import LedgerModel
 
+/// Text of `plan rebase`: what happens to each clause, and the editor's header for conflicts.
+enum PlanRebaseText {
+    static func lines(_ r: PlanRebase, side: PlanRebase.Side? = nil) -> [String] {
+        r.steps.compactMap { s -> String? in
+            switch s.resolution {
+            case .unchanged: nil
+            case .basis: "  clause \(s.clause): the basis changed it; the new text is taken"
+            case .own: s.own == nil ? "  clause \(s.clause): left out by the unit; still left out" : "  clause \(s.clause): changed by the unit only; kept"
+            case .same: "  clause \(s.clause): both changed it the same way"
+            case .conflict:
+                "  clause \(s.clause): conflict: the unit and the basis both changed it; "
+                    + (side == .ours ? "--ours keeps the unit's version" : side == .theirs ? "--theirs takes the basis's" : "resolved in the editor")
+            case .addedByBasis: "  clause \(s.clause): new in the basis; added"
+            case .removedByBasis: "  clause \(s.clause): gone from the basis; dropped"
+            case .addedByUnit: "  clause \(s.clause): added by the unit; kept"
+            }
+        }
+    }
+
+    static func header(_ r: PlanRebase) -> String {
+        var h = "# Rebase of the plan of \(r.unit) for \(r.directive) onto v\(r.newVersion) of its basis.\n"
+        h += "# Each conflicting clause below is the unit's own version; the basis's new version is shown here.\n"
+        h += "# Keep, change or replace it; save to go on (saving as it is keeps the unit's versions). Lines starting with # are ignored.\n"
+        for c in r.conflicts {
+            h += "#\n# clause \(c.clause), as the basis has it now:\n"
+            let text = c.new.map { String(decoding: CanonicalJSON.encode($0.json), as: UTF8.self) } ?? "(removed from the basis)\n"
+            for line in text.split(separator: "\n") { h += "#   \(line)\n" }
+        }
+        return h + "\n"
+    }
+}
+
 extension Luoshi {
     struct Adopt: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -41,7 +73,7 @@ extension Luoshi {
         static let configuration = CommandConfiguration(
             commandName: "plan",
             abstract: "Change a unit's plan (an implementer's job).",
-            subcommands: [Edit.self]
+            subcommands: [Edit.self, Rebase.self]
         )
 
         struct Edit: ParsableCommand {
@@ -110,6 +142,87 @@ extension Luoshi {
                     try w.apply(.editPlan(unit: u, directive: d, clauses: edit.clauses, exemptions: edit.exemptions), as: implementer, name: file ?? "plan edit") { _ in
                         (readingLines(reading, future: write.dryRun), ["reading": reading.json])
                     }
+                    if let kept { try? FileManager.default.removeItem(atPath: kept) }
+                }
+            }
+        }
+
+        struct Rebase: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Bring a plan onto the newest text of its basis (an amended directive, a parent's edited plan).",
+                discussion: """
+                    A three-way merge, clause by clause, of the basis as the unit adopted it, the basis now, and the
+                    unit's plan: what only the basis changed is taken, what only the unit changed is kept, and a clause
+                    both changed differently is a conflict. Conflicts are resolved in $EDITOR (the merge is shown with
+                    the unit's version of each conflicting clause and the basis's new version in the comments above),
+                    or with --ours (keep the unit's) or --theirs (take the basis's) for scripts. The merge is read
+                    against the new basis, with the flags it will raise, and written as two commits: the adoption of
+                    the new basis (recording its version and commit) and the merged plan. Exemptions keep their
+                    reasons; a supervisor approves them again.
+
+                    Example:
+                      luoshi plan rebase --unit cn/north/river --directive D-2019-01 --key keys/river.lead
+                      luoshi plan rebase --unit cn/north/river --directive D-2019-01 --theirs --yes --key keys/river.lead
+                    """
+            )
+
+            @OptionGroup var options: LedgerOptions
+            @OptionGroup var plan: PlanOptions
+            @ArgumentParser.Flag(help: "Resolve every conflict with the unit's own version of the clause.") var ours = false
+            @ArgumentParser.Flag(help: "Resolve every conflict with the basis's new version of the clause.") var theirs = false
+            @ArgumentParser.Flag(help: "Write without asking for confirmation.") var yes = false
+            @OptionGroup var write: WriteOptions
+
+            func validate() throws {
+                if ours && theirs { throw ValidationError("choose one of --ours and --theirs") }
+            }
+
+            func run() throws {
+                try execute {
+                    let (d, u) = try plan.ids()
+                    let w = try Write(options, write)
+                    let rebase = try w.ledger.rebase(directive: d, unit: u)
+                    let implementer = try w.actor(("implementer of \(u)", "implementers of \(u)")) { $0.unit == u && $0.has(.implementer) }
+                    let basisName = rebase.oldBasis.kind == .directive ? "directive \(d)" : "the plan of \(rebase.from)"
+                    guard !rebase.upToDate else {
+                        print("the plan of \(u) for \(d) is up to date with its basis (\(basisName), v\(rebase.newVersion)); nothing written")
+                        return
+                    }
+                    let side: PlanRebase.Side? = ours ? .ours : theirs ? .theirs : nil
+                    let summary = ["rebase the plan of \(u) for \(d) onto \(basisName) as it is now (v\(rebase.oldBasis.version) → v\(rebase.newVersion)):"]
+                        + PlanRebaseText.lines(rebase, side: side)
+                    var edit = rebase.merged(taking: side)
+                    var reading: PlanReading?
+                    var kept: String?
+                    if edit == nil {
+                        guard !yes else {
+                            throw LedgerError.usage("\(rebase.conflicts.count) clause\(rebase.conflicts.count == 1 ? "" : "s") conflict (\(rebase.conflicts.map(\.clause.rawValue).joined(separator: ", "))): resolve them in the editor (without --yes), or choose --ours or --theirs")
+                        }
+                        FileHandle.standardError.write(Data((summary.joined(separator: "\n") + "\n").utf8))
+                        let session = try PlanEditorSession(directive: d, unit: u, edit: rebase.merged(taking: .ours)!,
+                                                            header: PlanRebaseText.header(rebase), acceptsUnchanged: true)
+                        guard let (e, r) = try session.run({ try w.ledger.reading(of: $0, after: rebase) }) else { return }
+                        edit = e
+                        reading = r
+                        kept = session.path
+                    }
+                    guard let edit else { return }
+                    let after = try reading ?? w.ledger.reading(of: edit, after: rebase)
+                    if !yes && !write.dryRun {
+                        let prompt = (summary + readingLines(after, future: true) + ["Write this rebase of \(u)'s plan? [y/N] "]).joined(separator: "\n")
+                        FileHandle.standardError.write(Data(prompt.utf8))
+                        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+                        guard answer == "y" || answer == "yes" else {
+                            print("nothing written" + (kept.map { "; your edit is kept in \($0)" } ?? ""))
+                            return
+                        }
+                    }
+                    var events = [Event(actor: implementer, at: .now, action: .adopt(unit: u, directive: d, from: rebase.from, clauses: nil))]
+                    if edit.clauses != rebase.newBasisClauses || !(edit.exemptions ?? []).isEmpty {
+                        events.append(Event(actor: implementer, at: .now, action: .editPlan(unit: u, directive: d, clauses: edit.clauses, exemptions: edit.exemptions)))
+                    }
+                    try w.apply(events, name: "plan rebase", lines: summary + readingLines(after, future: write.dryRun),
+                                json: ["rebase": rebase.json, "reading": after.json])
                     if let kept { try? FileManager.default.removeItem(atPath: kept) }
                 }
             }
@@ -208,16 +321,23 @@ struct PlanEditorSession {
     let path: String
     let original: String
 
+    /// Whether saving the text as it was given is an answer (a rebase's merge accepted) rather than "stop".
+    let acceptsUnchanged: Bool
+
     init(directive: DirectiveID, unit: UnitID, plan: Plan) throws {
-        let safe = "\(directive)-\(unit)".replacingOccurrences(of: "/", with: "_")
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-plan-\(safe)-\(UUID().uuidString.prefix(8)).json").path
-        original = String(decoding: CanonicalJSON.encode(PlanEdit(plan: plan).json), as: UTF8.self)
-        let header = """
+        try self.init(directive: directive, unit: unit, edit: PlanEdit(plan: plan), header: """
             # The plan of \(unit) for \(directive): its clauses, and the basis clauses it leaves out with a reason
             # ("exemptions": [{"clause": "6", "reason": "..."}]). Lines starting with # are ignored.
             # Save and close to check the edit and see how it reads against the basis; leave it unchanged to stop.
 
-            """
+            """, acceptsUnchanged: false)
+    }
+
+    init(directive: DirectiveID, unit: UnitID, edit: PlanEdit, header: String, acceptsUnchanged: Bool) throws {
+        let safe = "\(directive)-\(unit)".replacingOccurrences(of: "/", with: "_")
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("luoshi-plan-\(safe)-\(UUID().uuidString.prefix(8)).json").path
+        original = String(decoding: CanonicalJSON.encode(edit.json), as: UTF8.self)
+        self.acceptsUnchanged = acceptsUnchanged
         guard FileManager.default.createFile(atPath: path, contents: Data((header + original).utf8)) else {
             throw LedgerError.usage("cannot write the plan to edit at \(path)")
         }
@@ -240,7 +360,7 @@ struct PlanEditorSession {
                 throw LedgerError.usage("the edited plan at \(path) is gone; nothing written")
             }
             let body = Self.body(String(decoding: data, as: UTF8.self))
-            if body.trimmingCharacters(in: .whitespacesAndNewlines) == original.trimmingCharacters(in: .whitespacesAndNewlines) {
+            if !acceptsUnchanged, body.trimmingCharacters(in: .whitespacesAndNewlines) == original.trimmingCharacters(in: .whitespacesAndNewlines) {
                 try? FileManager.default.removeItem(atPath: path)
                 return nil
             }

@@ -34,7 +34,14 @@ extension Luoshi {
                 let report = try ledger.diff(directive: d, unit: u, against: against, at: at)
                 switch options.format {
                 case .json: printJSON(report.json)
-                case .text: print(DiffText.render(report, colour: stdoutIsTerminal), terminator: "")
+                case .text:
+                    var text = DiffText.render(report, colour: stdoutIsTerminal)
+                    // A parent's edit moves the basis without a new version of the directive.
+                    if report.behind == 0, at == nil, report.against == .plan, let why = try ledger.behind(directive: d, unit: u) {
+                        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+                        text = lines[0] + "\n  note: \(why); `luoshi plan rebase --unit \(u) --directive \(d)` brings it up\n" + (lines.count > 1 ? lines[1] : "")
+                    }
+                    print(text, terminator: "")
                 }
             }
         }

@@ -154,7 +154,8 @@ enum StatusText {
         let done = m.rows.reduce(0) { $0 + $1.cells.filter { $0.report?.status == .done }.count }
         let flags = m.rows.reduce(0) { $0 + $1.flagTotal }
         return "\(m.rows.count) unit\(m.rows.count == 1 ? "" : "s"): \(count(.adopted)) adopted, \(count(.behind)) behind, "
-            + "\(count(.notAdopted)) not adopted\n"
+            + "\(count(.notAdopted)) not adopted"
+            + (count(.behind) > 0 ? " (`luoshi plan rebase --unit U --directive \(m.directive)` brings a plan that is behind onto the newest text)" : "") + "\n"
             + "clauses: \(classText.isEmpty ? "none read" : classText.joined(separator: ", ")); "
             + "\(reported) reported on, \(done) done; \(flags) flag\(flags == 1 ? "" : "s")"
     }

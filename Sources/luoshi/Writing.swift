@@ -44,8 +44,18 @@ struct Write {
     @discardableResult
     func apply(_ action: Action, as actor: ActorID, name: String,
                extra: (WriteResult) throws -> (lines: [String], json: [String: JSONValue]) = { _ in ([], [:]) }) throws -> WriteResult {
-        let event = Event(actor: actor, at: .now, action: action)
-        let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: name))], signer: signer, dryRun: options.dryRun)
+        try apply([Event(actor: actor, at: .now, action: action)], name: name, extra: extra)
+    }
+
+    /// The same for events written together (all or nothing), with lines and members known beforehand.
+    @discardableResult
+    func apply(_ events: [Event], name: String, lines: [String], json: [String: JSONValue]) throws -> WriteResult {
+        try apply(events, name: name) { _ in (lines, json) }
+    }
+
+    private func apply(_ events: [Event], name: String,
+                       extra: (WriteResult) throws -> (lines: [String], json: [String: JSONValue])) throws -> WriteResult {
+        let result = try ledger.apply(events.map { SourcedEvent(event: $0, source: InputSource(file: name)) }, signer: signer, dryRun: options.dryRun)
         let more = try extra(result)
         switch format {
         case .json:
