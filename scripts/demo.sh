@@ -31,7 +31,7 @@ for unit in $units; do
   python3 -c 'import json,sys; print(json.dumps({"basis": json.load(open(sys.argv[1])), "directive": json.load(open(sys.argv[2]))}))' \
     "$tmp/basis.json" "$tmp/directive.json" >> "$tmp/diffs.jsonl"
 done
-"$luoshi" flags --ledger "$ledger" --as-of "$asof" --format json > "$tmp/flags.json"
+"$luoshi" flags --ledger "$ledger" --at "$asof" --format json > "$tmp/flags.json"
 # The clause ids of each version of the directive, so a plan built on version 1 is not read as
 # omitting what version 2 added.
 for commit in $("$luoshi" log --ledger "$ledger" --directive "$directive" --format json | python3 -c 'import json,sys
@@ -82,7 +82,7 @@ for d in sorted(diffs, key=lambda d: d["basis"]["unit"]):
 print()
 PY
 echo "== The worst deviations (what each unit changed in what it was given)"
-"$luoshi" deviations --ledger "$ledger" --directive "$directive" --as-of "$asof" --limit 8 | sed 's/^/  /'
+"$luoshi" deviations --ledger "$ledger" --directive "$directive" --at "$asof" --limit 8 | sed 's/^/  /'
 echo
 python3 - "$tmp/flags.json" <<'PY'
 import json, sys
@@ -98,5 +98,5 @@ print(f"  {len(flags)} flags in all")
 PY
 echo
 rm -f "$out/report.html"
-"$luoshi" report-html --ledger "$ledger" --directive "$directive" --as-of "$asof" --out "$out/report.html" >/dev/null
+"$luoshi" report-html --ledger "$ledger" --directive "$directive" --at "$asof" --out "$out/report.html" >/dev/null
 echo "== Report: $(realpath "$out/report.html")"

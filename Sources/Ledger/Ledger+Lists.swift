@@ -72,12 +72,12 @@ extension Ledger {
     }
 
     /// The worst deviations of `directive`'s plans (in `under`'s subtree), each unit read against its own
-    /// basis, as of the end of `asOf` (default: now): the ranking of `Deviations.rank`.
-    public func deviations(directive: DirectiveID, under: UnitID? = nil, asOf: Day? = nil) throws -> [Deviation] {
+    /// basis, at the point in history `spec` names (a date or a commit, as `--at`; default: now): the
+    /// ranking of `Deviations.rank`.
+    public func deviations(directive: DirectiveID, under: UnitID? = nil, at spec: String? = nil) throws -> [Deviation] {
         try requireExisting(unit: under, directive: directive)
-        let commit = try resolve(at: asOf?.description)
+        let (commit, now, _) = try pointInHistory(spec)
         let view = try view(at: commit)
-        let now = asOf.map { Timestamp(seconds: $0.endSeconds - 1) } ?? .now
         let flags = Indicators.flags(view, now: now, directive: directive).filter { $0.directive == directive }
         let plans = Indicators.adopted(view.plans[directive] ?? [:], by: now)
         let readings = plans.filter { under.map($0.key.isWithin) ?? true }.map { (unit: $0.key, reading: $0.value.ownDiff) }

@@ -60,7 +60,8 @@ extension Luoshi {
             abstract: "Print a record as it is, or as it was at a date or commit.",
             discussion: """
                 KIND is one of \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")). Plans and progress
-                are named by unit, with --directive.
+                are named by unit, with --directive. --format text prints the record as indented "field: value"
+                lines for people; --format json prints the record's canonical JSON, byte for byte as stored.
 
                 Example:
                   luoshi show plan cn/east --directive D-2019-01 --at 2019-03-25
@@ -113,7 +114,10 @@ extension Luoshi {
                 guard let value = try ledger.record(path, at: commit) else {
                     throw LedgerError.usage("there is no \(path.path) at \(commit.hex.prefix(12))\(at.map { " (\($0))" } ?? "")")
                 }
-                printJSON(value)
+                switch options.format {
+                case .json: printJSON(value)
+                case .text: print(RecordText.render(value), terminator: "")
+                }
             }
         }
     }

@@ -151,21 +151,21 @@ extension Luoshi {
                 ranked by the unit's flags (overdue ones left out). `make demo` and the HTML report use the same ranking.
 
                 Example:
-                  luoshi deviations --directive D-2019-01 --under cn/east --as-of 2020-01-31
+                  luoshi deviations --directive D-2019-01 --under cn/east --at 2020-01-31
                 """
         )
 
         @OptionGroup var options: LedgerOptions
         @Option(help: "The directive.") var directive: String
         @Option(help: "Only this unit and the units below it.") var under: String?
-        @Option(name: .customLong("as-of"), help: "Read the ledger as it was at the end of this day (default: now).") var asOf: String?
+        @OptionGroup var point: PointOptions
         @Option(help: "At most this many units (default: all).") var limit: Int?
 
         func run() throws {
             try execute {
                 let d = try parseID(directive, option: "--directive", DirectiveID.init)!
                 var ranked = try options.openForReading().deviations(directive: d, under: parseID(under, option: "--under", UnitID.init),
-                                                                     asOf: parseDay(asOf, option: "--as-of"))
+                                                                     at: point.spec)
                 if let limit { ranked = Array(ranked.prefix(max(0, limit))) }
                 switch options.format {
                 case .json: printJSON(.object(["directive": d.json, "deviations": .array(ranked.map(\.json))]))

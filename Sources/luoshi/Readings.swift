@@ -83,7 +83,7 @@ extension Luoshi {
                 those kinds is raised.
 
                 Example:
-                  luoshi flags --as-of 2020-01-31 --unit cn/east
+                  luoshi flags --at 2020-01-31 --unit cn/east
                   luoshi flags --fail-on selective,open-loop --format json
                 """
         )
@@ -92,7 +92,7 @@ extension Luoshi {
         @Option(help: "Only flags of this unit and the units below it.") var unit: String?
         @Option(help: "Only flags about this directive.") var directive: String?
         @Option(help: "Only flags of these kinds (comma-separated).") var kind: String?
-        @Option(name: .customLong("as-of"), help: "Read the ledger as it was at the end of this day (default: now).") var asOf: String?
+        @OptionGroup var point: PointOptions
         @Option(name: .customLong("fail-on"), help: "Exit 1 when a flag of one of these kinds (comma-separated) is raised.") var failOn: String?
 
         func kinds(_ list: String?, option: String) throws -> Set<FlagKind>? {
@@ -114,7 +114,7 @@ extension Luoshi {
                 let failKinds = try kinds(failOn, option: "--fail-on")
                 let ledger = try options.openForReading()
                 try ledger.requireExisting(unit: u, directive: d)
-                let flags = try ledger.flags(asOf: parseDay(asOf, option: "--as-of")).filter { f in
+                let flags = try ledger.flags(at: point.spec).filter { f in
                     (u.map { f.unit.isWithin($0) } ?? true) && (d.map { f.directive == $0 } ?? true) && (only?.contains(f.kind) ?? true)
                 }
                 switch options.format {

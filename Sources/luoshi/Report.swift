@@ -29,7 +29,9 @@ extension Luoshi {
         @Option(name: .customLong("evidence"), help: ArgumentHelp("Evidence KIND:TITLE:FILE; the file is hashed (repeatable). KIND: outcome, document, meeting, photo, data.", valueName: "kind:title:file"))
         var evidence: [String] = []
         @Option(help: "A note for the supervisor.") var note: String?
-        @Option(name: .customLong("as-of"), help: "The day the reported state was true (YYYY-MM-DD; default: today).") var asOf: String?
+        @Option(name: .customLong("reported-for"), help: ArgumentHelp("The day the reported state was true (YYYY-MM-DD; default: today).", valueName: "date"))
+        var reportedFor: String?
+        @Option(name: .customLong("as-of"), help: .hidden) var asOf: String?
         @Option(help: "The actor id, when the key belongs to more than one implementer of the unit.") var actor: String?
         @Option(help: "The signer's OpenSSH ed25519 private key file.") var key: String
 
@@ -56,7 +58,7 @@ extension Luoshi {
                 let actorID = try actor.map { try ActorID($0) } ?? Self.actor(for: signer, unit: unitID, in: ledger)
                 let event = Event(actor: actorID, at: .now, action: .reportProgress(
                     unit: unitID, directive: directiveID, clause: clauseID, status: status, values: measured,
-                    evidence: items, note: note, asOf: try parseDay(asOf, option: "--as-of")))
+                    evidence: items, note: note, asOf: try parseDay(reportedFor ?? asOf, option: reportedFor != nil ? "--reported-for" : "--as-of")))
                 let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: "report"))], signer: signer)
                 printWrite(result, action: "report-progress", format: options.format)
             }

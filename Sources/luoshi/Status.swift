@@ -28,7 +28,7 @@ extension Luoshi {
 
                 Example:
                   luoshi status --directive D-2019-01
-                  luoshi status --directive D-2019-01 --under cn/east --as-of 2019-12-31
+                  luoshi status --directive D-2019-01 --under cn/east --at 2019-12-31
                   luoshi status --format csv > status.csv
                 """
         )
@@ -38,7 +38,7 @@ extension Luoshi {
         @Option(help: "Output: text for people, json for programs, csv for spreadsheets.") var format: StatusFormat = .text
         @Option(help: "Only this directive (default: one matrix per directive).") var directive: String?
         @Option(help: "Only this unit and the units below it.") var under: String?
-        @Option(name: .customLong("as-of"), help: "Read the ledger as it was at the end of this day (default: now).") var asOf: String?
+        @OptionGroup var point: PointOptions
 
         func run() throws {
             try execute {
@@ -49,7 +49,7 @@ extension Luoshi {
                 Ledger.leaveReadsToExit()
                 let ledger = try Ledger.open(at: path)
                 try ledger.requireExisting(unit: u, directive: d)
-                let matrices = try ledger.status(directive: d, under: u, asOf: parseDay(asOf, option: "--as-of"))
+                let matrices = try ledger.status(directive: d, under: u, at: point.spec)
                 switch format {
                 case .json: StatusMatrix.writeJSON(matrices, to: writeStandardOutput)
                 case .csv: FileHandle.standardOutput.write(Data(StatusText.csv(matrices).utf8))

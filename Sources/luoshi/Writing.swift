@@ -144,6 +144,21 @@ func publicKey(fromFile path: String, option: String) throws -> SSHPublicKey {
     }
 }
 
+/// A point in history for a reading: `--at` a date or a commit; `--as-of` is the old name, kept for scripts.
+struct PointOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Read the ledger as it was at a point in history: the end of a day (YYYY-MM-DD) or a commit (default: now).", valueName: "date|commit"))
+    var at: String?
+
+    @Option(name: .customLong("as-of"), help: .hidden) var asOf: String?
+
+    func validate() throws {
+        if at != nil && asOf != nil { throw ValidationError("give --at only (--as-of is its old name)") }
+    }
+
+    /// What was given, as `Ledger.pointInHistory` reads it.
+    var spec: String? { at ?? asOf }
+}
+
 /// A date given on the command line, as a day.
 func requiredDay(_ s: String, option: String) throws -> Day {
     try parseDay(s, option: option)!
