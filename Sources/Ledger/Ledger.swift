@@ -68,7 +68,7 @@ public final class Ledger {
     public static func open(at path: String) throws -> Ledger {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw LedgerError.usage("there is no ledger at \(path); create one with `luoshi init \(path) --admin ID --key KEY`")
+            throw LedgerError.usage(missingLedgerMessage(path))
         }
         let repository: Repository
         do { repository = try Repository.open(at: path) } catch {
@@ -78,6 +78,25 @@ public final class Ledger {
             throw LedgerError.usage("\(path) is a git repository but not a Luoshi ledger (no ledger.json on main); create one with `luoshi init`")
         }
         return Ledger(repository: repository, path: path)
+    }
+
+    /// What to say about a ledger path that is not there. A path is more often mistyped than meant to be
+    /// new, so it names the nearest folders beside it and never offers to create a ledger at the typo.
+    static func missingLedgerMessage(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent()
+        let name = url.lastPathComponent
+        let siblings = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        let folders = siblings.filter { entry in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: parent.appendingPathComponent(entry).path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+        let near = NearestNames.nearest(name, among: folders)
+        let prefix = path.hasSuffix(name) ? String(path.dropLast(name.count)) : parent.path + "/"
+        if !near.isEmpty {
+            return "there is no ledger at \(path) (no such folder); did you mean \(NearestNames.joinedWithOr(near.map { prefix + $0 }))?"
+        }
+        return "there is no ledger at \(path) (no such folder); give a ledger's folder with --ledger or $LUOSHI_LEDGER, or make a new ledger with `luoshi init PATH --admin ID --key KEY`"
     }
 
     /// Creates a ledger and its genesis commit, which registers the first admin and its key: the root of trust.

@@ -60,4 +60,18 @@ struct NamingTests {
         let json = try cli(loaded, ["show", "finding", "F-2019-002", "--format", "json"])
         #expect(json.stdout == (try loaded.git(["show", "main:findings/F-2019-002.json"]).stdout))
     }
+
+    @Test("a wrong --ledger names the nearest folder and never offers to make a ledger at the typo")
+    func wrongLedger() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        let typo = loaded.folder.path("ledgr")
+        let r = try luoshi(["status", "--ledger", typo])
+        #expect(r.status == 64)
+        #expect(r.stderr == "luoshi: there is no ledger at \(typo) (no such folder); did you mean \(loaded.ledger)?\n")
+        #expect(!r.stderr.contains("luoshi init \(typo)"))
+        let nowhere = loaded.folder.path("zzzzzzzz/qqq")
+        let n = try luoshi(["verify", "--ledger", nowhere])
+        #expect(n.status == 64)
+        #expect(n.stderr.contains("give a ledger's folder with --ledger or $LUOSHI_LEDGER") && !n.stderr.contains("luoshi init \(nowhere)"))
+    }
 }
