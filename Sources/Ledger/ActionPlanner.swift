@@ -311,8 +311,13 @@ struct ActionPlanner {
                     throw LedgerError.invalid(p / "clause", "clause \"\(e.clause)\" is exempted but still in the plan")
                 }
                 var e = e
-                // An approval stands while the unit keeps the same reason.
-                if let old = plan.exemption(e.clause), old.reason == e.reason { e.approval = old.approval }
+                // An approval stands while the unit keeps the same reason, also across a re-adoption earlier in
+                // the same write (`luoshi plan rebase` adopts the moved basis, then writes the merged plan).
+                var before = plan.exemption(e.clause)
+                if before == nil, let earlier = try snapshot.planBeforeThisWrite(directiveID, unit), earlier.basis.commit != plan.basis.commit {
+                    before = earlier.exemption(e.clause)
+                }
+                if let old = before, old.reason == e.reason { e.approval = old.approval }
                 kept.append(e)
             }
             plan.exemptions = kept

@@ -170,8 +170,14 @@ extension Ledger {
     /// How `edit` reads against the new basis of `rebase`, with the flags it will raise.
     public func reading(of edit: PlanEdit, after rebase: PlanRebase) throws -> PlanReading {
         var plan = try self.plan(directive: rebase.directive, unit: rebase.unit)
+        let approved = plan.exemptions
         plan.clauses = edit.clauses
-        plan.exemptions = edit.exemptions ?? []
+        // As the write keeps them: an approval stands while the reason stays the same.
+        plan.exemptions = (edit.exemptions ?? []).map { e in
+            var e = e
+            if let old = approved.first(where: { $0.clause == e.clause }), old.reason == e.reason { e.approval = old.approval }
+            return e
+        }
         plan.basis.version = rebase.newVersion
         let context = PlanContext(plan: plan, basisClauses: rebase.newBasisClauses, progress: nil)
         let current = try record(.directive(rebase.directive), at: head()).map { try Directive(json: $0, at: .root) }

@@ -157,8 +157,8 @@ extension Luoshi {
                     the unit's version of each conflicting clause and the basis's new version in the comments above),
                     or with --ours (keep the unit's) or --theirs (take the basis's) for scripts. The merge is read
                     against the new basis, with the flags it will raise, and written as two commits: the adoption of
-                    the new basis (recording its version and commit) and the merged plan. Exemptions keep their
-                    reasons; a supervisor approves them again.
+                    the new basis (recording its version and commit) and the merged plan. Exemptions of clauses the
+                    new basis still has are kept, with their approvals.
 
                     Example:
                       luoshi plan rebase --unit cn/north/river --directive D-2019-01 --key keys/river.lead

@@ -34,6 +34,8 @@ extension Luoshi {
         @Option(name: .customLong("as-of"), help: .hidden) var asOf: String?
         @Option(help: "The actor id, when the key belongs to more than one implementer of the unit.") var actor: String?
         @Option(help: "The signer's OpenSSH ed25519 private key file.") var key: String
+        @ArgumentParser.Flag(name: .customLong("dry-run"), help: "Check everything and print what would be written, but write nothing.")
+        var dryRun = false
 
         func run() throws {
             try execute {
@@ -59,8 +61,11 @@ extension Luoshi {
                 let event = Event(actor: actorID, at: .now, action: .reportProgress(
                     unit: unitID, directive: directiveID, clause: clauseID, status: status, values: measured,
                     evidence: items, note: note, asOf: try parseDay(reportedFor ?? asOf, option: reportedFor != nil ? "--reported-for" : "--as-of")))
-                let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: "report"))], signer: signer)
-                printWrite(result, action: "report-progress", format: options.format)
+                let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: "report"))], signer: signer, dryRun: dryRun)
+                switch options.format {
+                case .json: printWrite(result, action: "report-progress", format: .json)
+                case .text: print(writtenText(result, dryRun: dryRun), terminator: "")
+                }
             }
         }
 

@@ -72,18 +72,24 @@ struct Write {
             o.merge(more.json) { a, _ in a }
             printJSON(.object(o))
         case .text:
-            var out = ""
-            for c in result.changes {
-                out += "\(c.action.rawValue): \(c.subject)\n"
-                for r in c.records { out += "  \(options.dryRun ? "would write" : "wrote") \(r.path)\n" }
-                if let commit = c.commit { out += "  commit \(commit.hex.prefix(12))\n" }
-            }
-            for line in more.lines { out += line + "\n" }
-            if options.dryRun { out += "dry run: nothing written\n" }
-            print(out, terminator: "")
+            print(writtenText(result, dryRun: options.dryRun, lines: more.lines), terminator: "")
         }
         return result
     }
+}
+
+/// What a write did, for people: each commit's action and subject, the records it wrote and the commit,
+/// then `lines`; under a dry run, "would write" and no commit.
+func writtenText(_ result: WriteResult, dryRun: Bool, lines: [String] = []) -> String {
+    var out = ""
+    for c in result.changes {
+        out += "\(c.action.rawValue): \(c.subject)\n"
+        for r in c.records { out += "  \(dryRun ? "would write" : "wrote") \(r.path)\n" }
+        if let commit = c.commit { out += "  commit \(commit.hex.prefix(12))\n" }
+    }
+    for line in lines { out += line + "\n" }
+    if dryRun { out += "dry run: nothing written\n" }
+    return out
 }
 
 /// The lines a plan's reading prints: each clause that is not faithful, what changed, and the flags it

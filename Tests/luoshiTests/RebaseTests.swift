@@ -89,6 +89,27 @@ struct RebaseTests {
         #expect(try cli(loaded, ["verify"]).status == 0)
     }
 
+    @Test("an approved exemption stays approved across a rebase")
+    func approvalKept() throws {
+        let loaded = try setUp()
+        let keys = loaded.keys
+        for args in [
+            ["exempt", "--unit", "cn/north/river", "--directive", "D-2019-01", "--clause", "6", "--reason", "No statistics office.", "--key", "\(keys)/river.lead"],
+            ["exemption", "approve", "--unit", "cn/north/river", "--directive", "D-2019-01", "--clause", "6", "--key", "\(keys)/central.inspector"],
+        ] {
+            let r = try cli(loaded, args)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+        let r = try cli(loaded, ["plan", "rebase", "--unit", "cn/north/river", "--directive", "D-2019-01", "--ours", "--yes", "--key", "\(keys)/river.lead"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("  clause 6 omitted (exemption approved)\n"))
+        let plan = try loaded.git(["show", "main:directives/D-2019-01/plans/cn/north/river/plan.json"]).stdout
+        #expect(plan.contains("\"approval\": {\n        \"at\""))
+        let flags = try cli(loaded, ["flags", "--unit", "cn/north/river", "--kind", "selective"])
+        #expect(flags.stdout == "no flags\n", "\(flags.stdout)")
+        #expect(try cli(loaded, ["verify"]).status == 0)
+    }
+
     @Test("a conflict resolved in the editor, with the basis's new version in the comments")
     func editorResolves() throws {
         let loaded = try setUp()
