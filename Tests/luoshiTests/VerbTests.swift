@@ -55,6 +55,17 @@ struct VerbTests {
         }
     }
 
+    @Test("luoshi help lists every command under the job it is for")
+    func helpByJob() throws {
+        let help = try luoshi(["help"]).stdout
+        for group in ["SETTING UP (ADMINS)", "ISSUING (ISSUERS)", "CARRYING OUT (UNITS)", "SUPERVISING (SUPERVISORS)", "AUDITING (AUDITORS)", "LISTING"] {
+            #expect(help.contains("\(group) SUBCOMMANDS:"), "\(group)")
+        }
+        for command in Luoshi.configuration.subcommands.map({ $0._commandName }) {
+            #expect(help.contains("\n  \(command) "), "\(command)")
+        }
+    }
+
     // MARK: Suggestions
 
     @Test("the nearest ids to a typo")
