@@ -85,6 +85,17 @@ extension Ledger {
         return record.holds(key: key.openSSH) ? .good : .unknownKey
     }
 
+    /// The point in history a `--at` value names: the commit, the moment readings are made at, and the
+    /// day. For a date, the last commit on or before it, the end of that day, and the day; for a commit,
+    /// the commit, its time, and its day (UTC); for nil, head, now, and no day.
+    public func pointInHistory(_ spec: String?, history: (any HistorySource)? = nil) throws -> (commit: ObjectID, now: Timestamp, day: Day?) {
+        guard let spec else { return (try head(), .now, nil) }
+        let commit = try resolve(at: spec, history: history)
+        if let day = try? Day(spec) { return (commit, Timestamp(seconds: day.endSeconds - 1), day) }
+        let time = Timestamp(seconds: try repository.commit(commit).committer.time)
+        return (commit, time, time.utcDay)
+    }
+
     /// The commit a `--at` value names: a commit id or ref, or a date (the last commit on or before
     /// that day, as `history` finds it: the index, or a walk of every commit).
     public func resolve(at spec: String?, history: (any HistorySource)? = nil) throws -> ObjectID {

@@ -20,7 +20,8 @@ enum DiffText {
         let against = report.against == .directive ? "directive \(report.directive) v\(report.againstVersion)" : "the plan of \(report.againstUnit)"
         var out = "\(report.unit) — plan for \(report.directive), read against \(against)\n"
         if report.behind > 0 {
-            out += "  note: the directive has been amended \(report.behind) time\(report.behind == 1 ? "" : "s") since this plan's basis\n"
+            out += "  note: the directive has been amended \(report.behind) time\(report.behind == 1 ? "" : "s") since this plan's basis;"
+                + " `luoshi plan rebase --unit \(report.unit) --directive \(report.directive)` brings it up\n"
         }
         out += "\n"
         out += renderReading(report.reading, colour: colour, indent: "  ")
