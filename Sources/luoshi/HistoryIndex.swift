@@ -53,7 +53,8 @@ extension Luoshi {
             try execute {
                 let (d, u) = try plan.ids()
                 let c = try parseID(clause, option: "--clause", ClauseID.init)
-                let ledger = try options.openForReading()
+                // A handful of blobs: read through libgit2, without the pack reader's indexes of every pack.
+                let ledger = try options.open()
                 let story = try ledger.planHistory(directive: d, unit: u, clause: c, history: options.history(ledger))
                 switch options.format {
                 case .json: printJSON(story.json)
