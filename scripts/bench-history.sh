@@ -60,7 +60,7 @@ for i in range(reports):
     if i in edits:
         events.append({"action": "edit-plan", "actor": "u0", "at": iso(t), "unit": counties[0], "directive": "D-0", "clauses": clauses(edits[i])})
         continue
-    if i == reports // 2:
+    if i == reports // 2 + 1:
         events.append({"action": "amend-directive", "actor": "issuer", "at": iso(t), "directive": {"id": "D-0", "title": "精简文件 0（修订）", "issuer": "cn", "issued": "2020-01-01",
                        "scope": {"units": ["cn"], "levels": ["县"]}, "reporting": {"every": "P1M"}, "clauses": clauses(35)}})
         continue
