@@ -98,6 +98,16 @@ final class Snapshot {
         planned += 1
     }
 
+    /// Every registered actor's id: those at `origin` and those the transaction registered.
+    func actorIDs() throws -> [ActorID] {
+        var paths = Set(pending.keys.filter { $0.hasPrefix("actors/") })
+        if let origin { paths.formUnion(try repository.listBlobs(inCommit: origin, under: "actors/").map(\.0)) }
+        return paths.compactMap { path in
+            if case .actor(let id) = RecordPath(path: path) { return id }
+            return nil
+        }.sorted()
+    }
+
     // Convenience readers.
     func actor(_ id: ActorID) throws -> Actor? { try read(.actor(id)) }
     func unit(_ id: UnitID) throws -> LedgerModel.Unit? { try read(.unit(id)) }

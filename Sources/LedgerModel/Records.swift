@@ -49,6 +49,19 @@ func nonEmpty(_ s: String, _ pointer: JSONPointer) throws {
     if s.allSatisfy(\.isWhitespace) { throw ValidationError(pointer, "must not be empty") }
 }
 
+/// Checks a name git can put in a commit's author line (an actor's name signs every commit it
+/// makes): libgit2 refuses '<', '>' and line breaks, and trims white space and `. , : ; " \ '` from
+/// both ends, so a name of only those is empty to it.
+public func signatureNameCheck(_ s: String, _ pointer: JSONPointer) throws {
+    if s.unicodeScalars.contains(where: { $0 == "<" || $0 == ">" || $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+        throw ValidationError(pointer, "must not hold '<', '>', a line break or another control character: git cannot put them in a commit's author line")
+    }
+    let trimmed: Set<Unicode.Scalar> = [".", ",", ":", ";", "\"", "\\", "'"]
+    guard s.unicodeScalars.contains(where: { !$0.properties.isWhitespace && !trimmed.contains($0) }) else {
+        throw ValidationError(pointer, "must hold more than white space and the punctuation git trims from a name (. , : ; \" \\ ')")
+    }
+}
+
 func levelCheck(_ s: String, _ pointer: JSONPointer) throws {
     let b = Array(s.utf8)
     guard let f = b.first, isLowerAlnum(f), b.count <= 32, b.allSatisfy({ isLowerAlnum($0) || $0 == UInt8(ascii: "-") }) else {
@@ -126,7 +139,7 @@ public struct Actor: Sendable, Hashable, JSONCodable {
     public init(fields r: inout ObjectReader) throws {
         id = try r.required("id")
         name = try r.required("name")
-        try nonEmpty(name, r.pointer / "name")
+        try signatureNameCheck(name, r.pointer / "name")
         unit = try r.optional("unit")
         roles = try r.required("roles")
         var seen = Set<Role>()

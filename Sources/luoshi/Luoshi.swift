@@ -115,6 +115,14 @@ func parseDay(_ s: String?, option: String) throws -> Day? {
     do { return try Day(s) } catch { throw LedgerError.usage("\(option) \(s): give a date as YYYY-MM-DD") }
 }
 
+/// Reads an id option by the id's own rule. `ActorID.init` as an argument may name the unchecked
+/// initializer (`init(unchecked:)`, `init(stringLiteral:)`), so for the flat ids the checking one is
+/// called here whatever `make` names.
+func parseID<T: FlatID>(_ s: String?, option: String, _ make: (String) throws -> T) throws -> T? {
+    guard let s else { return nil }
+    do { return try T(s) } catch let e as LedgerModel.ValidationError { throw LedgerError.usage("\(option): \(e.reason)") }
+}
+
 func parseID<T>(_ s: String?, option: String, _ make: (String) throws -> T) throws -> T? {
     guard let s else { return nil }
     do { return try make(s) } catch let e as LedgerModel.ValidationError { throw LedgerError.usage("\(option): \(e.reason)") }

@@ -47,13 +47,13 @@ extension Luoshi {
                 var measured: [String: Double] = [:]
                 for v in values {
                     let parts = v.split(separator: "=", maxSplits: 1)
-                    guard parts.count == 2, let n = Double(parts[1]) else {
-                        throw LedgerError.usage("--value \(v): give metric=N, e.g. documents_cut_pct=31")
+                    guard parts.count == 2, let n = Self.number(parts[1], option: "--value \(v)") else {
+                        throw LedgerError.usage("--value \(v): give metric=N with N a JSON number (such as 31, -2.5 or 1e3), e.g. documents_cut_pct=31")
                     }
-                    measured[String(parts[0])] = n
+                    measured[String(parts[0])] = try n.get()
                 }
                 let items = try evidence.map(Self.evidence)
-                let actorID = try actor.map { try ActorID($0) } ?? Self.actor(for: signer, unit: unitID, in: ledger)
+                let actorID = try parseID(actor, option: "--actor", ActorID.init) ?? Self.actor(for: signer, unit: unitID, in: ledger)
                 let event = Event(actor: actorID, at: .now, action: .reportProgress(
                     unit: unitID, directive: directiveID, clause: clauseID, status: status, values: measured,
                     evidence: items, note: note, asOf: try parseDay(asOf, option: "--as-of")))
@@ -68,6 +68,25 @@ extension Luoshi {
             }
         }
 
+        /// A number as JSON writes it, by the parser every record is read with: no `nan`, `inf`,
+        /// `0x1p3`, `+5` or `.5`, and nothing the ledger could not keep exactly. Nil when it is no JSON
+        /// number at all; a failure when it is one the ledger cannot keep.
+        static func number(_ text: Substring, option: String) -> Result<Double, LedgerError>? {
+            // A number token alone: the JSON parser would also take white space around it.
+            guard !text.contains(where: \.isWhitespace) else { return nil }
+            let value: JSONValue
+            do { value = try JSONParser.parse(String(text)) } catch {
+                // A JSON number the ledger cannot keep says why; anything else is no number at all.
+                let notANumber = error.reason.hasPrefix("invalid") || error.reason.hasPrefix("unexpected")
+                return notANumber ? nil : .failure(LedgerError.usage("\(option): \(error.reason)"))
+            }
+            switch value {
+            case .integer(let i): return .success(Double(i))
+            case .number(let d): return .success(d)
+            default: return nil
+            }
+        }
+
         static func evidence(_ spec: String) throws -> Evidence {
             guard let first = spec.firstIndex(of: ":"), let last = spec.lastIndex(of: ":"), first < last,
                   let kind = EvidenceKind(rawValue: String(spec[..<first])) else {
@@ -75,11 +94,30 @@ extension Luoshi {
             }
             let title = String(spec[spec.index(after: first)..<last])
             let file = String(spec[spec.index(after: last)...])
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw LedgerError.usage("--evidence \(spec): cannot read the file \(file)")
-            }
-            let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let hash = try sha256(ofFile: file, option: "--evidence \(spec)")
             return Evidence(kind: kind, title: title, sha256: hash)
+        }
+
+        /// The SHA-256 of a file, read a megabyte at a time: evidence may be larger than memory.
+        static func sha256(ofFile file: String, option: String) throws -> String {
+            var status = stat()
+            guard stat(file, &status) == 0 else {
+                throw LedgerError.usage("\(option): cannot read the file \(file) (\(String(cString: strerror(errno))))")
+            }
+            guard status.st_mode & S_IFMT == S_IFREG else {
+                throw LedgerError.usage("\(option): \(file) is not a regular file; give the evidence file itself")
+            }
+            guard let handle = FileHandle(forReadingAtPath: file) else {
+                throw LedgerError.usage("\(option): cannot read the file \(file) (\(String(cString: strerror(errno))))")
+            }
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            do {
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            } catch {
+                throw LedgerError.usage("\(option): cannot read the file \(file) (\(error.localizedDescription))")
+            }
+            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
         }
     }
 }
