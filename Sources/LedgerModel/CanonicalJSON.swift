@@ -77,6 +77,10 @@ public enum CanonicalJSON {
         out.append(contentsOf: String(i).utf8)
     }
 
+    /// A number as records write it: integral values without a fraction, others in the shortest
+    /// form that reads back as the same double. Total: any double, however large, has a text.
+    public static func numberText(_ d: Double) -> String { formatDouble(d) }
+
     static func formatDouble(_ d: Double) -> String {
         // What JSON cannot hold is refused before a record is written (Double's JSON reader); should
         // one come here all the same, the output stays JSON.

@@ -102,7 +102,8 @@ enum DiffText {
         return out
     }
 
-    static func fmt(_ d: Double) -> String { d.rounded() == d ? String(Int(d)) : String(d) }
+    /// A value as its record writes it (total: `Int(d)` would trap from 2^63 on).
+    static func fmt(_ d: Double) -> String { CanonicalJSON.numberText(d) }
 }
 
 /// Text output of `flags`: an aligned table.
