@@ -113,6 +113,9 @@ public final class Ledger {
         }
     }
 
+    /// The ledger's git directory (for a bare ledger, its folder), where no output may be written.
+    public var gitDirectory: String { repository.path }
+
     /// The commit `refs/heads/main` points at.
     public func head() throws -> ObjectID {
         guard let h = try repository.resolve(Ledger.mainRef) else {

@@ -212,11 +212,10 @@ extension Luoshi {
 
             func run() throws {
                 try execute {
-                    let text = try options.open().allowedSigners()
+                    let ledger = try options.open()
+                    let text = try ledger.allowedSigners()
                     if let out {
-                        guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8)) else {
-                            throw LedgerError.usage("cannot write \(out)")
-                        }
+                        try writeOutputFile(out, Data(text.utf8), outside: ledger)
                     } else {
                         print(text, terminator: "")
                     }

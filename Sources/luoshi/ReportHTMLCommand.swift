@@ -27,12 +27,11 @@ extension Luoshi {
         func run() throws {
             try execute {
                 guard let d = try parseID(directive, option: "--directive", DirectiveID.init) else { return }
-                let report = try options.openForReading().directiveReport(d, under: parseID(under, option: "--under", UnitID.init),
-                                                                asOf: parseDay(asOf, option: "--as-of"))
+                let ledger = try options.openForReading()
+                let report = try ledger.directiveReport(d, under: parseID(under, option: "--under", UnitID.init),
+                                                        asOf: parseDay(asOf, option: "--as-of"))
                 let html = ReportHTML.render(report)
-                guard FileManager.default.createFile(atPath: out, contents: Data(html.utf8)) else {
-                    throw LedgerError.usage("cannot write \(out): check that its folder exists and is writable")
-                }
+                try writeOutputFile(out, Data(html.utf8), outside: ledger)
                 switch options.format {
                 case .json:
                     printJSON(.object(["out": .string(out), "units": .integer(Int64(report.units.count)),
