@@ -64,6 +64,8 @@ public final class Ledger {
         }
         let repository: Repository
         do { repository = try Repository.open(at: path) } catch {
+            if let e = error as? GitError, let refusal = LedgerError.fileSystem(e, ledger: path, reading: true) { throw refusal }
+            if let refusal = LedgerError.unopenable(path) { throw refusal }
             throw LedgerError.usage("\(path) is not a ledger (not a git repository); create one with `luoshi init PATH --admin ID --key KEY`")
         }
         guard let head = try repository.resolve(mainRef), try repository.blob(at: "ledger.json", inCommit: head) != nil else {
@@ -160,6 +162,7 @@ public final class Ledger {
                 usleep(useconds_t(1_000 * min(retries * retries, 200) + Int.random(in: 0..<2_000)))
             } catch {
                 if bulk { repository.abandonBulkWrite() }
+                if let e = error as? GitError, let refusal = LedgerError.fileSystem(e, ledger: path, reading: false) { throw refusal }
                 throw error
             }
         }

@@ -50,7 +50,7 @@ extension Luoshi {
                 let matrices = try Ledger.open(at: path).status(directive: d, under: u, asOf: parseDay(asOf, option: "--as-of"))
                 switch format {
                 case .json: StatusMatrix.writeJSON(matrices, to: writeStandardOutput)
-                case .csv: FileHandle.standardOutput.write(Data(StatusText.csv(matrices).utf8))
+                case .csv: writeStandardOutput(Array(StatusText.csv(matrices).utf8))
                 case .text: print(StatusText.render(matrices), terminator: "")
                 }
                 exitKeeping(matrices)

@@ -1,4 +1,5 @@
 import Foundation
+import GitStore
 @testable import Ledger
 import LedgerModel
 import Testing
@@ -116,5 +117,21 @@ struct LedgerClockTests {
         #expect(message.contains("line one\\u{0}cut\nline two\\u{7}\n"))
         let trailers = Trailers(message: message)
         #expect(trailers.action == .rectify && trailers.finding == "F-1")
+    }
+}
+
+@Suite("File-system refusals read as what happened")
+struct FileSystemRefusalTests {
+    @Test("permission, a read-only file system and a full disk each say what happened, with the exit code of their kind",
+          arguments: [("failed to create locked file 'refs/heads/main.lock': Permission denied", 77, "may not write"),
+                      ("failed to make directory 'objects/ab': Read-only file system", 77, "read-only file system"),
+                      ("failed to write object: No space left on device", 70, "is full"),
+                      ("something else entirely", 0, "")])
+    func mapped(_ message: String, _ code: Int32, _ says: String) throws {
+        let error = GitError(code: .other(-1), class: 2, message: message, function: "git_odb_write")
+        let mapped = LedgerError.fileSystem(error, ledger: "/l", reading: false)
+        if code == 0 { #expect(mapped == nil); return }
+        #expect(mapped?.exitCode == code)
+        #expect(mapped.map { "\($0)".contains(says) } == true, "\(String(describing: mapped))")
     }
 }

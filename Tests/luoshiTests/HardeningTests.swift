@@ -156,4 +156,114 @@ struct HardeningTests {
         #expect(r.status == 65, "\(r.stderr)")
         #expect(r.stderr.contains("register another admin"), "\(r.stderr)")
     }
+
+    @Test("values of 2^63 and more in a report or a plan target are shown, not a trap, in every reading")
+    func hugeValues() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        #expect(try report(loaded, ["--value", "documents_cut_pct=1e19", "--status", "done"]).status == 0)
+        let shown = try luoshi(["show", "plan", "cn/north", "--directive", Self.directive, "--ledger", loaded.ledger, "--format", "json"])
+        var plan = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        var clauses = try #require(plan["clauses"] as? [[String: Any]])
+        var targets = try #require(clauses[0]["targets"] as? [[String: Any]])
+        targets[0]["value"] = 9.3e18
+        clauses[0]["targets"] = targets
+        // After the report, dated now: the edit follows it in time.
+        let now = ISO8601DateFormatter().string(from: Date())
+        plan = ["action": "edit-plan", "actor": "north.lead", "at": now, "unit": "cn/north", "directive": Self.directive, "clauses": clauses]
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: plan), as: UTF8.self)
+        let edited = try importing(loaded, [line])
+        #expect(edited.status == 0, "\(edited.stderr)")
+        for command in [["chain", "--directive", Self.directive, "--unit", "cn/north"], ["report-html", "--directive", Self.directive, "--out", loaded.folder.path("r.html")],
+                        ["diff", "--directive", Self.directive, "--unit", "cn/north", "--against", "directive"], ["status", "--format", "csv"]] {
+            let r = try luoshi(command + ["--ledger", loaded.ledger])
+            #expect(r.status == 0, "\(command): \(r.status) \(r.stderr.prefix(300))")
+        }
+        let chain = try luoshi(["chain", "--directive", Self.directive, "--unit", "cn/north", "--ledger", loaded.ledger])
+        #expect(chain.stdout.contains("9.3e+18"), "\(chain.stdout)")
+        try expectSound(loaded)
+    }
+
+    @Test("--out inside the ledger's git directory is refused, by any route; the ledger is untouched")
+    func outputInsideLedger() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        let head = try String(contentsOfFile: loaded.ledger + "/HEAD", encoding: .utf8)
+        let main = try loaded.head()
+        let link = loaded.folder.path("link")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: loaded.ledger + "/refs/heads")
+        let dangling = loaded.folder.path("dangling")
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: loaded.ledger + "/new-file")
+        for out in [loaded.ledger + "/HEAD", loaded.ledger + "/refs/heads/main", loaded.ledger + "/../ledger/config", link + "/main", dangling, loaded.ledger] {
+            for command in [["report-html", "--directive", Self.directive], ["export", "allowed-signers"], ["export", "checkpoints"]] {
+                let r = try luoshi(command + ["--out", out, "--ledger", loaded.ledger])
+                #expect(r.status == 64, "\(command) \(out): \(r.status) \(r.stderr)")
+                #expect(r.stderr.contains("inside the ledger's git directory"), "\(r.stderr)")
+            }
+        }
+        #expect(try String(contentsOfFile: loaded.ledger + "/HEAD", encoding: .utf8) == head)
+        #expect(try loaded.head() == main)
+        #expect(!FileManager.default.fileExists(atPath: loaded.ledger + "/new-file"))
+        let fine = try luoshi(["export", "allowed-signers", "--out", loaded.folder.path("signers"), "--ledger", loaded.ledger])
+        #expect(fine.status == 0, "\(fine.stderr)")
+        try expectSound(loaded)
+    }
+
+    @Test("import reads its input line by line up to a limit: endless input is bad data, not a trap")
+    func endlessInput() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        let before = try loaded.head()
+        let r = try run("bash", ["-c", "head -c 20000000 /dev/zero | '\(luoshiBinary)' import - --ledger '\(loaded.ledger)' --keys '\(loaded.keys)'"])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("<stdin>:1") && r.stderr.contains("longer than 16 MiB"), "\(r.stderr)")
+        let apply = try run("bash", ["-c", "head -c 70000000 /dev/zero | tr '\\0' '\\n' | '\(luoshiBinary)' apply --ledger '\(loaded.ledger)' --key '\(loaded.keys)/admin'"])
+        #expect(apply.status == 65 && apply.stderr.contains("longer than 64 MiB"), "\(apply.stderr)")
+        #expect(try loaded.head() == before)
+    }
+
+    @Test("evidence is hashed as it is read, and hashes as sha256sum does")
+    func streamedEvidence() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        let file = loaded.folder.path("big.bin")
+        try run("bash", ["-c", "head -c 3500000 /dev/urandom > '\(file)'"])
+        let expected = try run("sha256sum", [file]).stdout.prefix(64)
+        #expect(try report(loaded, ["--evidence", "outcome:Big file:\(file)"]).status == 0)
+        let progress = try luoshi(["show", "progress", "cn/north", "--directive", Self.directive, "--ledger", loaded.ledger, "--format", "json"])
+        #expect(progress.stdout.contains(String(expected)))
+        let fifo = loaded.folder.path("fifo")
+        try run("mkfifo", [fifo])
+        let r = try report(loaded, ["--evidence", "outcome:Pipe:\(fifo)"])
+        #expect(r.status == 64 && r.stderr.contains("not a regular file"), "\(r.stderr)")
+    }
+
+    @Test("output that cannot be written is an error, not a silent success")
+    func fullDevice() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        for command in ["status", "status --format json", "status --format csv", "flags", "log", "verify", "show ledger",
+                        "diff --directive \(Self.directive) --unit cn/north --format json"] {
+            let r = try run("bash", ["-c", "'\(luoshiBinary)' \(command) --ledger '\(loaded.ledger)' > /dev/full"])
+            #expect(r.status == 70, "\(command): \(r.status) \(r.stderr.prefix(200))")
+            #expect(r.stderr.hasPrefix("luoshi: cannot write to standard output"), "\(command): \(r.stderr.prefix(200))")
+        }
+    }
+
+    @Test("a key that is a pipe or a device says so, as a usage error")
+    func keyNotAFile() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        let fifo = loaded.folder.path("key-fifo")
+        try run("mkfifo", [fifo])
+        for key in [fifo, "/dev/stdin", "/dev/null", loaded.folder.url.path] {
+            let r = try luoshi(["report", "--ledger", loaded.ledger, "--unit", "cn/north", "--directive", Self.directive, "--clause", "1",
+                                "--status", "done", "--key", key])
+            #expect(r.status == 64, "\(key): \(r.stderr)")
+            #expect(!r.stderr.contains("permission"), "\(key): \(r.stderr)")
+        }
+    }
+
+    @Test("a ledger owned by another user says so, and how to proceed", .enabled(if: getuid() == 0))
+    func anotherUsersLedger() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        try run("chown", ["-R", "nobody", loaded.ledger])
+        let r = try luoshi(["status", "--ledger", loaded.ledger])
+        #expect(r.status == 77, "\(r.stderr)")
+        #expect(r.stderr.contains("belongs to another user") && r.stderr.contains("safe.directory"), "\(r.stderr)")
+    }
 }
