@@ -180,7 +180,7 @@ extension Luoshi {
                     if report.ok {
                         print("ok: \(report.commits) commits verified from \(since.map { "checkpoint \($0)" } ?? "genesis")")
                     } else {
-                        for p in report.problems { print("\(p.commit.prefix(12))  \(p.kind.rawValue)  \(p.detail)") }
+                        for p in report.problems { print("\(p.commit.prefix(12))  \(p.kind.rawValue)  \(p.detail.terminalSafe)") }
                         print("\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(report.commits) commits")
                     }
                 }

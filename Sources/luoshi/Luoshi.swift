@@ -65,15 +65,15 @@ func execute(_ body: () throws -> Void) throws {
         try body()
         try finishStandardOutput()
     } catch let e as LedgerError {
-        FileHandle.standardError.write(Data("luoshi: \(e)\n".utf8))
+        FileHandle.standardError.write(Data("luoshi: \("\(e)".terminalSafe)\n".utf8))
         throw ExitCode(e.exitCode)
     } catch let e as EventFileError {
-        FileHandle.standardError.write(Data("luoshi: \(e)\n".utf8))
+        FileHandle.standardError.write(Data("luoshi: \("\(e)".terminalSafe)\n".utf8))
         throw ExitCode(65)
     } catch let e as ExitCode {
         throw e
     } catch {
-        FileHandle.standardError.write(Data("luoshi: internal error: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("luoshi: internal error: \("\(error)".terminalSafe)\n".utf8))
         throw ExitCode(70)
     }
 }

@@ -266,4 +266,39 @@ struct HardeningTests {
         #expect(r.status == 77, "\(r.stderr)")
         #expect(r.stderr.contains("belongs to another user") && r.stderr.contains("safe.directory"), "\(r.stderr)")
     }
+
+    @Test("escape sequences and invisible controls in record text reach no terminal raw; CSV text cells are no formulas")
+    func hostileText() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        let shown = try luoshi(["show", "plan", "cn/north", "--directive", Self.directive, "--ledger", loaded.ledger, "--format", "json"])
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        var clauses = try #require(plan["clauses"] as? [[String: Any]])
+        let hostile = "Cut meetings\u{1B}[2J\u{1B}]0;owned\u{07} by \u{202E}half\u{200B}\u{2066}"
+        clauses[0]["text"] = hostile
+        var targets = try #require(clauses[0]["targets"] as? [[String: Any]])
+        targets[0]["unit"] = "=HYPERLINK(\"http://example.invalid\")"
+        clauses[0]["targets"] = targets
+        let clause = try #require(clauses[0]["id"] as? String)
+        let metric = try #require(targets[0]["metric"] as? String)
+        let edit: [String: Any] = ["action": "edit-plan", "actor": "north.lead", "at": "2020-02-01T10:00:00Z", "unit": "cn/north", "directive": Self.directive, "clauses": clauses]
+        let report: [String: Any] = ["action": "report-progress", "actor": "north.lead", "at": "2020-02-01T10:00:00Z", "unit": "cn/north", "directive": Self.directive,
+                                     "clause": clause, "status": "done", "values": [metric: -5], "note": hostile]
+        let lines = try [edit, report].map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        let r = try importing(loaded, lines)
+        #expect(r.status == 0, "\(r.stderr)")
+        for command in [["status"], ["flags"], ["log"], ["diff", "--directive", Self.directive, "--unit", "cn/north"],
+                        ["chain", "--directive", Self.directive, "--unit", "cn/north"], ["blame", "--directive", Self.directive, "--unit", "cn/north"],
+                        ["verify"]] {
+            let out = try luoshi(command + ["--ledger", loaded.ledger])
+            #expect(out.status == 0, "\(command): \(out.stderr)")
+            let raw = out.stdout.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || $0.value == 0x7F || $0.properties.generalCategory == .format }
+            #expect(raw.isEmpty, "\(command) shows \(raw.map { String($0.value, radix: 16) }) raw")
+        }
+        let diff = try luoshi(["diff", "--directive", Self.directive, "--unit", "cn/north", "--ledger", loaded.ledger])
+        #expect(diff.stdout.contains("\\u{1b}[2J") && diff.stdout.contains("\\u{202e}"), "\(diff.stdout)")
+        let csv = try luoshi(["status", "--format", "csv", "--ledger", loaded.ledger]).stdout
+        #expect(csv.contains("'=HYPERLINK"), "\(csv)")
+        #expect(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"))
+        #expect(csv.contains(",-5,"), "numbers keep their sign: \(csv)")
+    }
 }
