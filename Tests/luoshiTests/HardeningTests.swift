@@ -301,4 +301,23 @@ struct HardeningTests {
         #expect(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"))
         #expect(csv.contains(",-5,"), "numbers keep their sign: \(csv)")
     }
+
+    @Test("log --clause finds the edit-plan commits that changed that clause")
+    func logFindsPlanEdits() throws {
+        let loaded = try LoadedLedger.load("burden-2019.jsonl")
+        let shown = try luoshi(["show", "plan", "cn/north", "--directive", Self.directive, "--ledger", loaded.ledger, "--format", "json"])
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        var clauses = try #require(plan["clauses"] as? [[String: Any]])
+        let changed = try #require(clauses[1]["id"] as? String), untouched = try #require(clauses[2]["id"] as? String)
+        clauses[1]["text"] = "A new wording of this clause."
+        let edit: [String: Any] = ["action": "edit-plan", "actor": "north.lead", "at": "2020-02-01T10:00:00Z", "unit": "cn/north", "directive": Self.directive, "clauses": clauses]
+        #expect(try importing(loaded, [String(decoding: try JSONSerialization.data(withJSONObject: edit), as: UTF8.self)]).status == 0)
+        let head = try loaded.head()
+        let found = try luoshi(["log", "--clause", changed, "--directive", Self.directive, "--ledger", loaded.ledger, "--format", "json"])
+        #expect(found.stdout.contains(head), "\(found.stdout)")
+        let other = try luoshi(["log", "--clause", untouched, "--directive", Self.directive, "--ledger", loaded.ledger, "--format", "json"])
+        #expect(!other.stdout.contains(head))
+        let trailers = try loaded.git(["log", "-1", "--format=%(trailers:key=Luoshi-Clause,valueonly)"]).stdout
+        #expect(trailers.split(separator: "\n") == [Substring(changed)])
+    }
 }
