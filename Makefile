@@ -14,7 +14,7 @@ SOAK_SECONDS ?= 60
 
 .PHONY: deps build release demo test bench clean fuzz fuzz-libfuzzer soak
 
-# System packages: libgit2 (and pkg-config to find it), libdeflate, jemalloc, ssh-keygen for keys and signature checks,
+# System packages: libgit2 (and pkg-config to find it), libdeflate, jemalloc, SQLite (the history index, through GRDB), ssh-keygen for keys and signature checks,
 # Python's jsonschema to check records against schemas/ with an independent validator, Chromium (and
 # a Chinese font) to test the HTML report in a real browser.
 deps:
@@ -22,6 +22,7 @@ deps:
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
 	pkg-config --exists libdeflate 2>/dev/null || missing="$$missing libdeflate-dev"; \
 	pkg-config --exists jemalloc 2>/dev/null || missing="$$missing libjemalloc-dev"; \
+	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
 	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
 	command -v git >/dev/null || missing="$$missing git"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
@@ -32,10 +33,10 @@ deps:
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi; \
-	if ! python3 -c 'import jsonschema, referencing, rfc3339_validator' 2>/dev/null; then \
-	  echo "installing: jsonschema rfc3339-validator (PyPI)"; \
+	if ! python3 -c 'import jsonschema, referencing, rfc3339_validator, regex' 2>/dev/null; then \
+	  echo "installing: jsonschema rfc3339-validator regex (PyPI)"; \
 	  python3 -m pip --version >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; $$SUDO apt-get install -y -qq python3-pip >/dev/null; }; \
-	  python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator; \
+	  python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator regex 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator regex; \
 	fi
 
 build: deps
@@ -54,6 +55,7 @@ bench: release
 	@scripts/bench.sh $(BIN)
 	@scripts/bench-verify.sh $(BIN)
 	@scripts/bench-status.sh $(BIN)
+	@scripts/bench-history.sh $(BIN)
 
 # `make test` fuzzes for 45 s and soaks for 20 s; these run them longer (README: Fuzzing, Soak).
 fuzz: deps

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,10 +37,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A derived, disposable SQLite index of the history (luoshi/index.sqlite in the git directory):
+        // log, show --at, blame and history read it instead of walking every commit.
+        .target(
+            name: "LedgerIndex",
+            dependencies: ["Ledger", "LedgerModel", "GitStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "luoshi",
             dependencies: [
-                "Ledger", "LedgerModel", "Fidelity",
+                "Ledger", "LedgerIndex", "LedgerModel", "Fidelity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

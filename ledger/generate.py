@@ -549,6 +549,11 @@ for at, note in (("2019-07-01T00:00:00Z", "年中检查点 Mid-year checkpoint")
                  ("2020-03-13T00:00:00Z", "一周年检查点 One year on")):
     emit("checkpoint", "auditor", at, note=note)
 
+# Witnesses are not events: each is a signed tag on a checkpoint's tag, made by `luoshi witness` once
+# the events are in (scripts/load-sample.sh reads them from events.witnesses). The central inspection
+# team co-signs the mid-year checkpoint, so the README's `git verify-tag witnesses/...` has one to check.
+witnesses = [("cp-20190701-000000", "central.inspector")]
+
 # ---------------------------------------------------------------- write, in time order
 
 def when(item):
@@ -574,6 +579,11 @@ def write(path):
             for c in comments:
                 f.write(c + "\n")
             f.write(json.dumps(e, ensure_ascii=False) + "\n")
+    with open(os.path.splitext(path)[0] + ".witnesses", "w", encoding="utf-8") as f:
+        f.write("# <checkpoint id> <witness actor>, one a line: `luoshi witness` runs for each after the import.\n")
+        f.write("# Written by ledger/generate.py.\n")
+        for checkpoint, actor in witnesses:
+            f.write(f"{checkpoint} {actor}\n")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 # Loads an events file into a fresh ledger, making a key for every actor it names.
 #   load-sample.sh EVENTS.jsonl LEDGER_DIR LUOSHI_BINARY
 # Keys go to LEDGER_DIR.keys/; ${KEY:<actor>} placeholders are filled with their public keys.
+# When EVENTS.witnesses exists beside it (lines "<checkpoint id> <actor>"), each actor then co-signs
+# that checkpoint with `luoshi witness`.
 set -euo pipefail
 events=$1 ledger=$2 luoshi=$3
 keys="$ledger.keys"
@@ -29,3 +31,10 @@ open(dst, "w", encoding="utf-8").write(re.sub(r"\$\{KEY:([^}]+)\}", fill, text))
 PY
 "$luoshi" init "$ledger" --admin admin --key "$keys/admin" --name "$(basename "$events" .jsonl)"
 "$luoshi" import "$keys/events.jsonl" --ledger "$ledger" --keys "$keys"
+witnesses="${events%.jsonl}.witnesses"
+if [ -f "$witnesses" ]; then
+  grep -v '^#' "$witnesses" | while read -r checkpoint actor; do
+    [ -n "$checkpoint" ] || continue
+    "$luoshi" witness "$checkpoint" --ledger "$ledger" --key "$keys/$actor" >/dev/null
+  done
+fi

@@ -17,7 +17,7 @@ status is 1 when anything is invalid. Pointers name the place Luoshi names: a mi
 member by its own path (`/directive/title`), a repeated item by its index.
 
 Needs Python 3.10+, jsonschema 4.18+ (with `referencing`) and rfc3339-validator (for date-time
-format checking). No network: every $ref resolves to a file in schemas/.
+format checking) and regex (for the Unicode property classes of patterns). No network: every $ref resolves to a file in schemas/.
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ try:
     from referencing import Registry, Resource
 except ImportError as e:  # pragma: no cover
     sys.exit(f"validate.py needs jsonschema 4.18 or later: {e}")
+try:  # patterns are ECMA-262 with Unicode property classes (\p{L}), which Python's re lacks
+    import regex
+except ImportError:  # pragma: no cover
+    sys.exit("validate.py needs the regex module (pip install regex) for the schemas' Unicode patterns")
 try:  # without it jsonschema silently skips the date-time format, and 25:00 would pass
     import rfc3339_validator  # noqa: F401
 except ImportError:  # pragma: no cover
@@ -71,8 +75,8 @@ def _ecma_anchors(pattern: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(_ecma_anchors(pattern))
+def _compiled(pattern: str) -> regex.Pattern:
+    return regex.compile(_ecma_anchors(pattern))
 
 
 def _pattern(validator, pattern, instance, schema):
@@ -81,6 +85,8 @@ def _pattern(validator, pattern, instance, schema):
 
 
 LuoshiValidator = jsonschema.validators.extend(Draft202012Validator, {"pattern": _pattern})
+# A $ref into another file is validated by the class registered for that file's $schema: make it ours.
+jsonschema.validators.validates("draft2020-12")(LuoshiValidator)
 
 
 @lru_cache(maxsize=None)

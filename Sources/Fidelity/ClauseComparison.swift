@@ -3,10 +3,12 @@ import LedgerModel
 /// The changes between a basis clause and its plan counterpart, and the class they add up to.
 ///
 /// Decisions beyond DESIGN.md, in one place:
-/// - **modality across families** (must/should ↔ must-not/should-not) is a *reversal*: the change
-///   is recorded with effect `neutral`, but the clause reads `mixed`, since the original obligation
-///   is dropped (looser) and its opposite imposed (tighter). `may` sits between the families:
+/// - **modality across families** (must/should ↔ must-not/should-not, in the field or the text's
+///   modal words) is a *reversal*: the original obligation is dropped (looser) and its opposite
+///   imposed (tighter), so it is recorded as two changes of the same field, one `looser` and one
+///   `tighter`, and the clause reads `mixed` because of them. `may` sits between the families:
 ///   may → should-not is tighter, must-not → may looser.
+/// - The class is only ever the sum of the recorded effects: `fidelity` reads nothing else.
 /// - **target op** changes: `>=`/`<=` ↔ `=` compare the values in the direction of the non-`=` op
 ///   (`>= 30` → `= 20` is looser, `>= 30` → `= 40` tighter; same value: neutral);
 ///   `>=` ↔ `<=` is neutral. A changed `unit` is neutral.
@@ -16,8 +18,6 @@ import LedgerModel
 /// - **title** differences are not read: a heading is not an obligation.
 struct ClauseComparison: Sendable, Hashable {
     var changes: [FieldChange] = []
-    /// An obligation turned into a prohibition, or the reverse, in the modality field or the text.
-    var reversed = false
 
     init(basis b: Clause, plan p: Clause, textSimilarity: Double) {
         compareModality(b, p)
@@ -37,9 +37,13 @@ struct ClauseComparison: Sendable, Hashable {
     }
 
     /// The class the changes add up to.
-    var fidelity: FidelityClass {
-        let looser = reversed || changes.contains { $0.effect == .looser }
-        let tighter = reversed || changes.contains { $0.effect == .tighter }
+    var fidelity: FidelityClass { Self.fidelity(of: changes) }
+
+    /// The class a list of changes adds up to: `weakened` when some are looser and none tighter,
+    /// `strengthened` the reverse, `mixed` both, `reworded` neither but something changed.
+    static func fidelity(of changes: [FieldChange]) -> FidelityClass {
+        let looser = changes.contains { $0.effect == .looser }
+        let tighter = changes.contains { $0.effect == .tighter }
         switch (looser, tighter) {
         case (true, true): return .mixed
         case (true, false): return .weakened
@@ -49,14 +53,14 @@ struct ClauseComparison: Sendable, Hashable {
     }
 
     private mutating func record(_ shift: ModalLevel.Shift, field: String, from: String, to: String) {
-        let effect: Effect
+        let effects: [Effect]
         switch shift {
         case .same: return
-        case .looser: effect = .looser
-        case .tighter: effect = .tighter
-        case .reversed: effect = .neutral; reversed = true
+        case .looser: effects = [.looser]
+        case .tighter: effects = [.tighter]
+        case .reversed: effects = [.looser, .tighter]
         }
-        changes.append(FieldChange(field: field, from: .string(from), to: .string(to), effect: effect))
+        for effect in effects { changes.append(FieldChange(field: field, from: .string(from), to: .string(to), effect: effect)) }
     }
 
     private mutating func compareModality(_ b: Clause, _ p: Clause) {

@@ -51,3 +51,13 @@ extension Indicators {
         Fidelity.textEquivalent(own.text, reading.basis.text)
     }
 }
+
+extension Indicators {
+    /// The flags one plan's own text raises (selective, adapted, escalated, not-localized), sorted:
+    /// what an edit of the plan will raise, before it is written.
+    public static func planFlags(of context: PlanContext) -> [Flag] {
+        var sink = FlagSink(detailed: true)
+        planFlags(context, Clock(now: context.plan.adopted, policy: Policy()), &sink)
+        return Flag.sorted(sink.flags)
+    }
+}

@@ -4,7 +4,8 @@ import LedgerModel
 
 extension Indicators {
     /// The flags of one plan's progress reports (already cut at `now`).
-    static func progressFlags(_ context: PlanContext, _ clock: Clock, _ sink: inout FlagSink) {
+    /// `examinations`: the findings opened against the unit by now, whose due dates it faces too.
+    static func progressFlags(_ context: PlanContext, _ examinations: [Examination], _ clock: Clock, _ sink: inout FlagSink) {
         let plan = context.plan
         let reports = context.progress?.reports ?? []
         var latest: [ClauseID: Report] = [:]
@@ -43,7 +44,7 @@ extension Indicators {
             flag(.backdated, id, jsonObject(["backdateDays": clock.policy.backdateDays, "reports": JSONValue.array(list)]))
         }
 
-        if let rush = deadlineRush(plan, reports, clock) { flag(.deadlineRush, nil, rush()) }
+        if let rush = deadlineRush(plan, reports, examinations, clock) { flag(.deadlineRush, nil, rush()) }
         if let stale = staleness(plan, reports, latest, clock) { flag(.stale, nil, stale()) }
 
         for clause in plan.clauses {
@@ -55,21 +56,52 @@ extension Indicators {
         }
     }
 
-    /// At least `rushShare` of the unit's reports on the directive, and at least two, committed in the
-    /// `rushWindowDays` days up to (and on) the deadline of the clause each reports on.
-    /// nil when the unit did not rush; else the flag's detail, worked out when asked for.
-    static func deadlineRush(_ plan: Plan, _ reports: [Report], _ clock: Clock) -> (() -> JSONValue)? {
-        let window = clock.policy.rushWindowDays
-        let rushed = reports.filter { r in
-            guard let deadline = plan.clause(r.clause)?.deadline else { return false }
-            let before = deadline.daysSinceEpoch - r.at.utcDay.daysSinceEpoch
-            return (0...window).contains(before)
+    /// A finding's due date, which the unit it is against faces from the moment it is opened.
+    struct Examination: Sendable {
+        var finding: FindingID
+        var due: Day
+        var opened: Timestamp
+    }
+
+    /// The findings opened against each unit by now, about `directive` or about no directive in particular.
+    static func examinations(_ findings: some Sequence<Finding>, directive: DirectiveID, _ clock: Clock) -> [UnitID: [Examination]] {
+        var out: [UnitID: [Examination]] = [:]
+        for f in findings where f.directive == nil || f.directive == directive {
+            guard let opened = f.opened, clock.has(opened.at) else { continue }
+            out[f.unit, default: []].append(Examination(finding: f.id, due: f.due, opened: opened.at))
         }
+        return out
+    }
+
+    /// At least `rushShare` of the unit's reports on the directive, and at least two, committed in the
+    /// `rushWindowDays` days up to (and on) a deadline the unit faces on it: any clause deadline of its
+    /// plan, or the due date of a finding against it opened before the report (DESIGN.md: the burst
+    /// of reporting before an examination, whichever clause it is on).
+    /// nil when the unit did not rush; else the flag's detail, worked out when asked for.
+    static func deadlineRush(_ plan: Plan, _ reports: [Report], _ examinations: [Examination], _ clock: Clock) -> (() -> JSONValue)? {
+        let window = clock.policy.rushWindowDays
+        let clauseDeadlines = plan.clauses.compactMap { c in c.deadline.map { (day: $0, clause: c.id) } }
+        /// The nearest deadline a report made at `at` falls within the window before, and whose it is.
+        func deadline(before at: Timestamp) -> (day: Day, clause: ClauseID?, finding: FindingID?)? {
+            let day = at.utcDay.daysSinceEpoch
+            var best: (day: Day, clause: ClauseID?, finding: FindingID?)?
+            func consider(_ d: Day, _ clause: ClauseID?, _ finding: FindingID?) {
+                guard (0...window).contains(d.daysSinceEpoch - day), best.map({ d < $0.day }) ?? true else { return }
+                best = (d, clause, finding)
+            }
+            for c in clauseDeadlines { consider(c.day, c.clause, nil) }
+            for e in examinations where e.opened.seconds <= at.seconds { consider(e.due, nil, e.finding) }
+            return best
+        }
+        let rushed = reports.compactMap { r in deadline(before: r.at).map { (report: r, deadline: $0) } }
         guard rushed.count >= 2, Double(rushed.count) >= clock.policy.rushShare * Double(reports.count) else { return nil }
         return { jsonObject([
             "reports": reports.count, "rushed": rushed.count, "share": Double(rushed.count) / Double(reports.count),
             "rushShare": clock.policy.rushShare, "rushWindowDays": window,
-            "rushedReports": rushed.map { jsonObject(["clause": $0.clause, "at": $0.at, "deadline": plan.clause($0.clause)?.deadline]) },
+            "rushedReports": rushed.map { jsonObject([
+                "clause": $0.report.clause, "at": $0.report.at, "deadline": $0.deadline.day,
+                "deadlineOf": $0.deadline.finding.map { jsonObject(["finding": $0]) } ?? jsonObject(["clause": $0.deadline.clause]),
+            ]) },
         ]) }
     }
 

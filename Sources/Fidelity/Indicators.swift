@@ -74,7 +74,8 @@ public enum Indicators {
                 burdenFlags(view, clock, &sink)
             },
         ]
-        for (_, plans) in directives {
+        for (directive, plans) in directives {
+            let examinations = examinations(view.findings.values, directive: directive.id, clock)
             // Runs of the dictionary's own order, so no plan is copied out of it.
             let size = max(1, (plans.count + planParts - 1) / max(1, planParts))
             var start = plans.startIndex
@@ -85,7 +86,7 @@ public enum Indicators {
                     for (_, adopted) in run {
                         let context = clock.asOfNow(adopted)
                         planFlags(context, clock, &sink)
-                        progressFlags(context, clock, &sink)
+                        progressFlags(context, examinations[context.plan.unit] ?? [], clock, &sink)
                     }
                 }
                 start = end

@@ -40,6 +40,11 @@ struct ModalReading: Hashable, Sendable {
 /// after it in the same sentence by one step ("in principle" also the English modal word just before it,
 /// as in "must, in principle, ..."). Chinese has no spaces, so 应 is read as a modal word unless it is part of
 /// a known compound (应用, 应急, 响应, 适应, 反应, 对应, 供应, ...); English words are matched whole.
+///
+/// Soft prohibitions are prohibitions at the strength of "should not": 不提倡, 尽量避免, 尽量不, "discouraged",
+/// "not recommended", "should be avoided", "avoid" (and 原则上不得, "in principle must not", through the
+/// softener). So "must not" → "discouraged" is looser, and "must" → "discouraged" a reversal. "to avoid"
+/// states a purpose ("to avoid duplication, forms must be merged"), not a prohibition.
 enum ModalWords {
     private struct Term {
         var scalars: [Unicode.Scalar]
@@ -52,6 +57,7 @@ enum ModalWords {
         Term("原则上", nil),
         Term("不应当", .shouldNot), Term("不应该", .shouldNot),
         Term("不可以", .mustNot), Term("不得", .mustNot), Term("严禁", .mustNot), Term("禁止", .mustNot), Term("不准", .mustNot), Term("不许", .mustNot),
+        Term("尽量避免", .shouldNot), Term("不提倡", .shouldNot), Term("尽量不", .shouldNot),
         Term("不宜", .shouldNot), Term("不应", .shouldNot),
         Term("必须", .must), Term("务必", .must),
         Term("应当", .should), Term("应该", .should), Term("应", .should),
@@ -70,8 +76,11 @@ enum ModalWords {
         (["shall", "not"], .mustNot), (["shall", "never"], .mustNot), (["shan't"], .mustNot),
         (["may", "not"], .mustNot), (["do", "not"], .mustNot), (["don't"], .mustNot),
         (["prohibited"], .mustNot), (["forbidden"], .mustNot),
-        (["should", "not"], .shouldNot), (["should", "never"], .shouldNot), (["shouldn't"], .shouldNot),
-        (["ought", "not"], .shouldNot),
+        (["must", "be", "avoided"], .mustNot), (["shall", "be", "avoided"], .mustNot),
+        (["should", "be", "avoided"], .shouldNot), (["should", "not"], .shouldNot), (["should", "never"], .shouldNot),
+        (["shouldn't"], .shouldNot), (["ought", "not"], .shouldNot),
+        (["not", "recommended"], .shouldNot),
+        (["discouraged"], .shouldNot), (["avoid"], .shouldNot),
         (["must"], .must), (["shall"], .must), (["required", "to"], .must),
         (["should"], .should), (["ought", "to"], .should),
         (["may"], .may),
@@ -175,6 +184,8 @@ enum ModalWords {
                 let next = k + phrase.words.count
                 // "May 2019" is a month, not a permission.
                 if phrase.words == ["may"], isFollowedByNumber(s, after: words[k].position + 3) { continue }
+                // "to avoid duplication, ..." is a purpose, not a prohibition.
+                if phrase.words == ["avoid"], k > 0, words[k - 1].text == "to" { continue }
                 out.append(Occurrence(position: words[k].position, end: words[next - 1].end,
                                       text: phrase.words.joined(separator: " "), modality: phrase.modality))
                 k = next

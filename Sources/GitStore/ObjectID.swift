@@ -36,6 +36,15 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
     /// The hexadecimal digits.
     public var description: String { hex }
 
+    /// The id from its 20 bytes; nil for any other count.
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 20 else { return nil }
+        self.init(raw: bytes)
+    }
+
+    /// The 20 bytes of the id.
+    public var bytes: [UInt8] { withUnsafeBytes(of: oid.id) { Array($0) } }
+
     /// Copies a libgit2 object id.
     init(_ oid: git_oid) {
         withUnsafeBytes(of: oid.id) { bytes in

@@ -105,7 +105,11 @@ struct ActionPlanner {
                 throw LedgerError.invalid(JSONPointer.root / "unit", "unit \"\(unit)\" is not in the scope of \(directiveID) (\(directive.scope.units.map(\.rawValue).joined(separator: ", ")))")
             }
             let basis = try basisFor(directive: directive, unit: unit, from: from)
-            if let existing = try snapshot.plan(directiveID, unit), existing.basis.version == basis.basis.version {
+            // Adopting again is how a plan moves onto its basis's newer text (`luoshi plan rebase`): a newer
+            // version, another source, or the same source changed since (a parent's edit).
+            if let existing = try snapshot.plan(directiveID, unit), existing.basis.version == basis.basis.version,
+               existing.basis.kind == basis.basis.kind, existing.basis.unit == basis.basis.unit,
+               (existing.basis.blob ?? (try? LedgerReader.lookUpBasisBlob(of: existing, repository: snapshot.repository))??.hex) == basis.basis.blob {
                 throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has adopted \(directiveID) already; change its plan with edit-plan")
             }
             let plan = Plan(directive: directiveID, unit: unit, basis: basis.basis, adopted: event.at, clauses: basis.clauses, exemptions: [])
@@ -312,8 +316,13 @@ struct ActionPlanner {
                     throw LedgerError.invalid(p / "clause", "clause \"\(e.clause)\" is exempted but still in the plan")
                 }
                 var e = e
-                // An approval stands while the unit keeps the same reason.
-                if let old = plan.exemption(e.clause), old.reason == e.reason { e.approval = old.approval }
+                // An approval stands while the unit keeps the same reason, also across a re-adoption earlier in
+                // the same write (`luoshi plan rebase` adopts the moved basis, then writes the merged plan).
+                var before = plan.exemption(e.clause)
+                if before == nil, let earlier = try snapshot.planBeforeThisWrite(directiveID, unit), earlier.basis.commit != plan.basis.commit {
+                    before = earlier.exemption(e.clause)
+                }
+                if let old = before, old.reason == e.reason { e.approval = old.approval }
                 kept.append(e)
             }
             plan.exemptions = kept

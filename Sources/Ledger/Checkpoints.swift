@@ -113,7 +113,9 @@ extension Ledger {
         let id = try CheckpointTags.id(named: spec)
         let ref = CheckpointTags.ref(id)
         guard let target = try repository.resolve(ref) else {
-            throw LedgerError.usage("there is no checkpoint tag \(ref); list them with `luoshi export checkpoints`")
+            let near = NearestNames.nearest(id.rawValue, among: try ids(of: .checkpoint))
+            throw LedgerError.usage("there is no checkpoint tag \(ref); "
+                + (near.isEmpty ? "list them with `luoshi export checkpoints`" : "did you mean \(NearestNames.joinedWithOr(near))?"))
         }
         let tip = try head()
         var problems: [VerifyProblem] = []

@@ -38,10 +38,15 @@ final class CommitReader: @unchecked Sendable {
     private var consumerWaits = false, readersWaiting = 0
     private let ahead: Int
 
+    /// Which changed files' new contents are read (verify reads all; the history index, the actors').
+    private let readsContents: @Sendable (String) -> Bool
+
     /// Starts reading `commits` (oldest first) of the repository at `path` on `workers` threads
-    /// (by default one per core).
-    init(path: String, commits: [ObjectID], workers: Int = ProcessInfo.processInfo.activeProcessorCount, ahead: Int = 256) {
+    /// (by default one per core), with the new contents of the changed files `readsContents` names.
+    init(path: String, commits: [ObjectID], workers: Int = ProcessInfo.processInfo.activeProcessorCount, ahead: Int = 256,
+         readsContents: @escaping @Sendable (String) -> Bool = { _ in true }) {
         self.commits = commits
+        self.readsContents = readsContents
         self.ahead = max(1, ahead)
         guard !commits.isEmpty else { return }
         let workers = max(1, min(workers, 8))
@@ -127,7 +132,7 @@ final class CommitReader: @unchecked Sendable {
                     signature: signingKey(try repository.signedData(of: id), unsigned: "the commit is not signed"),
                     changes: changes,
                     contents: changes.map { change in
-                        guard change.newIsPlainFile, let blob = change.newBlob else { return nil }
+                        guard change.newIsPlainFile, let blob = change.newBlob, readsContents(change.path) else { return nil }
                         return Result { try repository.blob(blob) }.mapError { CommitRead.Unreadable(reason: "\($0)") }
                     })
             }

@@ -18,6 +18,11 @@ public struct HistoryEntry: Sendable, JSONWritable {
     public var trailers: Trailers
     public var signature: SignatureStatus
 
+    public init(commit: ObjectID, time: Timestamp, actor: String, subject: String, trailers: Trailers, signature: SignatureStatus) {
+        self.commit = commit; self.time = time; self.actor = actor; self.subject = subject
+        self.trailers = trailers; self.signature = signature
+    }
+
     public var json: JSONValue {
         jsonObject([
             "commit": commit.hex, "time": time, "actor": actor, "action": trailers.action, "subject": subject,
@@ -43,7 +48,7 @@ public struct HistoryFilter: Sendable {
         self.actor = actor; self.since = since; self.until = until
     }
 
-    func admits(_ e: HistoryEntry) -> Bool {
+    public func admits(_ e: HistoryEntry) -> Bool {
         if let unit, !(e.trailers.unit.map { $0.isWithin(unit) } ?? false) { return false }
         if let directive, e.trailers.directive != directive { return false }
         if let clause, !e.trailers.clauses.contains(clause) { return false }
@@ -61,18 +66,15 @@ extension Ledger {
         var entries: [HistoryEntry] = []
         for id in try repository.walk(from: head(), hiding: nil) {
             let info = try repository.commit(id)
-            let actor = info.committer.email.hasSuffix("@ledger") ? String(info.committer.email.dropLast(7)) : info.committer.email
-            let subject = String(info.message.split(separator: "\n", maxSplits: 1).first ?? "")
-            var entry = HistoryEntry(commit: id, time: Timestamp(seconds: info.committer.time, offsetMinutes: info.committer.offsetMinutes),
-                                     actor: actor, subject: subject, trailers: Trailers(message: info.message), signature: .unsigned)
+            var entry = HistoryEntry(commit: id, info: info)
             guard filter.admits(entry) else { continue }
-            entry.signature = try signatureStatus(id, info: info, actor: actor)
+            entry.signature = try signatureStatus(id, info: info, actor: entry.actor)
             entries.append(entry)
         }
         return entries
     }
 
-    private func signatureStatus(_ id: ObjectID, info: CommitInfo, actor: String) throws -> HistoryEntry.SignatureStatus {
+    func signatureStatus(_ id: ObjectID, info: CommitInfo, actor: String) throws -> HistoryEntry.SignatureStatus {
         guard let signed = try repository.signedData(of: id) else { return .unsigned }
         guard let key = try? SSHSignature.verify(signed.signature, message: signed.payload) else { return .bad }
         // Keys count as registered at the parent; genesis registers its own signer.
@@ -83,18 +85,27 @@ extension Ledger {
         return record.holds(key: key.openSSH) ? .good : .unknownKey
     }
 
-    /// The commit a `--at` value names: a commit id or ref, or a date (the last commit on or before that day).
-    public func resolve(at spec: String?) throws -> ObjectID {
+    /// The point in history a `--at` value names: the commit, the moment readings are made at, and the
+    /// day. For a date, the last commit on or before it, the end of that day, and the day; for a commit,
+    /// the commit, its time, and its day (UTC); for nil, head, now, and no day.
+    public func pointInHistory(_ spec: String?, history: (any HistorySource)? = nil) throws -> (commit: ObjectID, now: Timestamp, day: Day?) {
+        guard let spec else { return (try head(), .now, nil) }
+        let commit = try resolve(at: spec, history: history)
+        if let day = try? Day(spec) { return (commit, Timestamp(seconds: day.endSeconds - 1), day) }
+        let time = Timestamp(seconds: try repository.commit(commit).committer.time)
+        return (commit, time, time.utcDay)
+    }
+
+    /// The commit a `--at` value names: a commit id or ref, or a date (the last commit on or before
+    /// that day, as `history` finds it: the index, or a walk of every commit).
+    public func resolve(at spec: String?, history: (any HistorySource)? = nil) throws -> ObjectID {
         guard let spec else { return try head() }
         if let day = try? Day(spec) {
-            var found: ObjectID?
             // The last commit of that day in history order; genesis counts as the start even when
             // it was made after the history loaded on top of it.
-            for id in try repository.walk(from: head(), hiding: nil) {
-                let info = try repository.commit(id)
-                if info.parents.isEmpty || info.committer.time < day.endSeconds { found = id }
+            guard let found = try (history ?? walkedHistory).lastCommit(before: day.endSeconds) else {
+                throw LedgerError.usage("the ledger has no commit on or before \(day)")
             }
-            guard let found else { throw LedgerError.usage("the ledger has no commit on or before \(day)") }
             return found
         }
         do { return try repository.revParse(spec) } catch {
@@ -108,23 +119,21 @@ extension Ledger {
         return try LedgerReader.parse(bytes, path)
     }
 
-    /// Per clause of a unit's plan: the commit, actor and time of the clause's last change.
-    public func blame(directive: DirectiveID, unit: UnitID) throws -> [BlameLine] {
+    /// Per clause of a unit's plan: the commit, actor and time of the clause's last change, from the
+    /// plan's versions as `history` gives them (the index, or a walk of every commit).
+    public func blame(directive: DirectiveID, unit: UnitID, history: (any HistorySource)? = nil) throws -> [BlameLine] {
         let path = RecordPath.plan(directive, unit)
         var last: [ClauseID: BlameLine] = [:]
         var previous: [ClauseID: Clause] = [:]
         var order: [ClauseID] = []
-        for id in try repository.walk(from: head(), hiding: nil) {
-            let info = try repository.commit(id)
-            guard let parent = info.parents.first else { continue }
-            guard let now = try repository.blobID(at: path.path, inCommit: id),
-                  now != (try repository.blobID(at: path.path, inCommit: parent)) else { continue }
-            let plan = try Plan(json: LedgerReader.parse(repository.blob(now), path), at: .root)
+        for version in try (history ?? walkedHistory).versions(of: path.path) {
+            guard let blob = version.blob else { order = []; previous = [:]; continue }
+            let plan = try Plan(json: LedgerReader.parse(repository.blob(blob), path), at: .root)
             order = plan.clauses.map(\.id)
+            let e = version.entry
             for clause in plan.clauses where previous[clause.id] != clause {
-                last[clause.id] = BlameLine(clause: clause.id, commit: id, actor: String(info.committer.email.prefix { $0 != "@" }),
-                                            time: Timestamp(seconds: info.committer.time, offsetMinutes: info.committer.offsetMinutes),
-                                            action: Trailers(message: info.message).action, text: clause.text)
+                last[clause.id] = BlameLine(clause: clause.id, commit: e.commit, actor: e.actor, time: e.time,
+                                            action: e.trailers.action, text: clause.text)
             }
             previous = Dictionary(plan.clauses.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         }

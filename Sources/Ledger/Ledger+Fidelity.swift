@@ -103,6 +103,11 @@ extension Ledger {
         try flags(at: resolve(at: asOf?.description), spec: asOf?.description)
     }
 
+    /// The formalism indicators at the point in history `spec` names (a date or a commit, as `--at`; default: now).
+    public func flags(at spec: String?) throws -> [Flag] {
+        try flags(at: resolve(at: spec), spec: spec)
+    }
+
     /// The indicators at a commit `--at` named: as of the end of a date, the time of a named
     /// commit, or now when nothing was named.
     private func flags(at commit: ObjectID, spec: String?) throws -> [Flag] {

@@ -118,11 +118,18 @@ extension Ledger {
     /// Gathers the report of one directive as of the end of `asOf` (default: the last commit), limited to `under`.
     ///
     /// Reads the ledger once at the commit `asOf` names (`view(at:)`), walks each unit's chain of plans
-    /// with `Fidelity.chain`, and reads the history once (`log`), so the cost grows with units, not units × commits.
-    public func directiveReport(_ id: DirectiveID, under: UnitID? = nil, asOf: Day? = nil) throws -> DirectiveReport {
-        let commit = try resolve(at: asOf?.description)
-        let day = try asOf ?? Timestamp(seconds: repository.commit(commit).committer.time).utcDay
-        let now = Timestamp(seconds: day.endSeconds - 1)
+    /// with `Fidelity.chain`, and reads the history once (`log`, from `history`: the index, or a walk of
+    /// every commit), so the cost grows with units, not units × commits. `at` names the point in history
+    /// as `--at` does (a date or a commit), and wins over `asOf`.
+    public func directiveReport(_ id: DirectiveID, under: UnitID? = nil, asOf: Day? = nil, at spec: String? = nil,
+                                history: (any HistorySource)? = nil) throws -> DirectiveReport {
+        let source: any HistorySource = history ?? walkedHistory
+        let point = try pointInHistory(spec ?? asOf?.description, history: source)
+        let commit = point.commit
+        let day = try point.day ?? Timestamp(seconds: repository.commit(commit).committer.time).utcDay
+        // A named commit is read at its own time; a day (or the last commit's day) at its end.
+        let namedCommit = spec.map { (try? Day($0)) == nil } ?? false
+        let now = namedCommit ? point.now : Timestamp(seconds: day.endSeconds - 1)
         let (view, versions) = try viewAndVersions(at: commit)
         guard let directive = view.directives[id] else {
             throw LedgerError.usage("there is no directive \(id) on \(day); `luoshi log --directive \(id)` shows when it was issued")
@@ -134,7 +141,7 @@ extension Ledger {
 
         var history: [UnitID: [HistoryLine]] = [:]
         var versionClauses: [Int: [ClauseID]] = [:]
-        for e in try log(HistoryFilter(directive: id, until: day)) {
+        for e in try source.log(HistoryFilter(directive: id, until: day)) {
             if e.trailers.action == .issueDirective || e.trailers.action == .amendDirective,
                let value = try record(.directive(id), at: e.commit), let text = try? Directive(json: value, at: .root) {
                 versionClauses[text.version] = text.clauses.map(\.id)

@@ -298,9 +298,10 @@ extension Ledger {
     /// Each cell is the cumulative reading of the unit's plan against the directive (what the unit finally
     /// carries, through every level between, as `diff --against directive` reads it) and the unit's latest
     /// report on its clause. The ledger is read once, at one commit; flags are the indicators at that commit.
-    public func status(directive: DirectiveID? = nil, under: UnitID? = nil, asOf: Day? = nil) throws -> [StatusMatrix] {
-        let commit = try resolve(at: asOf?.description)
-        let now = asOf.map { Timestamp(seconds: $0.endSeconds - 1) } ?? .now
+    /// `at` names the point in history as `--at` does (a date or a commit), and wins over `asOf`.
+    public func status(directive: DirectiveID? = nil, under: UnitID? = nil, asOf: Day? = nil, at spec: String? = nil) throws -> [StatusMatrix] {
+        let point = try pointInHistory(spec ?? asOf?.description)
+        let (commit, now, asOf) = (point.commit, point.now, point.day)
         let (view, versions) = try viewAndVersions(at: commit)
         if let directive, view.directives[directive] == nil {
             let known = view.directives.keys.sorted().map(\.rawValue)

@@ -20,6 +20,17 @@ public struct WriteResult: Sendable {
     public var retries: Int
     /// The checkpoint tags created, `refs/tags/checkpoints/<id>`, oldest first.
     public var tags: [String] = []
+    /// What each commit does, in the order made (also for a dry run, which makes none).
+    public var changes: [PlannedCommit] = []
+}
+
+/// One commit an event makes, as its writer would describe it: the action, the commit subject and the
+/// records written. `commit` is nil in a dry run.
+public struct PlannedCommit: Sendable {
+    public var action: ActionName
+    public var subject: String
+    public var records: [RecordPath]
+    public var commit: ObjectID?
 }
 
 /// A Luoshi ledger: one bare git repository whose `refs/heads/main` holds every record.
@@ -60,7 +71,7 @@ public final class Ledger {
     public static func open(at path: String) throws -> Ledger {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw LedgerError.usage("there is no ledger at \(path); create one with `luoshi init \(path) --admin ID --key KEY`")
+            throw LedgerError.usage(missingLedgerMessage(path))
         }
         let repository: Repository
         do { repository = try Repository.open(at: path) } catch {
@@ -72,6 +83,25 @@ public final class Ledger {
             throw LedgerError.usage("\(path) is a git repository but not a Luoshi ledger (no ledger.json on main); create one with `luoshi init`")
         }
         return Ledger(repository: repository, path: path)
+    }
+
+    /// What to say about a ledger path that is not there. A path is more often mistyped than meant to be
+    /// new, so it names the nearest folders beside it and never offers to create a ledger at the typo.
+    static func missingLedgerMessage(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent()
+        let name = url.lastPathComponent
+        let siblings = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        let folders = siblings.filter { entry in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: parent.appendingPathComponent(entry).path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+        let near = NearestNames.nearest(name, among: folders)
+        let prefix = path.hasSuffix(name) ? String(path.dropLast(name.count)) : parent.path + "/"
+        if !near.isEmpty {
+            return "there is no ledger at \(path) (no such folder); did you mean \(NearestNames.joinedWithOr(near.map { prefix + $0 }))?"
+        }
+        return "there is no ledger at \(path) (no such folder); give a ledger's folder with --ledger or $LUOSHI_LEDGER, or make a new ledger with `luoshi init PATH --admin ID --key KEY`"
     }
 
     /// Creates a ledger and its genesis commit, which registers the first admin and its key: the root of trust.
@@ -130,18 +160,24 @@ public final class Ledger {
     ///
     /// The write is a compare-and-swap on `refs/heads/main`; when another writer moved the head
     /// meanwhile, every event is checked again against the new head and the write starts again.
-    /// `bulk` keeps new objects in memory and writes one pack, for large imports.
-    public func apply(_ events: [SourcedEvent], signer: Signer, bulk: Bool = false,
+    /// `bulk` keeps new objects in memory and writes one pack, for large imports. `dryRun` checks
+    /// every event (and every signer's key) exactly as a write would, and writes nothing at all.
+    public func apply(_ events: [SourcedEvent], signer: Signer, bulk: Bool = false, dryRun: Bool = false,
                       progress: ((Int) -> Void)? = nil) throws -> WriteResult {
+        if dryRun {
+            let head = try repository.resolve(Ledger.mainRef)
+            let (_, _, changes) = try build(events, on: head, signer: signer, write: false, progress: progress)
+            return WriteResult(commits: [], head: head, retries: 0, changes: changes)
+        }
         var retries = 0
         while true {
             let head = try repository.resolve(Ledger.mainRef)
             if bulk { try repository.beginBulkWrite() }
             do {
-                let (commits, pendingTags) = try build(events, on: head, signer: signer, progress: progress)
+                let (commits, pendingTags, changes) = try build(events, on: head, signer: signer, write: true, progress: progress)
                 guard let tip = commits.last else {
                     if bulk { repository.abandonBulkWrite() }
-                    return WriteResult(commits: [], head: head, retries: retries)
+                    return WriteResult(commits: [], head: head, retries: retries, changes: changes)
                 }
                 if bulk { try repository.finishBulkWrite() }
                 // Checkpoint tags: objects now (outside the bulk pack, which holds only what main reaches),
@@ -149,7 +185,7 @@ public final class Ledger {
                 let tags = try pendingTags.map { ($0.checkpoint.id, try writeCheckpointTag($0)) }
                 try repository.compareAndSwap(Ledger.mainRef, to: tip, expected: head,
                                               logMessage: "luoshi: \(commits.count) commit(s)")
-                return WriteResult(commits: commits, head: tip, retries: retries, tags: try createCheckpointRefs(tags))
+                return WriteResult(commits: commits, head: tip, retries: retries, tags: try createCheckpointRefs(tags), changes: changes)
             } catch let e as GitError where e.isRace {
                 if bulk { repository.abandonBulkWrite() }
                 // A lock held for seconds is a killed writer's leftover, not a live writer's (scripts/soak.sh).
@@ -168,8 +204,8 @@ public final class Ledger {
         }
     }
 
-    private func build(_ events: [SourcedEvent], on head: ObjectID?, signer: Signer,
-                       progress: ((Int) -> Void)?) throws -> ([ObjectID], [PendingCheckpointTag]) {
+    private func build(_ events: [SourcedEvent], on head: ObjectID?, signer: Signer, write: Bool,
+                       progress: ((Int) -> Void)?) throws -> ([ObjectID], [PendingCheckpointTag], [PlannedCommit]) {
         let snapshot = Snapshot(repository: repository, base: head)
         var parent = head
         var parentTree = try head.map { try repository.treeID(ofCommit: $0) }
@@ -180,15 +216,22 @@ public final class Ledger {
         }
         var commits: [ObjectID] = []
         var tags: [PendingCheckpointTag] = []
+        var changes: [PlannedCommit] = []
         let now = clock()
         for (n, sourced) in events.enumerated() {
             do {
                 let plans = try ActionPlanner(snapshot: snapshot, previousTime: parentTime, now: now).plan(sourced.event)
                 let key = try signer.key(for: plans[0].actor)
                 for plan in plans {
+                    guard write else {
+                        changes.append(PlannedCommit(action: plan.action, subject: plan.subject, records: plan.changes.map(\.path), commit: nil))
+                        parentTime = plan.at.seconds
+                        continue
+                    }
                     let tree = try writeTree(plan, base: parentTree)
                     let commit = try makeCommit(plan, parent: parent, tree: tree, key: key)
                     commits.append(commit)
+                    changes.append(PlannedCommit(action: plan.action, subject: plan.subject, records: plan.changes.map(\.path), commit: commit))
                     if plan.action == .checkpoint, let checkpoint = plan.checkpoint {
                         tags.append(PendingCheckpointTag(commit: commit, checkpoint: checkpoint, auditor: plan.actor, key: key))
                     }
@@ -204,7 +247,7 @@ public final class Ledger {
             }
             progress?(n + 1)
         }
-        return (commits, tags)
+        return (commits, tags, changes)
     }
 
     private func writeTree(_ plan: CommitPlan, base: ObjectID?) throws -> ObjectID {

@@ -108,6 +108,12 @@ final class Snapshot {
         }.sorted()
     }
 
+    /// A plan as it was when the transaction started, before anything it wrote.
+    func planBeforeThisWrite(_ d: DirectiveID, _ u: UnitID) throws -> Plan? {
+        guard let origin, let bytes = try repository.blob(at: RecordPath.plan(d, u).path, inCommit: origin) else { return nil }
+        return try? Plan(json: JSONParser.parse(bytes), at: .root)
+    }
+
     // Convenience readers.
     func actor(_ id: ActorID) throws -> Actor? { try read(.actor(id)) }
     func unit(_ id: UnitID) throws -> LedgerModel.Unit? { try read(.unit(id)) }

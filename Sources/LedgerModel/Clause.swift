@@ -122,9 +122,14 @@ public struct Clause: Sendable, Hashable, JSONCodable {
     /// Reads a clause list and rejects duplicate ids, naming the second one.
     public static func list(_ json: JSONValue, at pointer: JSONPointer) throws -> [Clause] {
         let clauses = try [Clause](json: json, at: pointer)
-        var seen = Set<ClauseID>()
-        for (n, c) in clauses.enumerated() where !seen.insert(c.id).inserted {
-            throw ValidationError(pointer / n / "id", "clause id \"\(c.id)\" appears twice")
+        var seen: [ClauseID: String] = [:]
+        for (n, c) in clauses.enumerated() {
+            let written = json.arrayValue?[n]["id"]?.stringValue ?? c.id.rawValue
+            guard let first = seen.updateValue(written, forKey: c.id) else { continue }
+            if first.unicodeScalars.elementsEqual(written.unicodeScalars) {
+                throw ValidationError(pointer / n / "id", "clause id \"\(c.id.rawValue.visiblyEscaped)\" appears twice")
+            }
+            throw ValidationError(pointer / n / "id", "clause id \"\(c.id.rawValue.visiblyEscaped)\" appears twice: \(first.codePoints) and \(written.codePoints) are one id once normalised to Unicode NFC")
         }
         return clauses
     }

@@ -62,10 +62,29 @@ public func signatureNameCheck(_ s: String, _ pointer: JSONPointer) throws {
     }
 }
 
+/// A level label, as the hierarchy names its levels in any script (province, county, 省, 市, 县, Land,
+/// Kreis): 1 to 32 characters, not blank, no control characters, line breaks or bidirectional controls.
 func levelCheck(_ s: String, _ pointer: JSONPointer) throws {
-    let b = Array(s.utf8)
-    guard let f = b.first, isLowerAlnum(f), b.count <= 32, b.allSatisfy({ isLowerAlnum($0) || $0 == UInt8(ascii: "-") }) else {
-        throw ValidationError(pointer, "level \"\(s)\" must be 1 to 32 characters of a-z, 0-9 and '-'")
+    if let problem = levelProblem(s) { throw ValidationError(pointer, problem) }
+}
+
+public func levelProblem(_ s: String) -> String? {
+    var count = 0
+    for scalar in s.unicodeScalars {
+        count += 1
+        if isLevelRefused(scalar) {
+            return "level \"\(s.visiblyEscaped)\" holds \(scalar.describedForPeople); a level is 1 to 32 characters of any script, without control characters, line breaks or bidirectional controls"
+        }
+    }
+    if count == 0 || s.allSatisfy(\.isWhitespace) { return "a level must not be empty or blank" }
+    if count > 32 { return "level \"\(s)\" is \(count) characters long; at most 32 are allowed" }
+    return nil
+}
+
+private func isLevelRefused(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .control, .lineSeparator, .paragraphSeparator: return true
+    default: return scalar.isBidiControl
     }
 }
 

@@ -35,7 +35,9 @@ extension Luoshi {
                     finding: try parseID(finding, option: "--finding", FindingID.init),
                     actor: try parseID(actor, option: "--actor", ActorID.init),
                     since: try parseDay(since, option: "--since"), until: try parseDay(until, option: "--until"))
-                let entries = try options.open().log(filter)
+                let ledger = try options.open()
+                try ledger.requireExisting(unit: filter.unit, directive: filter.directive, clause: filter.clause, finding: filter.finding, actor: filter.actor)
+                let entries = try options.history(ledger).log(filter)
                 switch options.format {
                 case .json: printJSON(.object(["commits": .array(entries.map(\.json))]))
                 case .text:
@@ -58,7 +60,8 @@ extension Luoshi {
             abstract: "Print a record as it is, or as it was at a date or commit.",
             discussion: """
                 KIND is one of \(RecordKind.allCases.map(\.rawValue).joined(separator: ", ")). Plans and progress
-                are named by unit, with --directive.
+                are named by unit, with --directive. --format text prints the record as indented "field: value"
+                lines for people; --format json prints the record's canonical JSON, byte for byte as stored.
 
                 Example:
                   luoshi show plan cn/east --directive D-2019-01 --at 2019-03-25
@@ -99,11 +102,22 @@ extension Luoshi {
             try execute {
                 let ledger = try options.open()
                 let path = try path()
-                let commit = try ledger.resolve(at: at)
+                switch path {
+                case .actor(let a): try ledger.requireActor(a)
+                case .unit(let u): try ledger.requireUnit(u)
+                case .directive(let d): try ledger.requireDirective(d)
+                case .finding(let f): try ledger.requireFinding(f)
+                case .plan(let d, let u), .progress(let d, let u): try ledger.requireExisting(unit: u, directive: d)
+                case .ledger, .checkpoint: break
+                }
+                let commit = try ledger.resolve(at: at, history: at.flatMap { try? Day($0) } == nil ? nil : options.history(ledger))
                 guard let value = try ledger.record(path, at: commit) else {
                     throw LedgerError.usage("there is no \(path.path) at \(commit.hex.prefix(12))\(at.map { " (\($0))" } ?? "")")
                 }
-                printJSON(value)
+                switch options.format {
+                case .json: printJSON(value)
+                case .text: print(RecordText.render(value), terminator: "")
+                }
             }
         }
     }
@@ -123,7 +137,9 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let (d, u) = try plan.ids()
-                let lines = try options.open().blame(directive: d, unit: u)
+                let ledger = try options.open()
+                try ledger.requireExisting(unit: u, directive: d)
+                let lines = try ledger.blame(directive: d, unit: u, history: options.history(ledger))
                 switch options.format {
                 case .json: printJSON(.object(["directive": d.json, "unit": u.json, "clauses": .array(lines.map(\.json))]))
                 case .text:

@@ -15,10 +15,20 @@ struct Luoshi: ParsableCommand {
             Exit codes: 0 ok; 1 a check found problems (verify, flags --fail-on); 64 usage;
             65 bad input data; 77 not permitted; 70 internal error.
             """,
-        subcommands: [
-            Init.self, Import.self, Apply.self, Report.self, ReportHtml.self, CheckpointCommand.self, Witness.self,
-            Diff.self, Chain.self, Flags.self, Status.self,
-            Log.self, Show.self, Blame.self, Verify.self, Export.self,
+        // Grouped by who does the job (README: "Doing each job").
+        groupedSubcommands: [
+            CommandGroup(name: "Setting up (admins)", subcommands: [
+                Init.self, UnitCommand.self, ActorCommand.self, PolicyCommand.self, Import.self, Apply.self,
+            ]),
+            CommandGroup(name: "Issuing (issuers)", subcommands: [DirectiveCommand.self]),
+            CommandGroup(name: "Carrying out (units)", subcommands: [Adopt.self, PlanCommand.self, Exempt.self, Report.self, Todo.self]),
+            CommandGroup(name: "Supervising (supervisors)", subcommands: [
+                DeviationsCommand.self, Status.self, Diff.self, Chain.self, Flags.self, ReportHtml.self, FindingCommand.self, ExemptionCommand.self,
+            ]),
+            CommandGroup(name: "Auditing (auditors)", subcommands: [
+                Log.self, Show.self, Blame.self, History.self, Verify.self, CheckpointCommand.self, Witness.self, Export.self,
+            ]),
+            CommandGroup(name: "Listing", subcommands: [Units.self, Directives.self, Actors.self, Findings.self]),
         ]
     )
 }

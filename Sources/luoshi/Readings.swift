@@ -29,10 +29,19 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let (d, u) = try plan.ids()
-                let report = try options.openForReading().diff(directive: d, unit: u, against: against, at: at)
+                let ledger = try options.openForReading()
+                try ledger.requireExisting(unit: u, directive: d)
+                let report = try ledger.diff(directive: d, unit: u, against: against, at: at)
                 switch options.format {
                 case .json: printJSON(report.json)
-                case .text: print(DiffText.render(report, colour: stdoutIsTerminal), terminator: "")
+                case .text:
+                    var text = DiffText.render(report, colour: stdoutIsTerminal)
+                    // A parent's edit moves the basis without a new version of the directive.
+                    if report.behind == 0, at == nil, report.against == .plan, let why = try ledger.behind(directive: d, unit: u) {
+                        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+                        text = lines[0] + "\n  note: \(why); `luoshi plan rebase --unit \(u) --directive \(d)` brings it up\n" + (lines.count > 1 ? lines[1] : "")
+                    }
+                    print(text, terminator: "")
                 }
             }
         }
@@ -54,7 +63,9 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let (d, u) = try plan.ids()
-                let report = try options.openForReading().chain(directive: d, unit: u, at: at)
+                let ledger = try options.openForReading()
+                try ledger.requireExisting(unit: u, directive: d)
+                let report = try ledger.chain(directive: d, unit: u, at: at)
                 switch options.format {
                 case .json: printJSON(report.json)
                 case .text: print(DiffText.renderChain(report, colour: stdoutIsTerminal), terminator: "")
@@ -72,7 +83,7 @@ extension Luoshi {
                 those kinds is raised.
 
                 Example:
-                  luoshi flags --as-of 2020-01-31 --unit cn/east
+                  luoshi flags --at 2020-01-31 --unit cn/east
                   luoshi flags --fail-on selective,open-loop --format json
                 """
         )
@@ -81,7 +92,7 @@ extension Luoshi {
         @Option(help: "Only flags of this unit and the units below it.") var unit: String?
         @Option(help: "Only flags about this directive.") var directive: String?
         @Option(help: "Only flags of these kinds (comma-separated).") var kind: String?
-        @Option(name: .customLong("as-of"), help: "Read the ledger as it was at the end of this day (default: now).") var asOf: String?
+        @OptionGroup var point: PointOptions
         @Option(name: .customLong("fail-on"), help: "Exit 1 when a flag of one of these kinds (comma-separated) is raised.") var failOn: String?
 
         func kinds(_ list: String?, option: String) throws -> Set<FlagKind>? {
@@ -101,7 +112,9 @@ extension Luoshi {
                 let d = try parseID(directive, option: "--directive", DirectiveID.init)
                 let only = try kinds(kind, option: "--kind")
                 let failKinds = try kinds(failOn, option: "--fail-on")
-                let flags = try options.openForReading().flags(asOf: parseDay(asOf, option: "--as-of")).filter { f in
+                let ledger = try options.openForReading()
+                try ledger.requireExisting(unit: u, directive: d)
+                let flags = try ledger.flags(at: point.spec).filter { f in
                     (u.map { f.unit.isWithin($0) } ?? true) && (d.map { f.directive == $0 } ?? true) && (only?.contains(f.kind) ?? true)
                 }
                 switch options.format {

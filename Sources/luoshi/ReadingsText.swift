@@ -20,7 +20,8 @@ enum DiffText {
         let against = report.against == .directive ? "directive \(report.directive) v\(report.againstVersion)" : "the plan of \(report.againstUnit)"
         var out = "\(report.unit) — plan for \(report.directive), read against \(against)\n"
         if report.behind > 0 {
-            out += "  note: the directive has been amended \(report.behind) time\(report.behind == 1 ? "" : "s") since this plan's basis\n"
+            out += "  note: the directive has been amended \(report.behind) time\(report.behind == 1 ? "" : "s") since this plan's basis;"
+                + " `luoshi plan rebase --unit \(report.unit) --directive \(report.directive)` brings it up\n"
         }
         out += "\n"
         out += renderReading(report.reading, colour: colour, indent: "  ")
@@ -37,7 +38,7 @@ enum DiffText {
 
     static func renderReading(_ reading: PlanDiff, colour: Bool, indent: String) -> String {
         var out = ""
-        let width = max(6, reading.clauses.map { label($0).count }.max() ?? 0)
+        let width = max(6, reading.clauses.map { label($0).displayWidth }.max() ?? 0)
         for r in reading.clauses {
             let name = label(r).padding(width)
             var line = "\(indent)\(name)  \(paint(r.fidelity.rawValue.padding(12), r.fidelity, colour))"
@@ -132,7 +133,7 @@ enum FlagsText {
 enum Table {
     static func render(header: [String], rows: [[String]]) -> String {
         let rows = rows.map { $0.map(\.terminalSafe) }
-        var widths = header.map(\.count)
+        var widths = header.map(\.displayWidth)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count - 1 { widths[i] = max(widths[i], cell.displayWidth) } }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(widths[i]) }.joined(separator: "  ").trimmingTrailingSpaces + "\n"
@@ -142,8 +143,8 @@ enum Table {
 }
 
 extension String {
-    /// Columns on a terminal: CJK characters take two.
-    var displayWidth: Int { unicodeScalars.reduce(0) { $0 + (TextDiff.isCJK($1) ? 2 : 1) } }
+    /// Columns on a terminal (`DisplayWidth`): East Asian wide characters take two.
+    var displayWidth: Int { DisplayWidth.of(self) }
 
     func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - displayWidth)) }
 

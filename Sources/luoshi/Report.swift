@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import Ledger
 import LedgerModel
@@ -30,9 +29,13 @@ extension Luoshi {
         @Option(name: .customLong("evidence"), help: ArgumentHelp("Evidence KIND:TITLE:FILE; the file is hashed (repeatable). KIND: outcome, document, meeting, photo, data.", valueName: "kind:title:file"))
         var evidence: [String] = []
         @Option(help: "A note for the supervisor.") var note: String?
-        @Option(name: .customLong("as-of"), help: "The day the reported state was true (YYYY-MM-DD; default: today).") var asOf: String?
+        @Option(name: .customLong("reported-for"), help: ArgumentHelp("The day the reported state was true (YYYY-MM-DD; default: today).", valueName: "date"))
+        var reportedFor: String?
+        @Option(name: .customLong("as-of"), help: .hidden) var asOf: String?
         @Option(help: "The actor id, when the key belongs to more than one implementer of the unit.") var actor: String?
         @Option(help: "The signer's OpenSSH ed25519 private key file.") var key: String
+        @ArgumentParser.Flag(name: .customLong("dry-run"), help: "Check everything and print what would be written, but write nothing.")
+        var dryRun = false
 
         func run() throws {
             try execute {
@@ -52,13 +55,17 @@ extension Luoshi {
                     }
                     measured[String(parts[0])] = try n.get()
                 }
+                try ledger.requireExisting(unit: unitID, directive: directiveID, clause: clauseID)
                 let items = try evidence.map(Self.evidence)
                 let actorID = try parseID(actor, option: "--actor", ActorID.init) ?? Self.actor(for: signer, unit: unitID, in: ledger)
                 let event = Event(actor: actorID, at: .now, action: .reportProgress(
                     unit: unitID, directive: directiveID, clause: clauseID, status: status, values: measured,
-                    evidence: items, note: note, asOf: try parseDay(asOf, option: "--as-of")))
-                let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: "report"))], signer: signer)
-                printWrite(result, action: "report-progress", format: options.format)
+                    evidence: items, note: note, asOf: try parseDay(reportedFor ?? asOf, option: reportedFor != nil ? "--reported-for" : "--as-of")))
+                let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: "report"))], signer: signer, dryRun: dryRun)
+                switch options.format {
+                case .json: printWrite(result, action: "report-progress", format: .json)
+                case .text: print(writtenText(result, dryRun: dryRun), terminator: "")
+                }
             }
         }
 
@@ -88,36 +95,7 @@ extension Luoshi {
         }
 
         static func evidence(_ spec: String) throws -> Evidence {
-            guard let first = spec.firstIndex(of: ":"), let last = spec.lastIndex(of: ":"), first < last,
-                  let kind = EvidenceKind(rawValue: String(spec[..<first])) else {
-                throw LedgerError.usage("--evidence \(spec): give KIND:TITLE:FILE with KIND one of \(EvidenceKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            let title = String(spec[spec.index(after: first)..<last])
-            let file = String(spec[spec.index(after: last)...])
-            let hash = try sha256(ofFile: file, option: "--evidence \(spec)")
-            return Evidence(kind: kind, title: title, sha256: hash)
-        }
-
-        /// The SHA-256 of a file, read a megabyte at a time: evidence may be larger than memory.
-        static func sha256(ofFile file: String, option: String) throws -> String {
-            var status = stat()
-            guard stat(file, &status) == 0 else {
-                throw LedgerError.usage("\(option): cannot read the file \(file) (\(String(cString: strerror(errno))))")
-            }
-            guard status.st_mode & S_IFMT == S_IFREG else {
-                throw LedgerError.usage("\(option): \(file) is not a regular file; give the evidence file itself")
-            }
-            guard let handle = FileHandle(forReadingAtPath: file) else {
-                throw LedgerError.usage("\(option): cannot read the file \(file) (\(String(cString: strerror(errno))))")
-            }
-            defer { try? handle.close() }
-            var hasher = SHA256()
-            do {
-                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-            } catch {
-                throw LedgerError.usage("\(option): cannot read the file \(file) (\(error.localizedDescription))")
-            }
-            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            try EvidenceFile.evidence(spec)
         }
     }
 }

@@ -123,14 +123,10 @@ enum ReportHTML {
             out += "<tr data-kind=\"\(k.rawValue)\"><td>\(k.rawValue)</td><td>\(kinds[k]!)</td><td>\(Set(r.flags.filter { $0.kind == k }.map(\.unit)).count)</td></tr>"
         }
         out += "</tbody></table>\n</div>\n"
-        // The worst deviations: units ranked by their own looser changes and omissions, then their flags.
-        let flagsByUnit = Dictionary(grouping: r.flags, by: \.unit)
-        let ranked = adopted.map { u -> (UnitReport, Int, Int) in
-            let own = u.plan!.own
-            let score = own.clauses.filter { [.weakened, .mixed].contains($0.fidelity) || ($0.fidelity == .omitted && !$0.approved) }.count * 3
-                + own.clauses.filter { $0.fidelity == .strengthened }.count * 2 + own.added.count * 2
-            return (u, score, flagsByUnit[u.unit.id]?.filter { $0.kind != .overdue }.count ?? 0)
-        }.filter { $0.1 > 0 }.sorted { ($0.1, $0.2, $1.0.unit.id.rawValue) > ($1.1, $1.2, $0.0.unit.id.rawValue) }.prefix(10)
+        // The worst deviations: units ranked by their own looser changes and omissions, then their flags (`luoshi deviations`).
+        let byUnit = Dictionary(adopted.map { ($0.unit.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let ranked = Deviations.rank(adopted.map { (unit: $0.unit.id, reading: $0.plan!.own) }, flags: r.flags)
+            .prefix(10).map { (byUnit[$0.unit]!, $0.score, $0.flags) }
         if !ranked.isEmpty {
             out += "<table id=\"worst\"><caption>The worst deviations: what each unit changed in what it was given</caption><thead><tr><th>unit</th><th>changes of its own</th><th>flags</th></tr></thead><tbody>"
             for (u, _, n) in ranked {

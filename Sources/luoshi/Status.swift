@@ -28,7 +28,7 @@ extension Luoshi {
 
                 Example:
                   luoshi status --directive D-2019-01
-                  luoshi status --directive D-2019-01 --under cn/east --as-of 2019-12-31
+                  luoshi status --directive D-2019-01 --under cn/east --at 2019-12-31
                   luoshi status --format csv > status.csv
                 """
         )
@@ -38,7 +38,7 @@ extension Luoshi {
         @Option(help: "Output: text for people, json for programs, csv for spreadsheets.") var format: StatusFormat = .text
         @Option(help: "Only this directive (default: one matrix per directive).") var directive: String?
         @Option(help: "Only this unit and the units below it.") var under: String?
-        @Option(name: .customLong("as-of"), help: "Read the ledger as it was at the end of this day (default: now).") var asOf: String?
+        @OptionGroup var point: PointOptions
 
         func run() throws {
             try execute {
@@ -47,7 +47,9 @@ extension Luoshi {
                 let path = ledger ?? ProcessInfo.processInfo.environment["LUOSHI_LEDGER"] ?? FileManager.default.currentDirectoryPath
                 Ledger.readWithoutHashChecks()
                 Ledger.leaveReadsToExit()
-                let matrices = try Ledger.open(at: path).status(directive: d, under: u, asOf: parseDay(asOf, option: "--as-of"))
+                let ledger = try Ledger.open(at: path)
+                try ledger.requireExisting(unit: u, directive: d)
+                let matrices = try ledger.status(directive: d, under: u, at: point.spec)
                 switch format {
                 case .json: StatusMatrix.writeJSON(matrices, to: writeStandardOutput)
                 case .csv: writeStandardOutput(Array(StatusText.csv(matrices).utf8))
@@ -152,7 +154,8 @@ enum StatusText {
         let done = m.rows.reduce(0) { $0 + $1.cells.filter { $0.report?.status == .done }.count }
         let flags = m.rows.reduce(0) { $0 + $1.flagTotal }
         return "\(m.rows.count) unit\(m.rows.count == 1 ? "" : "s"): \(count(.adopted)) adopted, \(count(.behind)) behind, "
-            + "\(count(.notAdopted)) not adopted\n"
+            + "\(count(.notAdopted)) not adopted"
+            + (count(.behind) > 0 ? " (`luoshi plan rebase --unit U --directive \(m.directive)` brings a plan that is behind onto the newest text)" : "") + "\n"
             + "clauses: \(classText.isEmpty ? "none read" : classText.joined(separator: ", ")); "
             + "\(reported) reported on, \(done) done; \(flags) flag\(flags == 1 ? "" : "s")"
     }

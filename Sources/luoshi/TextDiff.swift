@@ -46,13 +46,21 @@ enum TextDiff {
         let xs = x.map(id), ys = y.map(id)
         var script = MyersScript(a: xs, b: ys, budget: workLimit)
         script.run()
+        // Between two runs of equal text, everything removed is shown first and then everything added,
+        // however the script interleaves them: one change reads as one change.
         var out: [Piece] = []
+        var removed = "", added = ""
+        func flush() {
+            if !removed.isEmpty { out.append(.removed(removed)); removed = "" }
+            if !added.isEmpty { out.append(.added(added)); added = "" }
+        }
         func add(_ p: Piece) {
-            switch (out.last, p) {
-            case (.same(let s)?, .same(let t)): out[out.count - 1] = .same(s + t)
-            case (.removed(let s)?, .removed(let t)): out[out.count - 1] = .removed(s + t)
-            case (.added(let s)?, .added(let t)): out[out.count - 1] = .added(s + t)
-            default: out.append(p)
+            switch p {
+            case .same(let t):
+                flush()
+                if case .same(let s)? = out.last { out[out.count - 1] = .same(s + t) } else { out.append(p) }
+            case .removed(let t): removed += t
+            case .added(let t): added += t
             }
         }
         for step in script.steps {
@@ -62,6 +70,7 @@ enum TextDiff {
             case .added: for j in step.range { add(.added(y[j])) }
             }
         }
+        flush()
         return (out, script.coarse)
     }
 

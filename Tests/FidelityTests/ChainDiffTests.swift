@@ -132,3 +132,31 @@ struct ChainDiffTests {
         #expect(none.hops.isEmpty && none.cumulative.clauses.isEmpty && none.cumulative.added.isEmpty)
     }
 }
+
+@Suite("The ranking of deviations")
+struct DeviationRankingTests {
+    func clause(_ id: String, _ value: Double, deadline: String = "2020-12-31") throws -> Clause {
+        Clause(id: try ClauseID(id), text: "Cut forms by \(Int(value))%.", modality: .must,
+               targets: [Target(metric: "forms_cut_pct", op: .atLeast, value: value, unit: "%")],
+               deadline: try Day(deadline), evidence: .outcome, localize: false)
+    }
+
+    @Test("looser changes and unapproved omissions count 3, tightening and added clauses 2; ties go to the unit with more flags")
+    func ranking() throws {
+        let basis = [try clause("1", 30), try clause("2", 30)]
+        let weakened = Fidelity.diff(basis: basis, plan: [try clause("1", 20), try clause("2", 30)], exemptions: [])
+        let strengthened = Fidelity.diff(basis: basis, plan: [try clause("1", 40), try clause("2", 30), try clause("3", 10)], exemptions: [])
+        let omitted = Fidelity.diff(basis: basis, plan: [try clause("1", 30)], exemptions: [])
+        let faithful = Fidelity.diff(basis: basis, plan: basis, exemptions: [])
+        #expect(Deviations.score(weakened) == 3)
+        #expect(Deviations.score(strengthened) == 4)
+        #expect(Deviations.score(omitted) == 3)
+        #expect(Deviations.score(faithful) == 0)
+        let a = try UnitID("cn/a"), b = try UnitID("cn/b"), c = try UnitID("cn/c"), d = try UnitID("cn/d")
+        let ranked = Deviations.rank([(a, weakened), (b, strengthened), (c, omitted), (d, faithful)],
+                                     flags: [Flag(kind: .selective, unit: c, detail: .null), Flag(kind: .overdue, unit: a, detail: .null),
+                                             Flag(kind: .overdue, unit: a, detail: .null)])
+        #expect(ranked.map(\.unit) == [b, c, a])
+        #expect(ranked.map(\.flags) == [0, 1, 0])
+    }
+}

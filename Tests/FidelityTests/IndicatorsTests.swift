@@ -441,6 +441,50 @@ struct DeadlineRushTests {
         #expect(try f.flags(asOf: "2020-01-31", .deadlineRush).isEmpty)
     }
 
+    @Test("reports on any clause in the week before another clause's deadline are a rush")
+    func otherClausesDeadline() throws {
+        var f = try Fixture()
+        try f.adopt("cn/a")
+        // Clause 2 is due on 2019-06-30; the unit reports on clauses 1 and 4, which are due at year's end.
+        try f.report("cn/a", "1", .inProgress, evidence: [outcome(1)], at: "2019-06-25T10:00:00Z")
+        try f.report("cn/a", "4", .inProgress, evidence: [outcome(2)], at: "2019-06-28T10:00:00Z")
+        try f.report("cn/a", "5", .inProgress, evidence: [outcome(3)], at: "2019-04-01T10:00:00Z")
+        let flags = try f.flags(asOf: "2019-07-31", .deadlineRush)
+        #expect(keys(flags) == ["deadline-rush cn/a -"])
+        let rushed = flags.first?.detail["rushedReports"]?.arrayValue ?? []
+        #expect(rushed.map { $0["clause"] } == [.string("1"), .string("4")])
+        #expect(rushed.allSatisfy { $0["deadline"] == .string("2019-06-30") && $0["deadlineOf"]?["clause"] == .string("2") })
+    }
+
+    @Test("reports in the week before a finding's due date are a rush; before it was opened they are not")
+    func findingDue() throws {
+        var f = try Fixture()
+        try f.adopt("cn/a")
+        try f.open("F-1", unit: "cn/a", due: "2019-05-15", at: "2019-04-20T09:00:00Z")
+        try f.report("cn/a", "1", .inProgress, evidence: [outcome(1)], at: "2019-05-10T10:00:00Z")
+        try f.report("cn/a", "5", .inProgress, evidence: [outcome(2)], at: "2019-05-14T10:00:00Z")
+        try f.report("cn/a", "4", .inProgress, evidence: [outcome(3)], at: "2019-04-02T10:00:00Z")
+        let flags = try f.flags(asOf: "2019-05-31", .deadlineRush)
+        #expect(keys(flags) == ["deadline-rush cn/a -"])
+        #expect(flags.first?.detail["rushedReports"]?.arrayValue?.allSatisfy { $0["deadlineOf"]?["finding"] == .string("F-1") } == true)
+        // The same reports, with the finding opened after them: nothing to rush to.
+        var g = try Fixture()
+        try g.adopt("cn/a")
+        try g.open("F-1", unit: "cn/a", due: "2019-05-15", at: "2019-05-14T12:00:00Z")
+        try g.report("cn/a", "1", .inProgress, evidence: [outcome(1)], at: "2019-05-10T10:00:00Z")
+        try g.report("cn/a", "5", .inProgress, evidence: [outcome(2)], at: "2019-05-14T10:00:00Z")
+        try g.report("cn/a", "4", .inProgress, evidence: [outcome(3)], at: "2019-04-02T10:00:00Z")
+        #expect(try g.flags(asOf: "2019-05-31", .deadlineRush).isEmpty)
+        // A finding against another unit is not this unit's examination.
+        var h = try Fixture()
+        try h.adopt("cn/a")
+        try h.adopt("cn/b")
+        try h.open("F-1", unit: "cn/b", due: "2019-05-15", at: "2019-04-20T09:00:00Z")
+        try h.report("cn/a", "1", .inProgress, evidence: [outcome(1)], at: "2019-05-10T10:00:00Z")
+        try h.report("cn/a", "5", .inProgress, evidence: [outcome(2)], at: "2019-05-14T10:00:00Z")
+        #expect(try h.flags(asOf: "2019-05-31", .deadlineRush).isEmpty)
+    }
+
     @Test("a report after its clause's deadline is late, not rushed")
     func afterDeadline() throws {
         var f = try Fixture()

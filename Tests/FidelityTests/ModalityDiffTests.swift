@@ -29,7 +29,50 @@ struct ModalityDiffTests {
         let b = Sample.clause("3", "Publish implementing rules for every higher-level document.", .must)
         let reading = read(b, Sample.edited(b) { $0.modality = .mustNot })
         #expect(reading.fidelity == .mixed)
-        #expect(reading.changes == [FieldChange(field: "modality", from: .string("must"), to: .string("must-not"), effect: .neutral)])
+        // The obligation dropped and its opposite imposed: the class is what the two effects add up to.
+        #expect(reading.changes == [
+            FieldChange(field: "modality", from: .string("must"), to: .string("must-not"), effect: .looser),
+            FieldChange(field: "modality", from: .string("must"), to: .string("must-not"), effect: .tighter),
+        ])
+    }
+
+    @Test("soft prohibitions are prohibitions at the strength of should-not", arguments: [
+        "Units are discouraged from convening meetings on weekends.",
+        "Convening meetings on weekends is not recommended.",
+        "Meetings on weekends should be avoided.",
+        "Avoid convening meetings on weekends.",
+        "不提倡在周末召开会议。",
+        "尽量避免在周末召开会议。",
+        "尽量不在周末召开会议。",
+        "原则上不得在周末召开会议。",
+    ])
+    func softProhibitions(_ text: String) throws {
+        let reading = try #require(ModalWords.governing(in: text), "\(text) has no modal word")
+        #expect(reading.level == ModalLevel(.shouldNot), "\(text): \(reading.word)")
+    }
+
+    @Test("a prohibition softened into a soft one is looser; an obligation turned into one is a reversal", arguments: [
+        ("Units must not convene meetings on weekends.", "Units are discouraged from convening meetings on weekends.", FidelityClass.weakened),
+        ("Units shall not convene meetings on weekends.", "Convening meetings on weekends should be avoided.", .weakened),
+        ("Units must not convene meetings on weekends.", "Units should avoid convening meetings on weekends.", .weakened),
+        ("不得在周末召开会议。", "不提倡在周末召开会议。", .weakened),
+        ("严禁在周末召开会议。", "尽量避免在周末召开会议。", .weakened),
+        ("禁止在周末召开会议。", "原则上不得在周末召开会议。", .weakened),
+        ("不宜在周末召开会议。", "尽量不在周末召开会议。", .reworded),
+        ("必须在周末召开会议。", "尽量不在周末召开会议。", .mixed),
+        ("Units discouraged from convening meetings on weekends.", "Units must not convene meetings on weekends.", .strengthened),
+    ])
+    func softenedProhibitions(from: String, to: String, expected: FidelityClass) {
+        let b = Sample.clause("3", from, .mustNot, evidence: .any)
+        let reading = read(b, Sample.edited(b) { $0.text = to })
+        #expect(reading.fidelity == expected, "\(from) → \(to): \(reading.changes)")
+    }
+
+    @Test("\"to avoid\" states a purpose, and the obligation after it governs")
+    func avoidAsPurpose() {
+        #expect(ModalWords.governing(in: "To avoid duplication, counties must merge their forms.")?.word == "must")
+        let b = Sample.clause("6", "To avoid duplication, counties must merge their forms.")
+        #expect(read(b, Sample.edited(b) { $0.text = "To avoid duplication, counties may merge their forms." }).fidelity == .weakened)
     }
 
     @Test("must → should in the text, with the field unchanged, is looser")

@@ -20,6 +20,44 @@ struct IdentifierTests {
         #expect(DirectiveID.rule.problem("JF-2019-01") == nil)
     }
 
+    @Test("clause ids are written as documents number them, in any script, and kept in NFC")
+    func clauseIDs() throws {
+        for id in ["1", "5(2)(a)", "Art-7", "一", "（二）", "第三条", "(", "4.1_b", "धारा", "Ⅲ", "①"] {
+            #expect(ClauseID.problem(id) == nil, "\(id)")
+            #expect(try ClauseID(id).rawValue == id)
+        }
+        // Two spellings of é are one id, kept precomposed.
+        let decomposed = try ClauseID("e\u{301}")
+        #expect(Array(decomposed.rawValue.utf8) == [0xC3, 0xA9])
+        #expect(decomposed == (try ClauseID("\u{E9}")))
+        #expect(Array(try ClauseID(json: .string("\u{1100}\u{1161}"), at: .root).rawValue.unicodeScalars) == ["\u{AC00}"])
+        #expect(ClauseID.problem("") == "clause id must not be empty")
+        #expect(ClauseID.problem(String(repeating: "三", count: 32)) == nil)
+        #expect(ClauseID.problem(String(repeating: "三", count: 33))?.contains("is 33 characters long; at most 32") == true)
+        let refused: [(String, String)] = [
+            ("a b", "holds U+0020 (a space)"), ("1\t2", "holds U+0009 (a control character)"),
+            ("第\u{200D}三条", "\"第<U+200D>三条\" holds U+200D (an invisible format character)"),
+            ("1\u{202E}2", "holds U+202E (a bidirectional control)"), ("第三\u{3000}条", "holds U+3000 (a space)"),
+            ("a/b", "holds '/' U+002F"), ("1,2", "holds ',' U+002C"), ("[1]", "holds '[' U+005B"),
+        ]
+        for (id, problem) in refused {
+            let message = try #require(ClauseID.problem(id), "\(id.debugDescription) was accepted")
+            #expect(message.contains(problem), "\(message)")
+            #expect(message.contains("letters and digits of any script"), "\(message)")
+        }
+    }
+
+    @Test("levels are labels in any script, without controls, line breaks or bidirectional controls")
+    func levels() {
+        for level in ["province", "县", "省", "Land", "Kreis", "County Borough", "City"] { #expect(levelProblem(level) == nil, "\(level)") }
+        #expect(levelProblem("市\n")?.contains("holds U+000A (a control character)") == true)
+        #expect(levelProblem("市\u{2028}")?.contains("holds U+2028 (a line break)") == true)
+        #expect(levelProblem("\u{202E}县")?.contains("holds U+202E (a bidirectional control)") == true)
+        #expect(levelProblem("") == "a level must not be empty or blank")
+        #expect(levelProblem("  ") == "a level must not be empty or blank")
+        #expect(levelProblem(String(repeating: "县", count: 33))?.contains("at most 32") == true)
+    }
+
     @Test("a unit id is lower-case segments of a-z, 0-9 and '-', each starting with a letter or digit, at most 12 deep")
     func unitIDProblems() {
         #expect(UnitID.problem("cn") == nil)

@@ -83,7 +83,7 @@ struct RecordScannerTests {
             (.progress, #""title": "会议纪要""#, #""title": " ""#),
             (.progress, #""evidence": [], "#, ""),
             (.progress, #"]}"#, #"]} x"#),
-            (.unit, #""level": "city""#, #""level": "City""#),
+            (.unit, #""level": "city""#, #""level": "ci\nty""#),
             (.unit, #""name": "海港市 Harbor""#, #""name": "　""#),
             (.unit, #""id": "cn/east/harbor""#, #""id": "cn/east/harbor", "id": "cn""#),
         ]

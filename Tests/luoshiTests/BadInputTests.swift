@@ -22,7 +22,35 @@ struct BadInputTests {
         #"{"action": "report-progress", "actor": "\#(actor)", "at": "2020-02-01T10:00:00Z", "unit": "\#(unit)", "directive": "D-2019-01", \#(fields)}"#
     }
 
+    /// An edit-plan of cn/north whose only clause has the id `id`, as written in JSON (escapes allowed).
+    static func planClause(_ id: String, also second: String? = nil) -> String {
+        let clause = { (id: String) in #"{"id": "\#(id)", "text": "a", "modality": "must", "targets": [], "evidence": "any", "localize": false}"# }
+        let clauses = [id] + (second.map { [$0] } ?? [])
+        return #"{"action": "edit-plan", "actor": "north.lead", "at": "2020-02-01T10:00:00Z", "unit": "cn/north", "directive": "D-2019-01", "clauses": [\#(clauses.map(clause).joined(separator: ", "))]}"#
+    }
+
+    static func level(_ level: String) -> String {
+        #"{"action": "register-unit", "actor": "admin", "at": "2020-02-01T10:00:00Z", "unit": {"id": "cn/north/x", "name": "X", "level": "\#(level)"}}"#
+    }
+
+    static let allowedInClauseIDs = "a clause id may hold letters and digits of any script, '.', '_', '-' and round brackets ( ) （ ）, and no spaces or control characters"
+
     static let cases: [Case] = [
+        Case(name: "clause id with a space", line: planClause("a b"), status: 65,
+             mentions: ["/clauses/0/id", #"clause id "a b" holds U+0020 (a space)"#, allowedInClauseIDs]),
+        Case(name: "clause id with a tab", line: planClause(#"1\t2"#), status: 65,
+             mentions: ["/clauses/0/id", #"clause id "1<U+0009>2" holds U+0009 (a control character)"#, allowedInClauseIDs]),
+        Case(name: "clause id with a zero-width joiner", line: planClause(#"第\u200d三条"#), status: 65,
+             mentions: ["/clauses/0/id", #"clause id "第<U+200D>三条" holds U+200D (an invisible format character)"#, allowedInClauseIDs]),
+        Case(name: "clause id with a bidi override", line: planClause(#"1\u202e2"#), status: 65,
+             mentions: ["/clauses/0/id", "holds U+202E (a bidirectional control)", allowedInClauseIDs]),
+        Case(name: "empty clause id", line: planClause(""), status: 65, mentions: ["/clauses/0/id", "clause id must not be empty"]),
+        Case(name: "33-character clause id", line: planClause(String(repeating: "条", count: 33)), status: 65,
+             mentions: ["/clauses/0/id", "is 33 characters long; at most 32 are allowed"]),
+        Case(name: "level with a line break", line: level(#"县\n"#), status: 65,
+             mentions: ["/unit/level", #"level "县<U+000A>" holds U+000A (a control character)"#, "a level is 1 to 32 characters of any script"]),
+        Case(name: "clause ids equal after NFC", line: planClause(#"\u00e9"#, also: #"e\u0301"#), status: 65,
+             mentions: ["/clauses/1/id", #"clause id "é" appears twice: U+00E9 and U+0065 U+0301 are one id once normalised to Unicode NFC"#]),
         Case(name: "malformed JSON", line: #"{"action": "register-unit", "actor": "admin","#, status: 65, mentions: [":2", "malformed JSON"]),
         Case(name: "unknown action", line: #"{"action": "promote", "actor": "admin", "at": "2020-02-01T10:00:00Z"}"#, status: 65, mentions: [":2", "/action", "promote"]),
         Case(name: "missing field", line: #"{"action": "register-unit", "actor": "admin", "at": "2020-02-01T10:00:00Z", "unit": {"id": "cn/x", "level": "city"}}"#, status: 65, mentions: ["/unit/name", "required"]),

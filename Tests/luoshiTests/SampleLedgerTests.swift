@@ -56,6 +56,23 @@ struct SampleLedgerTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == Data(contentsOf: SampleLedger.events),
                 "ledger/events.jsonl is not what ledger/generate.py writes; run python3 ledger/generate.py")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("events.witnesses")))
+                == Data(contentsOf: repositoryRoot.appendingPathComponent("ledger/events.witnesses")),
+                "ledger/events.witnesses is not what ledger/generate.py writes; run python3 ledger/generate.py")
+    }
+
+    @Test("the loaded sample holds a witness of the mid-year checkpoint that stock git verifies")
+    func witness() throws {
+        let sample = try SampleLedger.load()
+        let tags = try run("git", ["--git-dir", sample.ledger, "tag", "-l", "witnesses/*"]).stdout
+        #expect(tags == "witnesses/cp-20190701-000000/central.inspector\n")
+        let signers = sample.folder.path("signers")
+        #expect(try luoshi(["export", "allowed-signers", "--ledger", sample.ledger, "--out", signers]).status == 0)
+        let verified = try run("git", ["--git-dir", sample.ledger, "-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile=\(signers)",
+                                       "verify-tag", "witnesses/cp-20190701-000000/central.inspector"])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stderr.contains("Good \"git\" signature for central.inspector"))
+        #expect(try luoshi(["verify", "--ledger", sample.ledger]).status == 0)
     }
 
     @Test("a year of at least 300 events over at least 30 units at four levels, every action used")

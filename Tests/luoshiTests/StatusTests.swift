@@ -181,7 +181,7 @@ struct StatusTests {
         let loaded = try LoadedLedger.load("burden-2019.jsonl")
         let d = try status(loaded, ["--directive", "D-1999-99"])
         #expect(d.status == 64)
-        #expect(d.stderr.contains("D-1999-99") && d.stderr.contains("no such directive") && d.stderr.contains("D-2019-01"), "\(d.stderr)")
+        #expect(d.stderr == "luoshi: no directive D-1999-99; the directives are D-2019-01\n", "\(d.stderr)")
         #expect(d.stdout.isEmpty)
         let u = try status(loaded, ["--under", "cn/nowhere"])
         #expect(u.status == 64)

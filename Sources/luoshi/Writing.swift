@@ -1,0 +1,171 @@
+import ArgumentParser
+import Fidelity
+import Foundation
+import Ledger
+import LedgerModel
+
+/// The options every writing verb takes: who signs, and whether to write at all.
+struct WriteOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The signer's OpenSSH ed25519 private key file (made with `ssh-keygen -t ed25519`).", valueName: "file"))
+    var key: String
+
+    @Option(help: "The actor id, when the key belongs to more than one actor who may do this.")
+    var actor: String?
+
+    @ArgumentParser.Flag(name: .customLong("dry-run"), help: "Check everything and print what would be written, but write nothing.")
+    var dryRun = false
+}
+
+/// One write a verb makes: the ledger, the signer, and who among the key's holders may do it.
+struct Write {
+    let ledger: Ledger
+    let signer: SingleKey
+    let options: WriteOptions
+    let format: OutputFormat
+
+    init(_ ledgerOptions: LedgerOptions, _ options: WriteOptions) throws {
+        signer = try SingleKey(path: options.key)
+        ledger = try ledgerOptions.open()
+        self.options = options
+        format = ledgerOptions.format
+    }
+
+    /// The signing actor: `--actor`, or the one holder of the key who `qualifies` (see `signingActor`).
+    func actor(_ role: (one: String, many: String), where qualifies: (Actor) -> Bool) throws -> ActorID {
+        if let named = try parseID(options.actor, option: "--actor", ActorID.init) {
+            try ledger.requireActor(named)
+            return named
+        }
+        return try signingActor(holding: signer, in: ledger, role: role, where: qualifies)
+    }
+
+    /// Builds the event (dated now), applies it through the one write path, or checks it only with
+    /// --dry-run, and prints what it did. `extra` adds lines (text) or members (JSON) about the result.
+    @discardableResult
+    func apply(_ action: Action, as actor: ActorID, name: String,
+               extra: (WriteResult) throws -> (lines: [String], json: [String: JSONValue]) = { _ in ([], [:]) }) throws -> WriteResult {
+        try apply([Event(actor: actor, at: .now, action: action)], name: name, extra: extra)
+    }
+
+    /// The same for events written together (all or nothing), with lines and members known beforehand.
+    @discardableResult
+    func apply(_ events: [Event], name: String, lines: [String], json: [String: JSONValue]) throws -> WriteResult {
+        try apply(events, name: name) { _ in (lines, json) }
+    }
+
+    private func apply(_ events: [Event], name: String,
+                       extra: (WriteResult) throws -> (lines: [String], json: [String: JSONValue])) throws -> WriteResult {
+        let result = try ledger.apply(events.map { SourcedEvent(event: $0, source: InputSource(file: name)) }, signer: signer, dryRun: options.dryRun)
+        let more = try extra(result)
+        switch format {
+        case .json:
+            var o: [String: JSONValue] = [
+                "dryRun": .bool(options.dryRun),
+                "commits": .array(result.commits.map { .string($0.hex) }),
+                "head": result.head.map { .string($0.hex) } ?? .null,
+                "changes": .array(result.changes.map { c in
+                    .object(["action": .string(c.action.rawValue), "subject": .string(c.subject),
+                             "records": .array(c.records.map { .string($0.path) }),
+                             "commit": c.commit.map { .string($0.hex) } ?? .null])
+                }),
+            ]
+            o.merge(more.json) { a, _ in a }
+            printJSON(.object(o))
+        case .text:
+            print(writtenText(result, dryRun: options.dryRun, lines: more.lines), terminator: "")
+        }
+        return result
+    }
+}
+
+/// What a write did, for people: each commit's action and subject, the records it wrote and the commit,
+/// then `lines`; under a dry run, "would write" and no commit.
+func writtenText(_ result: WriteResult, dryRun: Bool, lines: [String] = []) -> String {
+    var out = ""
+    for c in result.changes {
+        out += "\(c.action.rawValue): \(c.subject)\n"
+        for r in c.records { out += "  \(dryRun ? "would write" : "wrote") \(r.path)\n" }
+        if let commit = c.commit { out += "  commit \(commit.hex.prefix(12))\n" }
+    }
+    for line in lines { out += line + "\n" }
+    if dryRun { out += "dry run: nothing written\n" }
+    return out
+}
+
+/// The lines a plan's reading prints: each clause that is not faithful, what changed, and the flags it
+/// will raise (or raises), then the summary. "clause 6 omitted (no exemption declared): will raise `selective`".
+func readingLines(_ r: PlanReading, future: Bool) -> [String] {
+    let against = r.basis.kind == .directive ? "directive \(r.directive) v\(r.basis.version)" : "the plan of \(r.basis.unit) (v\(r.basis.version))"
+    var lines = ["read against \(against):"]
+    let raise = future ? "will raise" : "raises"
+    func flags(_ clause: ClauseID?) -> String {
+        let kinds = r.flags.filter { $0.clause == clause }.map { "`\($0.kind.rawValue)`" }
+        return kinds.isEmpty ? "" : ": \(raise) " + kinds.joined(separator: ", ")
+    }
+    for c in r.reading.clauses where c.fidelity != .faithful || r.flags.contains(where: { $0.clause == (c.id ?? c.basisId) }) {
+        var line = "  clause \(DiffText.label(c)) \(c.fidelity.rawValue)"
+        if c.fidelity == .omitted {
+            line += c.approved ? " (exemption approved)" : c.declared ? " (exemption declared, not approved)" : " (no exemption declared)"
+        }
+        line += flags(c.fidelity == .omitted ? c.basisId : c.id)
+        lines.append(line)
+        for change in c.changes where change.field != "text" {
+            lines.append("      \(change.field): \(DiffText.render(change.from)) → \(DiffText.render(change.to)) (\(change.effect.rawValue))")
+        }
+    }
+    for a in r.reading.added { lines.append("  clause \(a.id) added" + flags(a.id)) }
+    let counts = FidelityClass.allCases.compactMap { c -> String? in
+        let n = r.reading.clauses.filter { $0.fidelity == c }.count
+        return n == 0 ? nil : "\(n) \(c.rawValue)"
+    } + (r.reading.added.isEmpty ? [] : ["\(r.reading.added.count) added"])
+    lines.append("  summary: \(counts.joined(separator: ", ")); \(r.flags.isEmpty ? "no flags" : "\(r.flags.count) flag\(r.flags.count == 1 ? "" : "s")")")
+    if r.behind > 0 {
+        lines.append("  note: the directive has been amended \(r.behind) time\(r.behind == 1 ? "" : "s") since this plan's basis")
+    }
+    return lines
+}
+
+/// Reads a JSON file a verb takes (a directive, a plan edit), naming the file, line and pointer on a problem.
+func readJSONFile<T: JSONReadable>(_ path: String, as type: T.Type) throws -> T {
+    let name = path == "-" ? "<stdin>" : path
+    let bytes = try readInput(path)
+    let value: JSONValue
+    do { value = try JSONParser.parse(bytes) } catch {
+        throw LedgerError.invalidInput(source: InputSource(file: name, line: error.line), pointer: nil, reason: "malformed JSON (column \(error.column)): \(error.reason)")
+    }
+    do { return try T(json: value, at: .root) } catch let e as LedgerModel.ValidationError {
+        throw LedgerError.invalidInput(source: InputSource(file: name), pointer: e.pointer, reason: e.reason)
+    }
+}
+
+/// The public key in a `.pub` file, or derived from an OpenSSH private key file.
+func publicKey(fromFile path: String, option: String) throws -> SSHPublicKey {
+    let bytes = try readInput(path)
+    let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    if text.hasPrefix("ssh-ed25519 ") {
+        do { return try SSHPublicKey(openSSH: text) } catch { throw LedgerError.usage("\(option) \(path): \(error)") }
+    }
+    do { return try SSHPrivateKey(fileAt: path).publicKey } catch {
+        throw LedgerError.usage("\(option) \(path): neither an OpenSSH ed25519 public key (.pub) nor a private key file (\(error))")
+    }
+}
+
+/// A point in history for a reading: `--at` a date or a commit; `--as-of` is the old name, kept for scripts.
+struct PointOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Read the ledger as it was at a point in history: the end of a day (YYYY-MM-DD) or a commit (default: now).", valueName: "date|commit"))
+    var at: String?
+
+    @Option(name: .customLong("as-of"), help: .hidden) var asOf: String?
+
+    func validate() throws {
+        if at != nil && asOf != nil { throw ValidationError("give --at only (--as-of is its old name)") }
+    }
+
+    /// What was given, as `Ledger.pointInHistory` reads it.
+    var spec: String? { at ?? asOf }
+}
+
+/// A date given on the command line, as a day.
+func requiredDay(_ s: String, option: String) throws -> Day {
+    try parseDay(s, option: option)!
+}
