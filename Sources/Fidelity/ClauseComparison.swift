@@ -33,6 +33,7 @@ struct ClauseComparison: Sendable, Hashable {
         if !Fidelity.textEquivalent(b.text, p.text) {
             changes.append(FieldChange(field: "text", from: .string(b.text), to: .string(p.text), effect: .neutral))
         }
+        if let hidden = TextSkeleton.hiddenChange(basis: b, plan: p) { changes.append(hidden) }
     }
 
     /// The class the changes add up to.

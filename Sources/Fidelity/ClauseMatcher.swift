@@ -13,7 +13,7 @@ public struct ClauseMatch: Sendable, Hashable {
     }
 }
 
-/// Pairs basis clauses with plan clauses, one to one, in four passes:
+/// Pairs basis clauses with plan clauses, one to one, pass by pass:
 ///
 /// 1. **derivedFrom**: a plan clause that names an existing basis clause is that clause's
 ///    counterpart, even when another plan clause carries the basis clause's id (the unit said where
@@ -21,7 +21,11 @@ public struct ClauseMatch: Sendable, Hashable {
 ///    name the same basis clause, the first in plan order wins; the other goes on to the later passes.
 ///    A `derivedFrom` naming no basis clause is ignored.
 /// 2. **id**: equal ids, among clauses not yet paired.
-/// 3. **similarity**, for what is left:
+/// 3. **identical**, for what is left: equal normalised text and equal fields, then equal normalised
+///    text alone, each basis clause in order taking the first such plan clause (method `similarity`,
+///    similarity 1). Hashing keeps this linear, and a plan that only renumbers or reorders clauses
+///    is read faithful, even where its texts repeat.
+/// 4. **similarity**, for what is left:
 ///    - if no plan clause id is a basis clause id (a renumbered plan), the best one-to-one assignment
 ///      on `combinedScore` (text 0.6, target metrics 0.15, deadline 0.1, position 0.1, localize 0.05),
 ///      taken greedily, best score first; a pair scoring under `renumberedFloor` (0.3) shares nothing
@@ -51,16 +55,33 @@ enum ClauseMatcher {
             pair(b, p, .id)
         }
 
+        // Identical clauses pair first, in order: a clause renumbered or moved but not changed is
+        // that clause, whatever scores its neighbours would give it (in linear time, by hashing).
+        let renumbered = !plan.contains { basisIndex[$0.id] != nil }
+        for sameFields in [true, false] {
+            var waiting: [IdenticalKey: [Int]] = [:]
+            for p in plan.indices.reversed() where !planTaken.contains(p) {
+                waiting[IdenticalKey(plan[p], allFields: sameFields), default: []].append(p)
+            }
+            for b in basis.indices where !basisTaken.contains(b) {
+                let key = IdenticalKey(basis[b], allFields: sameFields)
+                guard let p = waiting[key]?.popLast() else { continue }
+                pair(b, p, .similarity)
+            }
+        }
+
         let leftBasis = basis.indices.filter { !basisTaken.contains($0) }
         let leftPlan = plan.indices.filter { !planTaken.contains($0) }
         if !leftBasis.isEmpty, !leftPlan.isEmpty {
-            let renumbered = !plan.contains { basisIndex[$0.id] != nil }
+            // Each text is normalised and cut into bigrams once, not once per pair.
+            let basisProfiles = leftBasis.map { TextProfile(basis[$0].text) }, planProfiles = leftPlan.map { TextProfile(plan[$0].text) }
+            let basisFields = leftBasis.map { FieldProfile(basis, $0) }, planFields = leftPlan.map { FieldProfile(plan, $0) }
             var candidates: [(b: Int, p: Int, score: Double)] = []
-            for b in leftBasis {
-                for p in leftPlan {
-                    let text = Fidelity.similarity(basis[b].text, plan[p].text)
+            for (i, b) in leftBasis.enumerated() {
+                for (j, p) in leftPlan.enumerated() {
+                    let text = basisProfiles[i].similarity(to: planProfiles[j])
                     if renumbered {
-                        let score = combinedScore(basis, b, plan, p, text: text)
+                        let score = 0.6 * text + basisFields[i].score(with: planFields[j])
                         if score >= renumberedFloor { candidates.append((b, p, score)) }
                     } else if text >= Fidelity.sameTextThreshold {
                         candidates.append((b, p, text))
@@ -78,6 +99,83 @@ enum ClauseMatcher {
             guard let (p, method) = planForBasis[b] else { return nil }
             return ClauseMatch(basisId: basis[b].id, planId: plan[p].id, method: method,
                                similarity: Fidelity.similarity(basis[b].text, plan[p].text))
+        }
+    }
+
+    /// What makes two clauses identical for matching: their normalised text, and with `allFields`
+    /// also modality, targets, deadline, evidence and localisation (ids, titles and derivations aside).
+    struct IdenticalKey: Hashable {
+        var text: [Unicode.Scalar]
+        var fields: Clause?
+
+        init(_ clause: Clause, allFields: Bool) {
+            text = TextNormalizer.normalized(clause.text)
+            if allFields {
+                var c = clause
+                c.id = ""; c.title = nil; c.derivedFrom = nil; c.text = ""
+                fields = c
+            }
+        }
+    }
+
+    /// A text made ready for similarity: normalised, its bigrams counted.
+    struct TextProfile {
+        var normalized: [Unicode.Scalar]
+        /// The bigram multiset, sorted by bigram: two profiles meet by one merge, without hashing.
+        var grams: [UInt64]
+        var counts: [Int]
+        var total: Int
+
+        init(_ text: String) {
+            normalized = TextNormalizer.normalized(text)
+            let sorted = TextNormalizer.bigrams(normalized).sorted { $0.key < $1.key }
+            grams = sorted.map(\.key); counts = sorted.map(\.value)
+            total = counts.reduce(0, +)
+        }
+
+        /// `TextNormalizer.similarity` of the two texts.
+        func similarity(to other: TextProfile) -> Double {
+            if normalized.count == other.normalized.count, normalized == other.normalized { return 1 }
+            if normalized.isEmpty || other.normalized.isEmpty { return 0 }
+            // Called for every pair of leftover clauses: buffers, so the loop neither retains nor checks bounds.
+            let shared = grams.withUnsafeBufferPointer { g in
+                other.grams.withUnsafeBufferPointer { h in
+                    counts.withUnsafeBufferPointer { c in
+                        other.counts.withUnsafeBufferPointer { d in
+                            var shared = 0, i = 0, j = 0
+                            while i < g.count, j < h.count {
+                                if g[i] == h[j] { shared += min(c[i], d[j]); i += 1; j += 1 } else if g[i] < h[j] { i += 1 } else { j += 1 }
+                            }
+                            return shared
+                        }
+                    }
+                }
+            }
+            return Double(2 * shared) / Double(total + other.total)
+        }
+    }
+
+    /// The fields of a clause `combinedScore` reads besides its text, read once per clause.
+    struct FieldProfile {
+        var metrics: [String]
+        var deadline: Day?
+        var localize: Bool
+        var position: Double
+
+        init(_ clauses: [Clause], _ n: Int) {
+            let c = clauses[n]
+            metrics = Array(Set(c.targets.map(\.metric))).sorted()
+            deadline = c.deadline; localize = c.localize
+            position = clauses.count > 1 ? Double(n) / Double(clauses.count - 1) : 0
+        }
+
+        /// `combinedScore` without its text part.
+        func score(with other: FieldProfile) -> Double {
+            let shared = metrics.count(where: other.metrics.contains)
+            let union = metrics.count + other.metrics.count - shared
+            let metricScore = union == 0 ? 1 : Double(shared) / Double(union)
+            return 0.15 * metricScore + 0.1 * (deadline == other.deadline ? 1 : 0) + 0.1 * (1 - abs(position - other.position))
+                + 0.05 * (localize == other.localize ? 1 : 0)
         }
     }
 

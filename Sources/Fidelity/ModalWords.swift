@@ -97,7 +97,7 @@ enum ModalWords {
 
     /// The governing modal word of a text, or nil when it has none.
     static func governing(in text: String) -> ModalReading? {
-        let s = TextNormalizer.folded(text)
+        let s = TextNormalizer.folded(TextSkeleton.skeleton(text))
         let occurrences = (chineseOccurrences(s) + englishOccurrences(s)).sorted { $0.position < $1.position }
         var readings: [(reading: ModalReading, end: Int, softened: Bool)] = []
         var pending: Occurrence?

@@ -10,8 +10,11 @@ struct ActionPlanner {
     let snapshot: Snapshot
     /// Author time of the commit the next commit will follow, to keep history in order.
     let previousTime: Int64?
+    /// The ledger's clock: no write is dated after it (by more than `LedgerClock.allowedLead`).
+    let now: Timestamp
 
     func plan(_ event: Event) throws -> [CommitPlan] {
+        if let problem = LedgerClock.problem(event.at, now: now) { throw LedgerError.invalid(JSONPointer.root / "at", problem) }
         guard let actor = try snapshot.actor(event.actor) else {
             throw LedgerError.invalid(JSONPointer.root / "actor", "actor \"\(event.actor)\" is not registered; register it first with a register-actor event")
         }
@@ -29,7 +32,7 @@ struct ActionPlanner {
             if let parent = unit.id.parent, try !snapshot.exists(.unit(parent)) {
                 throw LedgerError.invalid(JSONPointer.root / "unit" / "id", "the parent unit \"\(parent)\" is not registered; register it first")
             }
-            c.write(.unit(unit.id), unit, into: snapshot)
+            try c.write(.unit(unit.id), unit, into: snapshot)
             c.subject = "register unit \(unit.id) (\(unit.name))"
             c.unit = unit.id
 
@@ -44,7 +47,7 @@ struct ActionPlanner {
                     throw LedgerError.invalid(JSONPointer.root / "actorRecord" / "keys" / n, "\(error)")
                 }
             }
-            c.write(.actor(newActor.id), newActor, into: snapshot)
+            try c.write(.actor(newActor.id), newActor, into: snapshot)
             c.subject = "register actor \(newActor.id) as \(newActor.roles.map(\.rawValue).joined(separator: ", "))"
             c.unit = newActor.unit
 
@@ -59,7 +62,8 @@ struct ActionPlanner {
             let identity = sshKeyIdentity(key)
             target.keys.removeAll { sshKeyIdentity($0) == identity }
             target.revokedKeys.append(RevokedKey(key: identity, at: event.at, by: actor.id))
-            c.write(.actor(id), target, into: snapshot)
+            try requireAnAdminLeft(after: target)
+            try c.write(.actor(id), target, into: snapshot)
             c.subject = "revoke a key of \(id)"
 
         case .issueDirective(var directive):
@@ -71,7 +75,7 @@ struct ActionPlanner {
             for (n, u) in directive.scope.units.enumerated() { try requireUnit(u, JSONPointer.root / "directive" / "scope" / "units" / n) }
             try checkNoDerivedFrom(directive.clauses, JSONPointer.root / "directive" / "clauses")
             directive.version = 1
-            c.write(.directive(directive.id), directive, into: snapshot)
+            try c.write(.directive(directive.id), directive, into: snapshot)
             c.subject = "issue \(directive.id) \(directive.title)"
             c.unit = directive.issuer
             c.directive = directive.id
@@ -87,7 +91,7 @@ struct ActionPlanner {
             for (n, u) in directive.scope.units.enumerated() { try requireUnit(u, JSONPointer.root / "directive" / "scope" / "units" / n) }
             try checkNoDerivedFrom(directive.clauses, JSONPointer.root / "directive" / "clauses")
             directive.version = old.version + 1
-            c.write(.directive(directive.id), directive, into: snapshot)
+            try c.write(.directive(directive.id), directive, into: snapshot)
             c.subject = "amend \(directive.id) to version \(directive.version)"
             c.body = note
             c.unit = directive.issuer
@@ -109,7 +113,7 @@ struct ActionPlanner {
                 throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has adopted \(directiveID) already; change its plan with edit-plan")
             }
             let plan = Plan(directive: directiveID, unit: unit, basis: basis.basis, adopted: event.at, clauses: basis.clauses, exemptions: [])
-            c.write(.plan(directiveID, unit), plan, into: snapshot)
+            try c.write(.plan(directiveID, unit), plan, into: snapshot)
             c.subject = "\(unit) adopts \(directiveID) from \(from == directive.issuer ? "the directive" : "the plan of \(from)")"
             c.unit = unit
             c.directive = directiveID
@@ -141,9 +145,10 @@ struct ActionPlanner {
                 throw LedgerError.invalid(JSONPointer.root / "asOf", "\(asOf) is after the report itself (\(event.at)); asOf says when the reported state was true")
             }
             var progress = try snapshot.progress(directiveID, unit) ?? Progress(directive: directiveID, unit: unit, reports: [])
-            progress.reports.append(Report(clause: clauseID, status: status, values: values, evidence: evidence, note: note,
-                                           asOf: asOf, at: event.at, actor: actor.id))
-            c.write(.progress(directiveID, unit), progress, into: snapshot)
+            let report = Report(clause: clauseID, status: status, values: values, evidence: evidence, note: note,
+                                asOf: asOf, at: event.at, actor: actor.id)
+            progress.reports.append(report)
+            try c.write(.progress(directiveID, unit), progress, into: snapshot, adding: (report, Report.self))
             c.subject = "\(unit) reports \(directiveID) clause \(clauseID) \(status.rawValue)"
             c.body = note
             c.unit = unit; c.directive = directiveID; c.clause = clauseID
@@ -160,7 +165,7 @@ struct ActionPlanner {
                 throw LedgerError.invalid(JSONPointer.root / "clause", "the exemption of \(unit) from clause \(clauseID) is approved already")
             }
             plan.exemptions[n].approval = Approval(by: actor.id, at: event.at, note: note)
-            c.write(.plan(directiveID, unit), plan, into: snapshot)
+            try c.write(.plan(directiveID, unit), plan, into: snapshot)
             c.subject = "approve the exemption of \(unit) from \(directiveID) clause \(clauseID)"
             c.body = note
             c.unit = unit; c.directive = directiveID; c.clause = clauseID
@@ -182,7 +187,7 @@ struct ActionPlanner {
             }
             finding.state = .open
             finding.steps = [FindingStep(kind: .open, actor: actor.id, at: event.at, text: finding.text)]
-            c.write(.finding(finding.id), finding, into: snapshot)
+            try c.write(.finding(finding.id), finding, into: snapshot)
             c.subject = "open \(finding.id) against \(finding.unit) (\(finding.severity.rawValue))"
             c.unit = finding.unit; c.directive = finding.directive; c.clause = finding.clause; c.finding = finding.id
 
@@ -194,7 +199,7 @@ struct ActionPlanner {
             }
             finding.steps.append(FindingStep(kind: .rectify, actor: actor.id, at: event.at, text: text, evidence: evidence))
             finding.state = .rectified
-            c.write(.finding(id), finding, into: snapshot)
+            try c.write(.finding(id), finding, into: snapshot)
             c.subject = "\(finding.unit) rectifies \(id)"
             c.body = text
             c.unit = finding.unit; c.directive = finding.directive; c.clause = finding.clause; c.finding = id
@@ -212,7 +217,7 @@ struct ActionPlanner {
             }
             finding.steps.append(FindingStep(kind: .close, actor: actor.id, at: event.at, text: note, verdict: verdict))
             finding.state = verdict == .verified ? .closed : .reopened
-            c.write(.finding(id), finding, into: snapshot)
+            try c.write(.finding(id), finding, into: snapshot)
             c.subject = verdict == .verified ? "close \(id) as verified" : "reopen \(id)"
             c.body = note
             c.unit = finding.unit; c.directive = finding.directive; c.clause = finding.clause; c.finding = id
@@ -226,7 +231,7 @@ struct ActionPlanner {
                 throw LedgerError.invalid(JSONPointer.root / "target", "\"\(target)\" is neither a registered actor nor a registered unit")
             }
             finding.steps.append(FindingStep(kind: .holdAccountable, actor: actor.id, at: event.at, decision: decision, target: target))
-            c.write(.finding(id), finding, into: snapshot)
+            try c.write(.finding(id), finding, into: snapshot)
             c.subject = "hold \(target) accountable for \(id)"
             c.body = decision
             c.unit = finding.unit; c.directive = finding.directive; c.finding = id
@@ -238,7 +243,7 @@ struct ActionPlanner {
             }
             let id = try checkpointID(at: event.at)
             let checkpoint = Checkpoint(id: id, head: head.hex, by: actor.id, at: event.at, note: note)
-            c.write(.checkpoint(id), checkpoint, into: snapshot)
+            try c.write(.checkpoint(id), checkpoint, into: snapshot)
             c.subject = "checkpoint \(id) at \(head.hex.prefix(12))"
             c.body = note
 
@@ -248,7 +253,7 @@ struct ActionPlanner {
             do { try info.policy.merge(patch, at: JSONPointer.root / "policy") } catch let e as ValidationError {
                 throw LedgerError.invalid(e.pointer, e.reason)
             }
-            c.write(.ledger, info, into: snapshot)
+            try c.write(.ledger, info, into: snapshot)
             c.subject = "set policy"
         }
         return [c]
@@ -322,15 +327,40 @@ struct ActionPlanner {
             }
             plan.exemptions = kept
         }
+        c.moreClauses = ActionPlanner.changedClauses(from: plan, toClauses: clauses, exemptions: exemptions ?? plan.exemptions)
         plan.clauses = clauses
         if plan.basis.blob == nil {
             // A plan of format version 1 becomes version 2 when its unit next edits it.
             plan.basis.blob = ObjectID.blob(basisBytes[...]).hex
         }
-        c.write(.plan(directiveID, unit), plan, into: snapshot)
+        try c.write(.plan(directiveID, unit), plan, into: snapshot)
         c.subject = "\(unit) edits its plan for \(directiveID)"
         c.unit = unit
         c.directive = directiveID
+    }
+
+    /// The clauses an edit changes, added or drops, or whose exemption it changes, in the plan's
+    /// order and then the dropped ones: each gets a `Luoshi-Clause` trailer, so `log --clause` finds the edit.
+    static func changedClauses(from plan: Plan, toClauses clauses: [Clause], exemptions: [Exemption]) -> [ClauseID] {
+        let before = Dictionary(plan.clauses.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let exemptedBefore = Dictionary(plan.exemptions.map { ($0.clause, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        let exemptedAfter = Dictionary(exemptions.map { ($0.clause, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        var changed = clauses.filter { before[$0.id] != $0 }.map(\.id)
+        let kept = Set(clauses.map(\.id))
+        changed += plan.clauses.map(\.id).filter { !kept.contains($0) }
+        let exemptionIDs = Set(exemptedBefore.keys).union(exemptedAfter.keys).filter { exemptedBefore[$0] != exemptedAfter[$0] }
+        changed += exemptionIDs.sorted().filter { !changed.contains($0) }
+        return changed
+    }
+
+    /// A ledger needs an admin who can still sign: without one nobody can ever register a unit, an
+    /// actor or a key again.
+    private func requireAnAdminLeft(after changed: Actor) throws {
+        guard changed.has(.admin), changed.keys.isEmpty else { return }
+        for id in try snapshot.actorIDs() where id != changed.id {
+            if let other = try snapshot.actor(id), other.has(.admin), !other.keys.isEmpty { return }
+        }
+        throw LedgerError.invalid(JSONPointer.root / "key", "this is the last key of \(changed.id), the only admin with a key: revoking it would leave nobody able to administer the ledger; register another admin with a key of its own first")
     }
 
     private func checkNoDerivedFrom(_ clauses: [Clause], _ pointer: JSONPointer) throws {

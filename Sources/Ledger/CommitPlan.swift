@@ -11,20 +11,67 @@ struct CommitPlan {
     var unit: UnitID? = nil
     var directive: DirectiveID? = nil
     var clause: ClauseID? = nil
+    /// Clauses named besides `clause` (an edit of a plan names every clause it changes).
+    var moreClauses: [ClauseID] = []
     var finding: FindingID? = nil
 
-    mutating func write<Record: JSONWritable>(_ path: RecordPath, _ record: Record, into snapshot: Snapshot) {
-        let bytes = CanonicalJSON.encode(record.json)
+    /// Adds `record` at `path` once it passes the reader `verify` applies to that path: every record
+    /// a command, an import or a library caller writes goes through the same rules, so nothing is
+    /// written that `verify` would refuse.
+    ///
+    /// `adding`, for a record that only grows (a progress file), is the part this write adds, read in
+    /// place of the whole record (whose earlier part was checked when it was written), its pointers
+    /// taken as the event's own.
+    mutating func write<Record: JSONWritable>(_ path: RecordPath, _ record: Record, into snapshot: Snapshot,
+                                              adding part: (any JSONWritable, any JSONReadable.Type)? = nil) throws {
+        let value = record.json
+        do {
+            if let (added, reader) = part { _ = try reader.init(json: added.json, at: .root) } else { try path.validate(value) }
+        } catch let e as ValidationError {
+            throw LedgerError.invalid(e.pointer, part == nil ? "\(e.reason) (in the \(path.path) this would write)" : e.reason)
+        }
+        let bytes = CanonicalJSON.encode(value)
         snapshot.write(path, bytes, record)
         changes.append((path, bytes))
     }
 
-    /// `<action>: <summary>`, the body, then the `Luoshi-*` trailers git can parse.
+    /// `<action>: <summary>`, the body, then the `Luoshi-*` trailers git can parse. Text from records
+    /// goes in by `CommitText`'s rule, so it can neither cut the message (a NUL) nor break its lines.
     var message: String {
-        var m = "\(action.rawValue): \(subject)\n"
-        if let body, !body.isEmpty { m += "\n" + body.trimmingTrailingNewlines + "\n" }
-        m += "\n" + Trailers(action: action, unit: unit, directive: directive, clause: clause, finding: finding).text
+        var m = "\(action.rawValue): \(CommitText.line(subject))\n"
+        if let body, !body.isEmpty { m += "\n" + CommitText.paragraphs(body).trimmingTrailingNewlines + "\n" }
+        var trailers = Trailers(action: action, unit: unit, directive: directive, clause: clause, finding: finding)
+        trailers.clauses += moreClauses.filter { $0 != clause }
+        m += "\n" + trailers.text
         return m
+    }
+}
+
+/// How text from records goes into a commit message. git keeps a message as a C string, so a NUL
+/// would cut it (and its trailers) short; other control characters would reach every terminal that
+/// runs `git log`. They are written as `\u{…}` escapes instead, so the message says what the record
+/// holds without carrying it raw.
+enum CommitText {
+    /// One line: the subject. Line breaks are escaped too.
+    static func line(_ text: String) -> String { escaped(text, keepingLineBreaks: false) }
+
+    /// Free text for the body: line breaks and tabs stay, with `\r\n` read as a line break.
+    static func paragraphs(_ text: String) -> String { escaped(text, keepingLineBreaks: true) }
+
+    private static func escaped(_ text: String, keepingLineBreaks: Bool) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        var scalars = text.unicodeScalars[...]
+        while let u = scalars.popFirst() {
+            if keepingLineBreaks, u == "\r", scalars.first == "\n" { continue }
+            if keepingLineBreaks, u == "\n" || u == "\t" { out.unicodeScalars.append(u); continue }
+            if needsEscape(u) { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+
+    private static func needsEscape(_ u: Unicode.Scalar) -> Bool {
+        u.properties.generalCategory == .control || u == "\u{2028}" || u == "\u{2029}"
     }
 }
 
@@ -33,7 +80,13 @@ public struct Trailers: Sendable, Hashable {
     public var action: ActionName?
     public var unit: UnitID?
     public var directive: DirectiveID?
-    public var clause: ClauseID?
+    /// The first clause named, if any.
+    public var clause: ClauseID? {
+        get { clauses.first }
+        set { clauses = newValue.map { [$0] } ?? [] }
+    }
+    /// Every clause named, one `Luoshi-Clause` trailer each (an edit of a plan names each it changes).
+    public var clauses: [ClauseID] = []
     public var finding: FindingID?
 
     public init(action: ActionName?, unit: UnitID? = nil, directive: DirectiveID? = nil, clause: ClauseID? = nil, finding: FindingID? = nil) {
@@ -45,7 +98,7 @@ public struct Trailers: Sendable, Hashable {
         if let action { t += "Luoshi-Action: \(action.rawValue)\n" }
         if let unit { t += "Luoshi-Unit: \(unit)\n" }
         if let directive { t += "Luoshi-Directive: \(directive)\n" }
-        if let clause { t += "Luoshi-Clause: \(clause)\n" }
+        for clause in clauses { t += "Luoshi-Clause: \(clause)\n" }
         if let finding { t += "Luoshi-Finding: \(finding)\n" }
         return t
     }
@@ -71,7 +124,7 @@ public struct Trailers: Sendable, Hashable {
             case "Luoshi-Action": action = ActionName(rawValue: value)
             case "Luoshi-Unit": unit = try? UnitID(value)
             case "Luoshi-Directive": directive = try? DirectiveID(value)
-            case "Luoshi-Clause": clause = try? ClauseID(value)
+            case "Luoshi-Clause": if let c = try? ClauseID(value) { clauses.append(c) }
             case "Luoshi-Finding": finding = try? FindingID(value)
             default: continue
             }

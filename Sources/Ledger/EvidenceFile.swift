@@ -8,6 +8,12 @@ public enum EvidenceFile {
     /// The lower-case hex SHA-256 of the file at `path`, read a megabyte at a time, so a large scan or
     /// video is never held in memory whole.
     public static func sha256(ofFileAt path: String) throws -> String {
+        // Only a regular file: a FIFO or a device would block the command, or never end.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+           isDirectory.boolValue || ((try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType) != .typeRegular {
+            throw LedgerError.usage("the evidence file \(path) is not a regular file (a folder, pipe or device); give the evidence file itself")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LedgerError.usage("cannot read the evidence file \(path): no such file, or not readable")
         }

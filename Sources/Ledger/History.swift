@@ -27,7 +27,7 @@ public struct HistoryEntry: Sendable, JSONWritable {
         jsonObject([
             "commit": commit.hex, "time": time, "actor": actor, "action": trailers.action, "subject": subject,
             "unit": trailers.unit, "directive": trailers.directive, "clause": trailers.clause, "finding": trailers.finding,
-            "signature": signature,
+            "clauses": trailers.clauses.count > 1 ? trailers.clauses.map(\.rawValue) : nil, "signature": signature,
         ])
     }
 }
@@ -51,7 +51,7 @@ public struct HistoryFilter: Sendable {
     public func admits(_ e: HistoryEntry) -> Bool {
         if let unit, !(e.trailers.unit.map { $0.isWithin(unit) } ?? false) { return false }
         if let directive, e.trailers.directive != directive { return false }
-        if let clause, e.trailers.clause != clause { return false }
+        if let clause, !e.trailers.clauses.contains(clause) { return false }
         if let finding, e.trailers.finding != finding { return false }
         if let actor, e.actor != actor.rawValue { return false }
         if let since, e.time.seconds < since.startSeconds { return false }

@@ -43,6 +43,9 @@ public final class Ledger {
 
     public let repository: Repository
     public let path: String
+    /// What time it is for this ledger: writes dated after it are refused, and verify names commits
+    /// dated after it. The system clock; a test sets its own.
+    public var clock: () -> Timestamp = { .now }
 
     private init(repository: Repository, path: String) {
         self.repository = repository
@@ -72,6 +75,8 @@ public final class Ledger {
         }
         let repository: Repository
         do { repository = try Repository.open(at: path) } catch {
+            if let e = error as? GitError, let refusal = LedgerError.fileSystem(e, ledger: path, reading: true) { throw refusal }
+            if let refusal = LedgerError.unopenable(path) { throw refusal }
             throw LedgerError.usage("\(path) is not a ledger (not a git repository); create one with `luoshi init PATH --admin ID --key KEY`")
         }
         guard let head = try repository.resolve(mainRef), try repository.blob(at: "ledger.json", inCommit: head) != nil else {
@@ -102,23 +107,46 @@ public final class Ledger {
     /// Creates a ledger and its genesis commit, which registers the first admin and its key: the root of trust.
     public static func create(at path: String, name: String, admin: ActorID, adminName: String?, key: SSHPrivateKey,
                               at time: Timestamp = .now) throws -> Ledger {
-        if FileManager.default.fileExists(atPath: path),
-           let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
+        let existed = FileManager.default.fileExists(atPath: path)
+        if existed, let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
             throw LedgerError.usage("\(path) exists and is not empty; choose a new folder for the ledger")
         }
+        // Everything genesis records is checked before anything is made, by the rules verify applies.
+        if let problem = ActorID.rule.problem(admin.rawValue) { throw LedgerError.usage("--admin: \(problem)") }
+        let actor = Actor(id: admin, name: adminName ?? admin.rawValue, unit: nil, roles: [.admin], keys: [key.publicKey.openSSH + " " + admin.rawValue])
+        let info = LedgerInfo(name: name)
+        for (path, record, option) in [(RecordPath.ledger, info.json, "--name"), (.actor(admin), actor.json, "--admin-name")] {
+            do { try path.validate(record) } catch let e as ValidationError {
+                throw LedgerError.usage("\(option): \(e.pointer.tokens.last.map { "the \($0) " } ?? "")\(e.reason)")
+            }
+        }
+        if let problem = LedgerClock.problem(time, now: .now) { throw LedgerError.usage("the genesis time: \(problem)") }
         let repository: Repository
         do { repository = try Repository.create(at: path) } catch {
             throw LedgerError.usage("cannot create a ledger at \(path): \(error)")
         }
-        let actor = Actor(id: admin, name: adminName ?? admin.rawValue, unit: nil, roles: [.admin], keys: [key.publicKey.openSSH + " " + admin.rawValue])
-        let info = LedgerInfo(name: name)
-        var plan = CommitPlan(action: .genesis, actor: actor, at: time, subject: "ledger \(name), first admin \(admin)")
-        plan.changes = [(.ledger, CanonicalJSON.encode(info.json)), (.actor(admin), CanonicalJSON.encode(actor.json))]
-        let ledger = Ledger(repository: repository, path: path)
-        let commit = try ledger.makeCommit(plan, parent: nil, parentTree: nil, key: key)
-        try repository.compareAndSwap(mainRef, to: commit, expected: nil, logMessage: "luoshi init")
-        return ledger
+        do {
+            var plan = CommitPlan(action: .genesis, actor: actor, at: time, subject: "ledger \(name), first admin \(admin)")
+            plan.changes = [(.ledger, CanonicalJSON.encode(info.json)), (.actor(admin), CanonicalJSON.encode(actor.json))]
+            let ledger = Ledger(repository: repository, path: path)
+            let commit = try ledger.makeCommit(plan, parent: nil, parentTree: nil, key: key)
+            try repository.compareAndSwap(mainRef, to: commit, expected: nil, logMessage: "luoshi init")
+            return ledger
+        } catch {
+            // No half-made repository is left behind: the folder goes back to how it was.
+            if existed {
+                for item in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+                    try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(item))
+                }
+            } else {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            throw error
+        }
     }
+
+    /// The ledger's git directory (for a bare ledger, its folder), where no output may be written.
+    public var gitDirectory: String { repository.path }
 
     /// The commit `refs/heads/main` points at.
     public func head() throws -> ObjectID {
@@ -170,6 +198,7 @@ public final class Ledger {
                 usleep(useconds_t(1_000 * min(retries * retries, 200) + Int.random(in: 0..<2_000)))
             } catch {
                 if bulk { repository.abandonBulkWrite() }
+                if let e = error as? GitError, let refusal = LedgerError.fileSystem(e, ledger: path, reading: false) { throw refusal }
                 throw error
             }
         }
@@ -188,9 +217,10 @@ public final class Ledger {
         var commits: [ObjectID] = []
         var tags: [PendingCheckpointTag] = []
         var changes: [PlannedCommit] = []
+        let now = clock()
         for (n, sourced) in events.enumerated() {
             do {
-                let plans = try ActionPlanner(snapshot: snapshot, previousTime: parentTime).plan(sourced.event)
+                let plans = try ActionPlanner(snapshot: snapshot, previousTime: parentTime, now: now).plan(sourced.event)
                 let key = try signer.key(for: plans[0].actor)
                 for plan in plans {
                     guard write else {
@@ -255,4 +285,23 @@ extension GitError {
 extension Timestamp {
     /// The current time, to the second, in UTC.
     public static var now: Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
+}
+
+/// The one time rule of a ledger: a change is dated when it happens. An event dated far ahead
+/// (a typo, 9999-12-31) would otherwise hold every later write back as out of time order.
+public enum LedgerClock {
+    /// How far a write's date may run ahead of the clock: clocks of different machines disagree a little.
+    public static let allowedLead: Int64 = 5 * 60
+    /// The last second a git commit time carries everywhere (2106-02-07T06:28:15Z: 2^32 - 1).
+    public static let lastCommitSecond: Int64 = 4_294_967_295
+
+    /// Why a change dated `at` may not be written at `now`; nil when it may.
+    public static func problem(_ at: Timestamp, now: Timestamp) -> String? {
+        if at.seconds < 0 { return "\(at) is before 1970-01-01, which a git commit time cannot carry" }
+        if at.seconds > now.seconds + allowedLead {
+            return "\(at) is later than the ledger's clock (\(now)); a change is dated when it is made, at most \(allowedLead / 60) minutes ahead"
+        }
+        if at.seconds > lastCommitSecond { return "\(at) is after 2106-02-07, which a git commit time cannot carry" }
+        return nil
+    }
 }

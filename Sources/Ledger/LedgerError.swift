@@ -1,3 +1,5 @@
+import Foundation
+import GitStore
 import LedgerModel
 
 /// Where a piece of input came from: a file and, for events, a line.
@@ -57,4 +59,48 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     }
 
     static func denied(_ reason: String) -> LedgerError { .notPermitted(source: nil, reason: reason) }
+}
+
+extension LedgerError {
+    /// What a repository the file system refused means for the person running the command, when it
+    /// is one of the refusals people meet (another user's ledger, no permission, a read-only file
+    /// system, a full disk); nil for any other failure. Nothing was written in any of these cases:
+    /// the head moves last.
+    static func fileSystem(_ error: GitError, ledger path: String, reading: Bool) -> LedgerError? {
+        let m = error.message
+        let doing = reading ? "read" : "write to"
+        if m.contains("not owned by current user") {
+            return .notPermitted(source: nil, reason: "the ledger at \(path) belongs to another user, and git opens no repository its user does not own; run luoshi as that user, or, if you trust the ledger, mark it safe with `git config --global --add safe.directory \(path)`")
+        }
+        if m.contains("Permission denied") || m.contains("Operation not permitted") {
+            return .notPermitted(source: nil, reason: "this user may not \(doing) the ledger at \(path) (\(m)); run luoshi as a user who may, or ask the ledger's owner for access")
+        }
+        if m.contains("Read-only file system") {
+            return .notPermitted(source: nil, reason: "the ledger at \(path) is on a read-only file system, so nothing can be written to it (\(m)); write to a copy that is writable, or remount it")
+        }
+        if m.contains("No space left on device") || m.contains("Disk quota exceeded") {
+            return .internalFailure("the disk holding the ledger at \(path) is full (\(m)); nothing was written: free some space and run the command again")
+        }
+        return nil
+    }
+}
+
+extension LedgerError {
+    /// Why a folder that holds a git repository could not be opened, when the reason is the folder's
+    /// owner or permissions (libgit2 then says only that no repository was found); nil otherwise.
+    static func unopenable(_ path: String) -> LedgerError? {
+        let files = FileManager.default
+        let looksLikeRepository = files.fileExists(atPath: path + "/HEAD") && files.fileExists(atPath: path + "/objects")
+            || files.fileExists(atPath: path + "/.git")
+        guard looksLikeRepository else {
+            if !files.isReadableFile(atPath: path) || !files.isExecutableFile(atPath: path) {
+                return .notPermitted(source: nil, reason: "this user may not read the folder \(path); run luoshi as a user who may, or ask its owner for access")
+            }
+            return nil
+        }
+        if let owner = (try? files.attributesOfItem(atPath: path))?[.ownerAccountID] as? NSNumber, owner.uint32Value != geteuid() {
+            return .notPermitted(source: nil, reason: "the ledger at \(path) belongs to another user, and git opens no repository its user does not own; run luoshi as that user, or, if you trust the ledger, mark it safe with `git config --global --add safe.directory \(path)`")
+        }
+        return nil
+    }
 }

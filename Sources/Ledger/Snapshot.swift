@@ -98,6 +98,16 @@ final class Snapshot {
         planned += 1
     }
 
+    /// Every registered actor's id: those at `origin` and those the transaction registered.
+    func actorIDs() throws -> [ActorID] {
+        var paths = Set(pending.keys.filter { $0.hasPrefix("actors/") })
+        if let origin { paths.formUnion(try repository.listBlobs(inCommit: origin, under: "actors/").map(\.0)) }
+        return paths.compactMap { path in
+            if case .actor(let id) = RecordPath(path: path) { return id }
+            return nil
+        }.sorted()
+    }
+
     /// A plan as it was when the transaction started, before anything it wrote.
     func planBeforeThisWrite(_ d: DirectiveID, _ u: UnitID) throws -> Plan? {
         guard let origin, let bytes = try repository.blob(at: RecordPath.plan(d, u).path, inCommit: origin) else { return nil }

@@ -49,6 +49,7 @@ extension Ledger {
                        progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
         let tip = try head()
         var verifier = Verifier(repository: repository)
+        verifier.now = clock()
         var base: ObjectID?
         if let since {
             guard let start = try startVerifying(since: since, tip: tip, into: &verifier) else {
@@ -93,6 +94,8 @@ struct Verifier {
     /// Whether the records at the first parent are taken as checked (verify --since: the state a
     /// checkpoint attests), so that a progress file's first change is checked by what it adds.
     var trustsStartingRecords = false
+    /// When verify runs: a commit dated after it (beyond `LedgerClock.allowedLead`) is named.
+    var now = Timestamp.now
 
     init(repository: Repository) { self.repository = repository }
 
@@ -123,6 +126,12 @@ struct Verifier {
             if info.author.time < parentTime - skew || info.committer.time < parentTime - skew {
                 problem(id, .timeOrder, "its time is more than \(policy.maxTimeSkewDays) days before its parent's")
             }
+        }
+
+        // A commit dated ahead of the time verify runs says it happened when it cannot have.
+        for (role, who) in [("author", info.author), ("committer", info.committer)] {
+            let at = Timestamp(seconds: who.time, offsetMinutes: who.offsetMinutes)
+            if let why = LedgerClock.problem(at, now: now) { problem(id, .timeOrder, "its \(role) time: \(why)"); break }
         }
 
         // Who signed, judged by the keys registered at the parent (for genesis: by itself).

@@ -22,7 +22,8 @@ import LedgerModel
 /// index names when asked, so a new Luoshi's readings never meet an old index's.
 public final class LedgerIndex: HistorySource {
     /// Raised whenever what the index holds changes meaning; an index of another version is rebuilt.
-    public static let formatVersion = 1
+    /// 2: `clause` holds every `Luoshi-Clause` trailer of a commit, one a line (an edit of a plan names each clause it changes).
+    public static let formatVersion = 2
     /// Commits written in one transaction while building: a build cut short keeps what it wrote.
     static let commitsPerTransaction = 20_000
 
@@ -152,7 +153,7 @@ public final class LedgerIndex: HistorySource {
                     try lowerEarlier.execute(arguments: [e.time.seconds])
                     try insertCommit.execute(arguments: [
                         seq, Data(e.commit.bytes), e.time.seconds, e.time.offsetMinutes, e.actor, e.subject,
-                        t.action?.rawValue, t.unit?.rawValue, t.directive?.rawValue, t.clause?.rawValue, t.finding?.rawValue,
+                        t.action?.rawValue, t.unit?.rawValue, t.directive?.rawValue, t.clauses.isEmpty ? nil : t.clauses.map(\.rawValue).joined(separator: "\n"), t.finding?.rawValue,
                         e.signature.rawValue, e.time.seconds,
                     ])
                     for change in commit.changes where change.oldBlob != change.newBlob {
@@ -187,11 +188,11 @@ public final class LedgerIndex: HistorySource {
         guard let id = ObjectID(bytes: [UInt8](row["id"] as Data)) else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a commit id in the history index is not 20 bytes")
         }
-        let trailers = Trailers(action: (row["action"] as String?).flatMap(ActionName.init(rawValue:)),
+        var trailers = Trailers(action: (row["action"] as String?).flatMap(ActionName.init(rawValue:)),
                                 unit: (row["unit"] as String?).flatMap { try? UnitID($0) },
                                 directive: (row["directive"] as String?).flatMap { try? DirectiveID($0) },
-                                clause: (row["clause"] as String?).flatMap { try? ClauseID($0) },
                                 finding: (row["finding"] as String?).flatMap { try? FindingID($0) })
+        trailers.clauses = ((row["clause"] as String?) ?? "").split(separator: "\n").compactMap { try? ClauseID(String($0)) }
         return HistoryEntry(commit: id, time: Timestamp(seconds: row["time"], offsetMinutes: row["zone"]), actor: row["actor"],
                             subject: row["subject"], trailers: trailers,
                             signature: HistoryEntry.SignatureStatus(rawValue: row["signature"]) ?? .unsigned)
@@ -205,7 +206,10 @@ public final class LedgerIndex: HistorySource {
             arguments += [unit.rawValue, unit.rawValue + "/", unit.rawValue + "0"]
         }
         if let d = filter.directive { conditions.append("c.directive = ?"); arguments.append(d.rawValue) }
-        if let c = filter.clause { conditions.append("c.clause = ?"); arguments.append(c.rawValue) }
+        if let c = filter.clause {
+            conditions.append("(c.clause = ? OR instr(char(10) || c.clause || char(10), char(10) || ? || char(10)) > 0)")
+            arguments.append(c.rawValue); arguments.append(c.rawValue)
+        }
         if let f = filter.finding { conditions.append("c.finding = ?"); arguments.append(f.rawValue) }
         if let a = filter.actor { conditions.append("c.actor = ?"); arguments.append(a.rawValue) }
         if let since = filter.since { conditions.append("c.time >= ?"); arguments.append(since.startSeconds) }

@@ -77,8 +77,15 @@ public enum CanonicalJSON {
         out.append(contentsOf: String(i).utf8)
     }
 
+    /// A number as records write it: integral values without a fraction, others in the shortest
+    /// form that reads back as the same double. Total: any double, however large, has a text.
+    public static func numberText(_ d: Double) -> String { formatDouble(d) }
+
     static func formatDouble(_ d: Double) -> String {
-        if d.rounded() == d, abs(d) < 9_007_199_254_740_992 { return String(Int64(d)) }
+        // What JSON cannot hold is refused before a record is written (Double's JSON reader); should
+        // one come here all the same, the output stays JSON.
+        guard d.isFinite else { return "null" }
+        if d.rounded() == d, abs(d) <= 9_007_199_254_740_992 { return String(Int64(d)) }
         // Swift prints the shortest text that reads back as the same Double.
         return "\(d)"
     }

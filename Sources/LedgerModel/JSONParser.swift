@@ -293,15 +293,79 @@ struct Reader {
             guard let d = peek, d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { throw error("invalid number: digits must follow the exponent") }
             while let d = peek, d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") { index += 1 }
         }
+        let negative = bytes[start] == UInt8(ascii: "-")
         if isInteger, index - start <= 18 {
             // Up to 18 digits fit an Int64 without overflow.
             var value: Int64 = 0
             for b in bytes[start..<index] where b != UInt8(ascii: "-") { value = value * 10 + Int64(b - UInt8(ascii: "0")) }
-            return .integer(bytes[start] == UInt8(ascii: "-") ? -value : value)
+            if negative, value == 0 { index = start; throw error("-0 is not kept apart from 0; write 0") }
+            guard value <= JSONNumbers.maxExactInteger else { index = start; throw error(JSONNumbers.tooLarge) }
+            return .integer(negative ? -value : value)
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if isInteger, let i = Int64(text) { return .integer(i) }
-        guard let d = Double(text), d.isFinite else { let e = error("number out of range"); throw e }
+        if isInteger { index = start; throw error(JSONNumbers.tooLarge) }
+        guard let d = Double(text), d.isFinite else { index = start; throw error("number out of range: \(text) is beyond what a double holds (about 1.8e308)") }
+        if let problem = JSONNumbers.problem(text: text, parsed: d) { index = start; throw error(problem) }
         return .number(d)
+    }
+}
+
+/// The rule for numbers: a number is taken only when the ledger keeps it exactly, so that what is
+/// written back (`CanonicalJSON`) is the number that was given, never a rounded one.
+public enum JSONNumbers {
+    /// Integers up to 2^53 in magnitude are kept exactly by a double, and so by every JSON reader.
+    public static let maxExactInteger: Int64 = 9_007_199_254_740_992
+
+    static let tooLarge = "integers beyond 9007199254740992 (2^53) in magnitude cannot be kept exactly; give a smaller number"
+
+    /// Why the JSON number `text`, read as `parsed`, would not be kept exactly; nil when it would.
+    /// A fraction is kept when it reads back as the same decimal: `0.1` is, `0.10000000000000000001`
+    /// (more digits than a double holds) and `1e-400` (below the smallest double) are not.
+    public static func problem(text: String, parsed d: Double) -> String? {
+        guard d.isFinite else { return "\(text) is beyond what a double holds (about 1.8e308)" }
+        guard let given = Decimal(text), let kept = Decimal("\(d)") else { return nil }
+        if given.digits.isEmpty, d.sign == .minus { return "-0 is not kept apart from 0; write 0" }
+        if given == kept { return nil }
+        if kept.digits.isEmpty { return "\(text) is too small to be kept (it would read as 0)" }
+        if d.rounded() == d, abs(d) > Double(maxExactInteger) { return tooLarge }
+        return "\(text) has more significant digits than can be kept exactly (a double holds 15 to 17); round it"
+    }
+
+    /// A decimal as digits without leading or trailing zeros and the power of ten of the last one.
+    struct Decimal: Equatable {
+        var negative: Bool
+        var digits: [UInt8]
+        var exponent: Int
+
+        init?(_ text: String) {
+            var b = Array(text.utf8)[...]
+            negative = b.first == UInt8(ascii: "-")
+            if negative || b.first == UInt8(ascii: "+") { b = b.dropFirst() }
+            var mantissa: [UInt8] = [], fractionDigits = 0, seenPoint = false, power = 0
+            while let c = b.first {
+                if c == UInt8(ascii: ".") { seenPoint = true; b = b.dropFirst(); continue }
+                guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { break }
+                mantissa.append(c - UInt8(ascii: "0"))
+                if seenPoint { fractionDigits += 1 }
+                b = b.dropFirst()
+            }
+            if let e = b.first {
+                guard e == UInt8(ascii: "e") || e == UInt8(ascii: "E") else { return nil }
+                var rest = b.dropFirst()
+                let negativePower = rest.first == UInt8(ascii: "-")
+                if negativePower || rest.first == UInt8(ascii: "+") { rest = rest.dropFirst() }
+                for c in rest {
+                    guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+                    // Saturates: a power beyond a million is out of any double's range either way.
+                    power = min(power * 10 + Int(c - UInt8(ascii: "0")), 1_000_000)
+                }
+                if negativePower { power = -power }
+            }
+            while mantissa.first == 0 { mantissa.removeFirst() }
+            var exponent = power - fractionDigits
+            while mantissa.last == 0 { mantissa.removeLast(); exponent += 1 }
+            if mantissa.isEmpty { negative = false; exponent = 0 }
+            digits = mantissa; self.exponent = exponent
+        }
     }
 }

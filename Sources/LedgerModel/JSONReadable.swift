@@ -81,6 +81,8 @@ extension Int: JSONCodable {
 extension Double: JSONCodable {
     public init(json: JSONValue, at pointer: JSONPointer) throws {
         guard let d = json.doubleValue else { throw ValidationError(pointer, "must be a number, not \(json.typeName)") }
+        // A value made in memory (a command's option, a library caller) may hold what JSON cannot.
+        guard d.isFinite else { throw ValidationError(pointer, "must be a finite number; \(d) is not a JSON number") }
         self = d
     }
     public var json: JSONValue { .numeric(self) }

@@ -55,7 +55,7 @@ public enum JSONValue: Sendable, Hashable {
 
     /// A number as JSON writes it: integral values without a fraction.
     public static func numeric(_ value: Double) -> JSONValue {
-        if value.rounded() == value, abs(value) < 9_007_199_254_740_992 { return .integer(Int64(value)) }
+        if value.rounded() == value, abs(value) <= 9_007_199_254_740_992 { return .integer(Int64(value)) }
         return .number(value)
     }
 }

@@ -49,6 +49,19 @@ func nonEmpty(_ s: String, _ pointer: JSONPointer) throws {
     if s.allSatisfy(\.isWhitespace) { throw ValidationError(pointer, "must not be empty") }
 }
 
+/// Checks a name git can put in a commit's author line (an actor's name signs every commit it
+/// makes): libgit2 refuses '<', '>' and line breaks, and trims white space and `. , : ; " \ '` from
+/// both ends, so a name of only those is empty to it.
+public func signatureNameCheck(_ s: String, _ pointer: JSONPointer) throws {
+    if s.unicodeScalars.contains(where: { $0 == "<" || $0 == ">" || $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+        throw ValidationError(pointer, "must not hold '<', '>', a line break or another control character: git cannot put them in a commit's author line")
+    }
+    let trimmed: Set<Unicode.Scalar> = [".", ",", ":", ";", "\"", "\\", "'"]
+    guard s.unicodeScalars.contains(where: { !$0.properties.isWhitespace && !trimmed.contains($0) }) else {
+        throw ValidationError(pointer, "must hold more than white space and the punctuation git trims from a name (. , : ; \" \\ ')")
+    }
+}
+
 /// A level label, as the hierarchy names its levels in any script (province, county, 省, 市, 县, Land,
 /// Kreis): 1 to 32 characters, not blank, no control characters, line breaks or bidirectional controls.
 func levelCheck(_ s: String, _ pointer: JSONPointer) throws {
@@ -145,7 +158,7 @@ public struct Actor: Sendable, Hashable, JSONCodable {
     public init(fields r: inout ObjectReader) throws {
         id = try r.required("id")
         name = try r.required("name")
-        try nonEmpty(name, r.pointer / "name")
+        try signatureNameCheck(name, r.pointer / "name")
         unit = try r.optional("unit")
         roles = try r.required("roles")
         var seen = Set<Role>()

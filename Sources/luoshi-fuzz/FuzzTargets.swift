@@ -51,7 +51,47 @@ enum FuzzTargets {
         }
         outcome.events = try events(bytes)
         outcome.path = try path(bytes)
+        try numbers(bytes)
         return outcome
+    }
+
+    /// The number rule: every number-like run of the input that JSONParser takes is kept exactly. It
+    /// is finite, an integer within 2^53, not a nonzero number read as 0, not -0, and its canonical
+    /// text reads back as the same number.
+    static func numbers(_ bytes: [UInt8]) throws {
+        func isNumberByte(_ b: UInt8) -> Bool {
+            (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
+                || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+        }
+        var i = 0, checked = 0
+        while i < bytes.count, checked < 64 {
+            guard isNumberByte(bytes[i]) else { i += 1; continue }
+            var end = i
+            while end < bytes.count, end - i < 400, isNumberByte(bytes[end]) { end += 1 }
+            let token = Array(bytes[i..<end])
+            i = end
+            checked += 1
+            guard let value = try? JSONParser.parse(token) else { continue }
+            let text = String(decoding: token, as: UTF8.self)
+            // A nonzero digit before the exponent: the number is not zero.
+            let mantissa = token.prefix { $0 != UInt8(ascii: "e") && $0 != UInt8(ascii: "E") }
+            let hasNonzeroDigit = mantissa.contains { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }
+            switch value {
+            case .integer(let n):
+                guard n.magnitude <= UInt64(JSONNumbers.maxExactInteger) else { throw FuzzFailure(target: "numbers", reason: "\(text) was taken as \(n), beyond 2^53") }
+                if n == 0, token.first == UInt8(ascii: "-") { throw FuzzFailure(target: "numbers", reason: "-0 was taken") }
+            case .number(let d):
+                guard d.isFinite else { throw FuzzFailure(target: "numbers", reason: "\(text) was taken as \(d)") }
+                if d == 0, hasNonzeroDigit { throw FuzzFailure(target: "numbers", reason: "\(text) was taken as 0") }
+                if d == 0, d.sign == .minus { throw FuzzFailure(target: "numbers", reason: "\(text) was taken as -0") }
+                let written = CanonicalJSON.compact(value)
+                guard let back = try? JSONParser.parse(written), back.doubleValue == d else {
+                    throw FuzzFailure(target: "numbers", reason: "\(text) was written as \(written), which does not read back as \(d)")
+                }
+            default:
+                throw FuzzFailure(target: "numbers", reason: "\(text) parsed as \(value.typeName)")
+            }
+        }
     }
 
     /// JSONParser and CanonicalJSON: whatever parses has a canonical encoding that parses back to

@@ -110,12 +110,11 @@ extension Luoshi.Export {
 
         func run() throws {
             try execute {
-                let list = try options.open().checkpointList()
+                let ledger = try options.open()
+                let list = try ledger.checkpointList()
                 let text = list.map { $0.line + "\n" }.joined()
                 if let out {
-                    guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8)) else {
-                        throw LedgerError.usage("cannot write \(out)")
-                    }
+                    try writeOutputFile(out, Data(text.utf8), outside: ledger)
                 } else {
                     print(text, terminator: "")
                 }

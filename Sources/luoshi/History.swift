@@ -196,7 +196,7 @@ extension Luoshi {
                     if report.ok {
                         print("ok: \(report.commits) commits verified from \(since.map { "checkpoint \($0)" } ?? "genesis")")
                     } else {
-                        for p in report.problems { print("\(p.commit.prefix(12))  \(p.kind.rawValue)  \(p.detail)") }
+                        for p in report.problems { print("\(p.commit.prefix(12))  \(p.kind.rawValue)  \(p.detail.terminalSafe)") }
                         print("\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(report.commits) commits")
                     }
                 }
@@ -228,11 +228,10 @@ extension Luoshi {
 
             func run() throws {
                 try execute {
-                    let text = try options.open().allowedSigners()
+                    let ledger = try options.open()
+                    let text = try ledger.allowedSigners()
                     if let out {
-                        guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8)) else {
-                            throw LedgerError.usage("cannot write \(out)")
-                        }
+                        try writeOutputFile(out, Data(text.utf8), outside: ledger)
                     } else {
                         print(text, terminator: "")
                     }

@@ -77,7 +77,7 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let name = file == "-" ? "<stdin>" : file
-                let bytes = try readInput(file)
+                let bytes = try readInput(file, maxLine: maxInputFile, maxTotal: maxInputFile)
                 let value: JSONValue
                 do { value = try JSONParser.parse(bytes) } catch let error as JSONSyntaxError {
                     throw LedgerError.invalidInput(source: InputSource(file: name, line: error.line), pointer: nil, reason: "malformed JSON (column \(error.column)): \(error.reason)")

@@ -73,16 +73,17 @@ struct PlanOptions: ParsableArguments {
 func execute(_ body: () throws -> Void) throws {
     do {
         try body()
+        try finishStandardOutput()
     } catch let e as LedgerError {
-        FileHandle.standardError.write(Data("luoshi: \(e)\n".utf8))
+        FileHandle.standardError.write(Data("luoshi: \("\(e)".terminalSafe)\n".utf8))
         throw ExitCode(e.exitCode)
     } catch let e as EventFileError {
-        FileHandle.standardError.write(Data("luoshi: \(e)\n".utf8))
+        FileHandle.standardError.write(Data("luoshi: \("\(e)".terminalSafe)\n".utf8))
         throw ExitCode(65)
     } catch let e as ExitCode {
         throw e
     } catch {
-        FileHandle.standardError.write(Data("luoshi: internal error: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("luoshi: internal error: \("\(error)".terminalSafe)\n".utf8))
         throw ExitCode(70)
     }
 }
@@ -92,28 +93,80 @@ func printJSON(_ value: JSONValue) {
     writeStandardOutput(CanonicalJSON.encode(value))
 }
 
-/// Writes bytes to standard output as they are, without copying them first.
-func writeStandardOutput(_ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { buffer in
-        guard let base = buffer.baseAddress else { return }
-        FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: buffer.count, deallocator: .none))
-    }
-}
-
-/// Ends the process with code 0 once everything made from `value` has been written, without freeing
+/// Ends the process once everything made from `value` has been written, without freeing
 /// `value`: the rows of a matrix of thousands of units take longer to free one by one than the
-/// process takes to end, and the kernel takes the memory back at once. Standard output is written
-/// unbuffered or by `print`, which `exit` flushes.
+/// process takes to end, and the kernel takes the memory back at once. Exits 0, or 70 when the
+/// output could not be written.
 func exitKeeping<T>(_ value: T) -> Never {
-    withExtendedLifetime(value) { exit(0) }
+    withExtendedLifetime(value) {
+        do { try finishStandardOutput() } catch {
+            FileHandle.standardError.write(Data("luoshi: \(error)\n".utf8))
+            exit(70)
+        }
+        exit(0)
+    }
 }
 
-func readInput(_ path: String) throws -> [UInt8] {
-    if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw LedgerError.usage("cannot read \(path): no such file, or not readable")
+/// The longest line an events file may hold: room for a directive of thousands of long clauses.
+let maxInputLine = 16 << 20
+/// The most a file of one record or event may hold.
+let maxInputFile = 64 << 20
+
+/// Reads a file, or standard input for `-`, a megabyte at a time, refusing a line longer than
+/// `maxLine` or input longer than `maxTotal` as soon as it is seen: endless input (`/dev/zero`)
+/// is an error, not a process that eats memory until it traps.
+func readInput(_ path: String, maxLine: Int = maxInputLine, maxTotal: Int = Int.max) throws -> [UInt8] {
+    let name = path == "-" ? "<stdin>" : path
+    let handle: FileHandle
+    if path == "-" {
+        handle = FileHandle.standardInput
+    } else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LedgerError.usage("cannot read \(path): there is no such file")
+        }
+        guard !isDirectory.boolValue, let h = FileHandle(forReadingAtPath: path) else {
+            throw LedgerError.usage("cannot read \(path): \(isDirectory.boolValue ? "it is a folder" : String(cString: strerror(errno)))")
+        }
+        handle = h
     }
-    return Array(data)
+    defer { if path != "-" { try? handle.close() } }
+    var bytes: [UInt8] = []
+    var line = 1, lineLength = 0
+    while true {
+        let chunk: Data?
+        do { chunk = try handle.read(upToCount: 1 << 20) } catch {
+            throw LedgerError.usage("cannot read \(name): \(error.localizedDescription)")
+        }
+        guard let chunk, !chunk.isEmpty else { break }
+        // Newline to newline with memchr: an events file may be hundreds of megabytes.
+        let tooLong = chunk.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Bool in
+            guard let base = buffer.baseAddress else { return false }
+            var offset = 0
+            while offset < buffer.count {
+                guard let newline = memchr(base + offset, 0x0A, buffer.count - offset) else {
+                    lineLength += buffer.count - offset
+                    return lineLength > maxLine
+                }
+                let at = base.distance(to: UnsafeRawPointer(newline))
+                lineLength += at - offset
+                if lineLength > maxLine { return true }
+                line += 1; lineLength = 0
+                offset = at + 1
+            }
+            return false
+        }
+        if tooLong {
+            throw LedgerError.invalidInput(source: InputSource(file: name, line: line), pointer: nil,
+                                           reason: "the line is longer than \(maxLine >> 20) MiB; give one event a line, each shorter than that")
+        }
+        bytes.append(contentsOf: chunk)
+        if bytes.count > maxTotal {
+            throw LedgerError.invalidInput(source: InputSource(file: name), pointer: nil,
+                                           reason: "the input is longer than \(maxTotal >> 20) MiB; one event is far shorter")
+        }
+    }
+    return bytes
 }
 
 /// Whether standard error is a terminal, for progress lines and colour.
@@ -123,6 +176,14 @@ let stdoutIsTerminal = isatty(1) == 1
 func parseDay(_ s: String?, option: String) throws -> Day? {
     guard let s else { return nil }
     do { return try Day(s) } catch { throw LedgerError.usage("\(option) \(s): give a date as YYYY-MM-DD") }
+}
+
+/// Reads an id option by the id's own rule. `ActorID.init` as an argument may name the unchecked
+/// initializer (`init(unchecked:)`, `init(stringLiteral:)`), so for the flat ids the checking one is
+/// called here whatever `make` names.
+func parseID<T: FlatID>(_ s: String?, option: String, _ make: (String) throws -> T) throws -> T? {
+    guard let s else { return nil }
+    do { return try T(s) } catch let e as LedgerModel.ValidationError { throw LedgerError.usage("\(option): \(e.reason)") }
 }
 
 func parseID<T>(_ s: String?, option: String, _ make: (String) throws -> T) throws -> T? {

@@ -47,15 +47,15 @@ enum DiffText {
             }
             out += line.trimmingTrailingSpaces + "\n"
             for c in r.changes where c.field != "text" {
-                out += "\(indent)    \(c.field): \(render(c.from)) → \(render(c.to)) (\(c.effect.rawValue))\n"
+                out += "\(indent)    \(c.field): \(render(c.from).terminalSafe) → \(render(c.to).terminalSafe) (\(c.effect.rawValue))\n"
             }
             if let plan = r.plan, plan.text != r.basis.text {
-                out += "\(indent)    text: \(TextDiff.inline(r.basis.text, plan.text, colour: colour))\n"
+                out += "\(indent)    text: \(TextDiff.inline(r.basis.text.terminalSafe, plan.text.terminalSafe, colour: colour))\n"
             }
         }
         for a in reading.added {
             out += "\(indent)\(("+" + a.id.rawValue).padding(width))  \(paint("added".padding(12), .strengthened, colour))\n"
-            out += "\(indent)    text: \(a.text)\n"
+            out += "\(indent)    text: \(a.text.terminalSafe)\n"
         }
         return out
     }
@@ -103,7 +103,8 @@ enum DiffText {
         return out
     }
 
-    static func fmt(_ d: Double) -> String { d.rounded() == d ? String(Int(d)) : String(d) }
+    /// A value as its record writes it (total: `Int(d)` would trap from 2^63 on).
+    static func fmt(_ d: Double) -> String { CanonicalJSON.numberText(d) }
 }
 
 /// Text output of `flags`: an aligned table.
@@ -131,6 +132,7 @@ enum FlagsText {
 /// Aligned text tables.
 enum Table {
     static func render(header: [String], rows: [[String]]) -> String {
+        let rows = rows.map { $0.map(\.terminalSafe) }
         var widths = header.map(\.displayWidth)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count - 1 { widths[i] = max(widths[i], cell.displayWidth) } }
         func line(_ cells: [String]) -> String {

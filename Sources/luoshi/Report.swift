@@ -50,14 +50,14 @@ extension Luoshi {
                 var measured: [String: Double] = [:]
                 for v in values {
                     let parts = v.split(separator: "=", maxSplits: 1)
-                    guard parts.count == 2, let n = Double(parts[1]) else {
-                        throw LedgerError.usage("--value \(v): give metric=N, e.g. documents_cut_pct=31")
+                    guard parts.count == 2, let n = Self.number(parts[1], option: "--value \(v)") else {
+                        throw LedgerError.usage("--value \(v): give metric=N with N a JSON number (such as 31, -2.5 or 1e3), e.g. documents_cut_pct=31")
                     }
-                    measured[String(parts[0])] = n
+                    measured[String(parts[0])] = try n.get()
                 }
                 try ledger.requireExisting(unit: unitID, directive: directiveID, clause: clauseID)
                 let items = try evidence.map(Self.evidence)
-                let actorID = try actor.map { try ActorID($0) } ?? Self.actor(for: signer, unit: unitID, in: ledger)
+                let actorID = try parseID(actor, option: "--actor", ActorID.init) ?? Self.actor(for: signer, unit: unitID, in: ledger)
                 let event = Event(actor: actorID, at: .now, action: .reportProgress(
                     unit: unitID, directive: directiveID, clause: clauseID, status: status, values: measured,
                     evidence: items, note: note, asOf: try parseDay(reportedFor ?? asOf, option: reportedFor != nil ? "--reported-for" : "--as-of")))
@@ -72,6 +72,25 @@ extension Luoshi {
         static func actor(for signer: SingleKey, unit: UnitID, in ledger: Ledger) throws -> ActorID {
             try signingActor(holding: signer, in: ledger, role: ("implementer of \(unit)", "implementers of \(unit)")) {
                 $0.unit == unit && $0.has(.implementer)
+            }
+        }
+
+        /// A number as JSON writes it, by the parser every record is read with: no `nan`, `inf`,
+        /// `0x1p3`, `+5` or `.5`, and nothing the ledger could not keep exactly. Nil when it is no JSON
+        /// number at all; a failure when it is one the ledger cannot keep.
+        static func number(_ text: Substring, option: String) -> Result<Double, LedgerError>? {
+            // A number token alone: the JSON parser would also take white space around it.
+            guard !text.contains(where: \.isWhitespace) else { return nil }
+            let value: JSONValue
+            do { value = try JSONParser.parse(String(text)) } catch {
+                // A JSON number the ledger cannot keep says why; anything else is no number at all.
+                let notANumber = error.reason.hasPrefix("invalid") || error.reason.hasPrefix("unexpected")
+                return notANumber ? nil : .failure(LedgerError.usage("\(option): \(error.reason)"))
+            }
+            switch value {
+            case .integer(let i): return .success(Double(i))
+            case .number(let d): return .success(d)
+            default: return nil
             }
         }
 

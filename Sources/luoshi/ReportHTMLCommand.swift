@@ -34,9 +34,7 @@ extension Luoshi {
                 try ledger.requireExisting(unit: u, directive: d)
                 let report = try ledger.directiveReport(d, under: u, at: at ?? asOf, history: options.history(ledger))
                 let html = ReportHTML.render(report)
-                guard FileManager.default.createFile(atPath: out, contents: Data(html.utf8)) else {
-                    throw LedgerError.usage("cannot write \(out): check that its folder exists and is writable")
-                }
+                try writeOutputFile(out, Data(html.utf8), outside: ledger)
                 switch options.format {
                 case .json:
                     printJSON(.object(["out": .string(out), "units": .integer(Int64(report.units.count)),

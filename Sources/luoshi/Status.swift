@@ -52,7 +52,7 @@ extension Luoshi {
                 let matrices = try ledger.status(directive: d, under: u, at: point.spec)
                 switch format {
                 case .json: StatusMatrix.writeJSON(matrices, to: writeStandardOutput)
-                case .csv: FileHandle.standardOutput.write(Data(StatusText.csv(matrices).utf8))
+                case .csv: writeStandardOutput(Array(StatusText.csv(matrices).utf8))
                 case .text: print(StatusText.render(matrices), terminator: "")
                 }
                 exitKeeping(matrices)
@@ -117,7 +117,7 @@ enum StatusText {
         guard !matrices.isEmpty else { return "no directives\n" }
         var out = ""
         for m in matrices {
-            out += "\(m.directive) v\(m.version): \(m.title)\n"
+            out += "\(m.directive) v\(m.version): \(m.title.terminalSafe)\n"
             let when = m.asOf.map { "as of the end of \($0)" } ?? "now"
             out += "issued by \(m.issuer) on \(m.issued); read \(when), at commit \(m.commit.prefix(12))\n\n"
             guard !m.rows.isEmpty else { out += "no units in scope\n\n"; continue }
@@ -180,7 +180,18 @@ enum StatusText {
                 }
             }
         }
-        return lines.map { $0.map(quote).joined(separator: ",") + "\r\n" }.joined()
+        // Columns holding numbers stay as they are; every other cell is text and may come from a record.
+        let numbers: Set<Int> = [1, 5, 14, 16, 17]
+        return lines.enumerated().map { n, line in
+            line.enumerated().map { i, cell in quote(n == 0 || numbers.contains(i) ? cell : inert(cell)) }.joined(separator: ",") + "\r\n"
+        }.joined()
+    }
+
+    /// A text cell a spreadsheet will not run as a formula: one starting with `=`, `+`, `-`, `@`, a
+    /// tab or a carriage return (a target unit `=HYPERLINK(…)`) gets a leading `'`, as OWASP advises.
+    static func inert(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"].contains(first) else { return cell }
+        return "'" + cell
     }
 
     static func quote(_ field: String) -> String {

@@ -114,7 +114,7 @@ struct HistoryIndexTests {
         #expect(set.status == 0, "\(set.stderr)")
         _ = try Self.expectSameAnswers(ledger, "other format", every: 4)
         let version = try run("python3", ["-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT value FROM meta WHERE key = 'formatVersion'\").fetchone()[0])", Self.index(ledger)])
-        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
         // verify never reads it: a damaged index leaves verify clean.
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: Self.index(ledger)))
         let verify = try luoshi(["verify", "--ledger", ledger])

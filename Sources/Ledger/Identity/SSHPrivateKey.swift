@@ -162,16 +162,23 @@ public struct SSHPrivateKey: Sendable {
     }
 
     private static func readKeyFile(at path: String) throws -> String {
-        let files = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard files.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw IdentityError.unreadable(path: path, reason: "no such file")
+        // Only a regular file: a pipe or device (`/dev/stdin`, a FIFO) is no key file, and reading
+        // one would wait for input or never end.
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw IdentityError.unreadable(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
         }
-        guard !isDirectory.boolValue else {
-            throw IdentityError.unreadable(path: path, reason: "it is a directory")
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw IdentityError.unreadable(path: path, reason: "it is a directory")
+        default: throw IdentityError.unreadable(path: path, reason: "it is not a regular file (a pipe, device or socket)")
         }
-        guard files.isReadableFile(atPath: path) else {
-            throw IdentityError.unreadable(path: path, reason: "permission denied")
+        // A key file is a few hundred bytes; anything much larger is not one.
+        guard status.st_size <= 1 << 16 else {
+            throw IdentityError.unreadable(path: path, reason: "it is \(status.st_size) bytes, far larger than a key file")
+        }
+        guard access(path, R_OK) == 0 else {
+            throw IdentityError.unreadable(path: path, reason: "permission denied for this user")
         }
         let data: Data
         do {
