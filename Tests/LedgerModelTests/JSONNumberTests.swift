@@ -42,7 +42,7 @@ struct JSONNumberTests {
 
     @Test("a seeded sweep: every double written canonically reads back as the same double")
     func roundTrip() throws {
-        var generator = SplitMix(seed: 13)
+        var generator = SeededGenerator(seed: 13)
         for _ in 0..<20_000 {
             let bits = generator.next()
             let d = Double(bitPattern: bits)
@@ -55,15 +55,3 @@ struct JSONNumberTests {
     }
 }
 
-/// A small seeded generator, so a failure can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
