@@ -81,13 +81,15 @@ public struct ExpectedCheckpoint: Sendable, Hashable {
 extension Ledger {
     /// Writes the signed tag object for a checkpoint commit; the ref is created once main has moved.
     func writeCheckpointTag(_ pending: PendingCheckpointTag) throws -> ObjectID {
-        let c = pending.checkpoint
-        let tagger = GitSignature(name: pending.auditor.name, email: "\(pending.auditor.id)@ledger", time: c.at.seconds,
-                                  offsetMinutes: c.at.offsetMinutes)
-        let buffer = try repository.tagBuffer(target: pending.commit, name: "checkpoints/\(c.id)", tagger: tagger,
-                                              message: CheckpointTags.message(c))
+        let buffer = try checkpointTagBuffer(commit: pending.commit, checkpoint: pending.checkpoint, auditor: pending.auditor)
         let signature = try SSHSignature.sign(buffer, with: pending.key)
         return try repository.writeTagObject(buffer: buffer + Array(signature.utf8))
+    }
+
+    /// The unsigned tag object of a checkpoint on its commit, tagged by its auditor at its time.
+    func checkpointTagBuffer(commit: ObjectID, checkpoint c: Checkpoint, auditor: Actor) throws -> [UInt8] {
+        let tagger = GitSignature(name: auditor.name, email: "\(auditor.id)@ledger", time: c.at.seconds, offsetMinutes: c.at.offsetMinutes)
+        return try repository.tagBuffer(target: commit, name: "checkpoints/\(c.id)", tagger: tagger, message: CheckpointTags.message(c))
     }
 
     /// The checkpoints whose tags are in the ledger, oldest first, as lines to keep elsewhere.
@@ -114,7 +116,7 @@ extension Ledger {
         let ref = CheckpointTags.ref(id)
         guard let target = try repository.resolve(ref) else {
             let near = NearestNames.nearest(id.rawValue, among: try ids(of: .checkpoint))
-            throw LedgerError.usage("there is no checkpoint tag \(ref); "
+            throw LedgerError.notFound("there is no checkpoint tag \(ref); "
                 + (near.isEmpty ? "list them with `luoshi export checkpoints`" : "did you mean \(NearestNames.joinedWithOr(near))?"))
         }
         let tip = try head()

@@ -137,7 +137,7 @@ extension Ledger {
             }
             previous = Dictionary(plan.clauses.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         }
-        guard !order.isEmpty else { throw LedgerError.usage("\(unit) has no plan for \(directive)") }
+        guard !order.isEmpty else { throw LedgerError.notFound("\(unit) has no plan for \(directive)") }
         return order.compactMap { last[$0] }
     }
 

@@ -66,7 +66,7 @@ extension Ledger {
         let source = history ?? walkedHistory
         let planPath = RecordPath.plan(directive, unit)
         let planVersions = try source.versions(of: planPath.path)
-        guard let firstPlan = planVersions.first else { throw LedgerError.usage("\(unit) has no plan for \(directive)") }
+        guard let firstPlan = planVersions.first else { throw LedgerError.notFound("\(unit) has no plan for \(directive)") }
         var events: [(position: Int, event: PlanHistoryEvent)] = []
 
         // The unit's own versions; for a clause, those that changed it or its reading.

@@ -126,7 +126,7 @@ extension Ledger {
     /// parent's plan as the unit below it adopted it (see `AdoptedChains`).
     private func planChain(_ directive: DirectiveID, _ unit: UnitID, at commit: ObjectID) throws -> [PlanContext] {
         guard let blob = try repository.blobID(at: RecordPath.plan(directive, unit).path, inCommit: commit) else {
-            throw LedgerError.usage("\(unit) has no plan for \(directive)\(try record(.directive(directive), at: commit) == nil ? " (no such directive)" : "")")
+            throw LedgerError.notFound("\(unit) has no plan for \(directive)\(try record(.directive(directive), at: commit) == nil ? " (no such directive)" : "")")
         }
         var chains = AdoptedChains(directive: directive, repository: repository, plans: [:], versions: [:])
         return try chains.chain(of: unit, at: blob)

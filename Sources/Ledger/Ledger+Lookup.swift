@@ -96,7 +96,7 @@ extension Ledger {
     private func requireRecord(_ kind: LookupKind, _ id: String, _ path: RecordPath, at commit: ObjectID?, listing: String) throws {
         let at = try commit ?? head()
         guard try repository.blobID(at: path.path, inCommit: at) == nil else { return }
-        throw LedgerError.usage(NearestNames.message(kind, id, among: try ids(of: kind, at: at), listing: listing))
+        throw LedgerError.notFound(NearestNames.message(kind, id, among: try ids(of: kind, at: at), listing: listing))
     }
 
     /// Throws a usage error naming the nearest units when `unit` is not registered at `commit` (default head).
@@ -135,7 +135,7 @@ extension Ledger {
             context = " in \(directive) or the plan of \(unit)"
         }
         guard !known.contains(clause.rawValue) else { return }
-        throw LedgerError.usage(NearestNames.message(.clause, clause.rawValue, among: known, context: context))
+        throw LedgerError.notFound(NearestNames.message(.clause, clause.rawValue, among: known, context: context))
     }
 }
 
@@ -161,7 +161,7 @@ extension Ledger {
             known += try Directive(json: value, at: .root).clauses.map(\.id.rawValue)
         }
         if !known.contains(clause.rawValue) {
-            throw LedgerError.usage(NearestNames.message(.clause, clause.rawValue, among: known, context: " in any directive"))
+            throw LedgerError.notFound(NearestNames.message(.clause, clause.rawValue, among: known, context: " in any directive"))
         }
     }
 }

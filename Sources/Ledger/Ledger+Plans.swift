@@ -31,7 +31,7 @@ extension Ledger {
         try requireDirective(directive)
         try requireUnit(unit)
         guard let value = try record(.plan(directive, unit), at: head()) else {
-            throw LedgerError.usage("\(unit) has no plan for \(directive); adopt it first with `luoshi adopt --unit \(unit) --directive \(directive)`")
+            throw LedgerError.notFound("\(unit) has no plan for \(directive); adopt it first with `luoshi adopt --unit \(unit) --directive \(directive)`")
         }
         do { return try Plan(json: value, at: .root) } catch let e as ValidationError {
             throw LedgerError.internalFailure("the plan of \(unit) for \(directive) is invalid (\(e)); run `luoshi verify`")

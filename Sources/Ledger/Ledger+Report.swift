@@ -132,7 +132,7 @@ extension Ledger {
         let now = namedCommit ? point.now : Timestamp(seconds: day.endSeconds - 1)
         let (view, versions) = try viewAndVersions(at: commit)
         guard let directive = view.directives[id] else {
-            throw LedgerError.usage("there is no directive \(id) on \(day); `luoshi log --directive \(id)` shows when it was issued")
+            throw LedgerError.notFound("there is no directive \(id) on \(day); `luoshi log --directive \(id)` shows when it was issued")
         }
         let plans = view.plans[id] ?? [:]
         var adopted = AdoptedChains(directive: id, repository: repository, plans: plans, versions: versions[id] ?? [:])

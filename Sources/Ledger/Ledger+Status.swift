@@ -305,11 +305,11 @@ extension Ledger {
         let (view, versions) = try viewAndVersions(at: commit)
         if let directive, view.directives[directive] == nil {
             let known = view.directives.keys.sorted().map(\.rawValue)
-            throw LedgerError.usage("--directive \(directive): no such directive in this ledger\(asOf.map { " on \($0)" } ?? "")"
+            throw LedgerError.notFound("--directive \(directive): no such directive in this ledger\(asOf.map { " on \($0)" } ?? "")"
                 + (known.isEmpty ? "; it has none yet" : "; it has \(known.joined(separator: ", "))"))
         }
         if let under, view.units[under] == nil {
-            throw LedgerError.usage("--under \(under): no such unit in this ledger; `luoshi show` or `git ls-tree -r main units/` lists them")
+            throw LedgerError.notFound("--under \(under): no such unit in this ledger; `luoshi show` or `git ls-tree -r main units/` lists them")
         }
         // Flags are counted in pieces, on the threads that read the first matrix's chains as they
         // become free, so that neither waits for the other to finish.

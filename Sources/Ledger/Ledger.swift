@@ -192,7 +192,7 @@ public final class Ledger {
                 if e.code == .locked { repository.breakStaleLock(of: Ledger.mainRef, olderThan: 5) }
                 retries += 1
                 if retries > Ledger.maxRetries {
-                    throw LedgerError.internalFailure("gave up after \(retries) attempts: other writers kept moving the ledger's head")
+                    throw LedgerError.conflict("gave up after \(retries) attempts: other writers kept moving the ledger's head")
                 }
                 // Back off a little, more each time, so racing writers spread out.
                 usleep(useconds_t(1_000 * min(retries * retries, 200) + Int.random(in: 0..<2_000)))
@@ -263,8 +263,7 @@ public final class Ledger {
     }
 
     private func makeCommit(_ plan: CommitPlan, parent: ObjectID?, tree: ObjectID, key: SSHPrivateKey) throws -> ObjectID {
-        let who = GitSignature(name: plan.actor.name, email: "\(plan.actor.id)@ledger", time: plan.at.seconds,
-                               offsetMinutes: plan.at.offsetMinutes)
+        let who = plan.gitSignature
         let buffer = try repository.commitBuffer(tree: tree, parents: parent.map { [$0] } ?? [], author: who, committer: who,
                                                  message: plan.message)
         let signature = try SSHSignature.sign(buffer, with: key)

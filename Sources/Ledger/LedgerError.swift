@@ -20,6 +20,12 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     case notPermitted(source: InputSource?, reason: String)
     /// A command used wrongly: a missing ledger, a bad option value (exit 64).
     case usage(String)
+    /// A question about something the ledger does not hold: a unit, a directive, a plan, a record at
+    /// a commit (exit 64, as the option that named it was wrong; HTTP 404).
+    case notFound(String)
+    /// Another writer moved the ledger's head while this write was being made, too often to start
+    /// again, or (for a write signed elsewhere) after it was prepared (exit 75: try again; HTTP 409).
+    case conflict(String)
     /// Something that should not happen: a damaged repository, a race lost too often (exit 70).
     case internalFailure(String)
 
@@ -27,7 +33,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .invalidInput: 65
         case .notPermitted: 77
-        case .usage: 64
+        case .usage, .notFound: 64
+        case .conflict: 75
         case .internalFailure: 70
         }
     }
@@ -40,7 +47,7 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
             return s + reason
         case .notPermitted(let source, let reason):
             return (source.map { "\($0): " } ?? "") + "not permitted: " + reason
-        case .usage(let s), .internalFailure(let s):
+        case .usage(let s), .notFound(let s), .conflict(let s), .internalFailure(let s):
             return s
         }
     }

@@ -112,7 +112,7 @@ extension Luoshi {
                 }
                 let commit = try ledger.resolve(at: at, history: at.flatMap { try? Day($0) } == nil ? nil : options.history(ledger))
                 guard let value = try ledger.record(path, at: commit) else {
-                    throw LedgerError.usage("there is no \(path.path) at \(commit.hex.prefix(12))\(at.map { " (\($0))" } ?? "")")
+                    throw LedgerError.notFound("there is no \(path.path) at \(commit.hex.prefix(12))\(at.map { " (\($0))" } ?? "")")
                 }
                 switch options.format {
                 case .json: printJSON(value)
