@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "luoshi", targets: ["luoshi"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "LedgerRender", targets: ["LedgerRender"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,10 +44,13 @@ let package = Package(
             name: "LedgerIndex",
             dependencies: ["Ledger", "LedgerModel", "GitStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // What the readings look like: text tables, CSV, the HTML report and the JSON documents, the same
+        // for the command-line tool and a server.
+        .target(name: "LedgerRender", dependencies: ["Ledger", "LedgerModel", "Fidelity"]),
         .executableTarget(
             name: "luoshi",
             dependencies: [
-                "Ledger", "LedgerIndex", "LedgerModel", "Fidelity",
+                "Ledger", "LedgerIndex", "LedgerModel", "Fidelity", "LedgerRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -61,6 +65,7 @@ let package = Package(
         .testTarget(name: "LedgerModelTests", dependencies: ["LedgerModel"], exclude: ["Fixtures"]),
         .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "LedgerModel"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerModel", "GitStore"]),
-        .testTarget(name: "luoshiTests", dependencies: ["luoshi", "luoshi-fuzz"]),
+        .testTarget(name: "LedgerRenderTests", dependencies: ["LedgerRender", "Ledger", "LedgerModel", "Fidelity"]),
+        .testTarget(name: "luoshiTests", dependencies: ["luoshi", "luoshi-fuzz", "LedgerRender"]),
     ]
 )

@@ -103,9 +103,12 @@ extension Ledger {
         try flags(at: resolve(at: asOf?.description), spec: asOf?.description)
     }
 
-    /// The formalism indicators at the point in history `spec` names (a date or a commit, as `--at`; default: now).
-    public func flags(at spec: String?) throws -> [Flag] {
-        try flags(at: resolve(at: spec), spec: spec)
+    /// The formalism indicators at the point in history `spec` names (a date or a commit, as `--at`; default: now):
+    /// only those of `unit` and the units below it, about `directive`, of `kinds`, where given. What `luoshi flags` lists.
+    public func flags(at spec: String?, unit: UnitID? = nil, directive: DirectiveID? = nil, kinds: Set<FlagKind>? = nil) throws -> [Flag] {
+        try flags(at: resolve(at: spec), spec: spec).filter { f in
+            (unit.map { f.unit.isWithin($0) } ?? true) && (directive.map { f.directive == $0 } ?? true) && (kinds?.contains(f.kind) ?? true)
+        }
     }
 
     /// The indicators at a commit `--at` named: as of the end of a date, the time of a named

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerModel
+import LedgerRender
 
 extension Luoshi {
     struct Log: ParsableCommand {
@@ -39,13 +40,8 @@ extension Luoshi {
                 try ledger.requireExisting(unit: filter.unit, directive: filter.directive, clause: filter.clause, finding: filter.finding, actor: filter.actor)
                 let entries = try options.history(ledger).log(filter)
                 switch options.format {
-                case .json: printJSON(.object(["commits": .array(entries.map(\.json))]))
-                case .text:
-                    let rows = entries.map { e in
-                        [e.time.description.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
-                         String(e.commit.hex.prefix(12)), e.actor, e.signature.rawValue, e.subject]
-                    }
-                    print(Table.render(header: ["time", "commit", "actor", "signature", "action"], rows: rows), terminator: "")
+                case .json: printJSON(JSONDocument.log(entries))
+                case .text: print(AuditText.log(entries), terminator: "")
                 }
             }
         }
@@ -115,7 +111,7 @@ extension Luoshi {
                     throw LedgerError.notFound("there is no \(path.path) at \(commit.hex.prefix(12))\(at.map { " (\($0))" } ?? "")")
                 }
                 switch options.format {
-                case .json: printJSON(value)
+                case .json: printJSON(JSONDocument.record(value))
                 case .text: print(RecordText.render(value), terminator: "")
                 }
             }
@@ -141,10 +137,8 @@ extension Luoshi {
                 try ledger.requireExisting(unit: u, directive: d)
                 let lines = try ledger.blame(directive: d, unit: u, history: options.history(ledger))
                 switch options.format {
-                case .json: printJSON(.object(["directive": d.json, "unit": u.json, "clauses": .array(lines.map(\.json))]))
-                case .text:
-                    let rows = lines.map { [$0.clause.rawValue, String($0.commit.hex.prefix(12)), $0.actor, $0.time.utcDay.description, $0.action?.rawValue ?? "-", $0.text] }
-                    print(Table.render(header: ["clause", "commit", "actor", "date", "action", "text"], rows: rows), terminator: "")
+                case .json: printJSON(JSONDocument.blame(directive: d, unit: u, lines: lines))
+                case .text: print(AuditText.blame(lines), terminator: "")
                 }
             }
         }
@@ -191,14 +185,8 @@ extension Luoshi {
                     }
                 }
                 switch options.format {
-                case .json: printJSON(report.json)
-                case .text:
-                    if report.ok {
-                        print("ok: \(report.commits) commits verified from \(since.map { "checkpoint \($0)" } ?? "genesis")")
-                    } else {
-                        for p in report.problems { print("\(p.commit.prefix(12))  \(p.kind.rawValue)  \(p.detail.terminalSafe)") }
-                        print("\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(report.commits) commits")
-                    }
+                case .json: printJSON(JSONDocument.verify(report))
+                case .text: print(AuditText.verify(report, since: since), terminator: "")
                 }
                 failed = !report.ok
             }

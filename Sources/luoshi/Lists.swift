@@ -3,6 +3,7 @@ import Fidelity
 import Foundation
 import Ledger
 import LedgerModel
+import LedgerRender
 
 extension Luoshi {
     struct Units: ParsableCommand {
@@ -22,8 +23,8 @@ extension Luoshi {
             try execute {
                 let units = try options.open().units(under: parseID(under, option: "--under", UnitID.init))
                 switch options.format {
-                case .json: printJSON(.object(["units": .array(units.map(\.json))]))
-                case .text: print(Table.render(header: ["unit", "level", "name"], rows: units.map { [$0.id.rawValue, $0.level, $0.name] }), terminator: "")
+                case .json: printJSON(JSONDocument.units(units))
+                case .text: print(ListText.units(units), terminator: "")
                 }
             }
         }
@@ -44,11 +45,8 @@ extension Luoshi {
             try execute {
                 let directives = try options.open().directives()
                 switch options.format {
-                case .json: printJSON(.object(["directives": .array(directives.map(\.json))]))
-                case .text:
-                    let rows = directives.map { [$0.id.rawValue, "v\($0.version)", $0.issuer.rawValue, $0.issued.description, $0.reporting.every,
-                                                 "\($0.clauses.count)", $0.title] }
-                    print(Table.render(header: ["directive", "version", "issuer", "issued", "reporting", "clauses", "title"], rows: rows), terminator: "")
+                case .json: printJSON(JSONDocument.directives(directives))
+                case .text: print(ListText.directives(directives), terminator: "")
                 }
             }
         }
@@ -69,13 +67,8 @@ extension Luoshi {
             try execute {
                 let actors = try options.open().actors()
                 switch options.format {
-                case .json: printJSON(.object(["actors": .array(actors.map(\.json))]))
-                case .text:
-                    let rows = actors.map { a in
-                        [a.id.rawValue, a.unit?.rawValue ?? "-", a.roles.map(\.rawValue).joined(separator: ","),
-                         "\(a.keys.count)" + (a.revokedKeys.isEmpty ? "" : " (\(a.revokedKeys.count) revoked)"), a.name]
-                    }
-                    print(Table.render(header: ["actor", "unit", "roles", "keys", "name"], rows: rows), terminator: "")
+                case .json: printJSON(JSONDocument.actors(actors))
+                case .text: print(ListText.actors(actors), terminator: "")
                 }
             }
         }
@@ -98,13 +91,8 @@ extension Luoshi {
             try execute {
                 let findings = try options.open().findings(openOnly: open, unit: parseID(unit, option: "--unit", UnitID.init))
                 switch options.format {
-                case .json: printJSON(.object(["findings": .array(findings.map(\.json))]))
-                case .text:
-                    let rows = findings.map { f in
-                        [f.id.rawValue, f.unit.rawValue, f.directive?.rawValue ?? "-", f.clause?.rawValue ?? "-", f.severity.rawValue,
-                         f.due.description, f.state.rawValue, f.text]
-                    }
-                    print(Table.render(header: ["finding", "unit", "directive", "clause", "severity", "due", "state", "text"], rows: rows), terminator: "")
+                case .json: printJSON(JSONDocument.findings(findings))
+                case .text: print(ListText.findings(findings), terminator: "")
                 }
             }
         }
@@ -129,13 +117,8 @@ extension Luoshi {
                 let u = try parseID(unit, option: "--unit", UnitID.init)!
                 let items = try options.open().todo(unit: u)
                 switch options.format {
-                case .json: printJSON(.object(["unit": u.json, "items": .array(items.map(\.json))]))
-                case .text:
-                    guard !items.isEmpty else { print("\(u) owes nothing now"); return }
-                    let rows = items.map { i in
-                        [i.due.map { $0.description + (i.overdue ? " overdue" : "") } ?? "-", i.kind.rawValue, i.directive?.rawValue ?? "-", i.detail]
-                    }
-                    print(Table.render(header: ["due", "owes", "directive", "what"], rows: rows), terminator: "")
+                case .json: printJSON(JSONDocument.todo(unit: u, items: items))
+                case .text: print(ListText.todo(unit: u, items: items), terminator: "")
                 }
             }
         }
@@ -168,26 +151,10 @@ extension Luoshi {
                                                                      at: point.spec)
                 if let limit { ranked = Array(ranked.prefix(max(0, limit))) }
                 switch options.format {
-                case .json: printJSON(.object(["directive": d.json, "deviations": .array(ranked.map(\.json))]))
-                case .text:
-                    guard !ranked.isEmpty else { print("no unit deviates from what it was given"); return }
-                    for r in ranked { print("\(r.unit): " + DeviationText.describe(r)) }
+                case .json: printJSON(JSONDocument.deviations(directive: d, ranked: ranked))
+                case .text: print(ListText.deviations(ranked), terminator: "")
                 }
             }
         }
-    }
-}
-
-enum DeviationText {
-    /// "clause 5 weakened (deadline 2019-12-31 → 2020-06-30); clause 6 omitted (declared); clause 9 added".
-    static func describe(_ d: Deviation) -> String {
-        var parts = d.clauses.map { c -> String in
-            let changes = c.changes.filter { $0.effect != .neutral && $0.field != "text" }
-                .map { "\($0.field) \(DiffText.render($0.from)) → \(DiffText.render($0.to))" }.joined(separator: "; ")
-            let tag = c.fidelity == .omitted ? (c.approved ? "omitted (approved)" : c.declared ? "omitted (declared)" : "omitted") : c.fidelity.rawValue
-            return "clause \(c.basisId) \(tag)" + (changes.isEmpty ? "" : " (\(changes))")
-        }
-        parts += d.reading.added.map { "clause \($0.id) added" }
-        return parts.joined(separator: "; ")
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerModel
+import LedgerRender
 
 @main
 struct Luoshi: ParsableCommand {

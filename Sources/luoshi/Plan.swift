@@ -2,38 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerModel
-
-/// Text of `plan rebase`: what happens to each clause, and the editor's header for conflicts.
-enum PlanRebaseText {
-    static func lines(_ r: PlanRebase, side: PlanRebase.Side? = nil) -> [String] {
-        r.steps.compactMap { s -> String? in
-            switch s.resolution {
-            case .unchanged: nil
-            case .basis: "  clause \(s.clause): the basis changed it; the new text is taken"
-            case .own: s.own == nil ? "  clause \(s.clause): left out by the unit; still left out" : "  clause \(s.clause): changed by the unit only; kept"
-            case .same: "  clause \(s.clause): both changed it the same way"
-            case .conflict:
-                "  clause \(s.clause): conflict: the unit and the basis both changed it; "
-                    + (side == .ours ? "--ours keeps the unit's version" : side == .theirs ? "--theirs takes the basis's" : "resolved in the editor")
-            case .addedByBasis: "  clause \(s.clause): new in the basis; added"
-            case .removedByBasis: "  clause \(s.clause): gone from the basis; dropped"
-            case .addedByUnit: "  clause \(s.clause): added by the unit; kept"
-            }
-        }
-    }
-
-    static func header(_ r: PlanRebase) -> String {
-        var h = "# Rebase of the plan of \(r.unit) for \(r.directive) onto v\(r.newVersion) of its basis.\n"
-        h += "# Each conflicting clause below is the unit's own version; the basis's new version is shown here.\n"
-        h += "# Keep, change or replace it; save to go on (saving as it is keeps the unit's versions). Lines starting with # are ignored.\n"
-        for c in r.conflicts {
-            h += "#\n# clause \(c.clause), as the basis has it now:\n"
-            let text = c.new.map { String(decoding: CanonicalJSON.encode($0.json), as: UTF8.self) } ?? "(removed from the basis)\n"
-            for line in text.split(separator: "\n") { h += "#   \(line)\n" }
-        }
-        return h + "\n"
-    }
-}
+import LedgerRender
 
 extension Luoshi {
     struct Adopt: ParsableCommand {
@@ -131,7 +100,7 @@ extension Luoshi {
                         kept = session.path
                     }
                     if !yes && !write.dryRun {
-                        let prompt = (readingLines(reading, future: true) + ["Write this plan of \(u) for \(d)? [y/N] "]).joined(separator: "\n")
+                        let prompt = (PlanReadingText.lines(reading, future: true) + ["Write this plan of \(u) for \(d)? [y/N] "]).joined(separator: "\n")
                         FileHandle.standardError.write(Data(prompt.utf8))
                         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
                         guard answer == "y" || answer == "yes" else {
@@ -140,7 +109,7 @@ extension Luoshi {
                         }
                     }
                     try w.apply(.editPlan(unit: u, directive: d, clauses: edit.clauses, exemptions: edit.exemptions), as: implementer, name: file ?? "plan edit") { _ in
-                        (readingLines(reading, future: write.dryRun), ["reading": reading.json])
+                        (PlanReadingText.lines(reading, future: write.dryRun), ["reading": reading.json])
                     }
                     if let kept { try? FileManager.default.removeItem(atPath: kept) }
                 }
@@ -209,7 +178,7 @@ extension Luoshi {
                     guard let edit else { return }
                     let after = try reading ?? w.ledger.reading(of: edit, after: rebase)
                     if !yes && !write.dryRun {
-                        let prompt = (summary + readingLines(after, future: true) + ["Write this rebase of \(u)'s plan? [y/N] "]).joined(separator: "\n")
+                        let prompt = (summary + PlanReadingText.lines(after, future: true) + ["Write this rebase of \(u)'s plan? [y/N] "]).joined(separator: "\n")
                         FileHandle.standardError.write(Data(prompt.utf8))
                         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
                         guard answer == "y" || answer == "yes" else {
@@ -221,7 +190,7 @@ extension Luoshi {
                     if edit.clauses != rebase.newBasisClauses || !(edit.exemptions ?? []).isEmpty {
                         events.append(Event(actor: implementer, at: .now, action: .editPlan(unit: u, directive: d, clauses: edit.clauses, exemptions: edit.exemptions)))
                     }
-                    try w.apply(events, name: "plan rebase", lines: summary + readingLines(after, future: write.dryRun),
+                    try w.apply(events, name: "plan rebase", lines: summary + PlanReadingText.lines(after, future: write.dryRun),
                                 json: ["rebase": rebase.json, "reading": after.json])
                     if let kept { try? FileManager.default.removeItem(atPath: kept) }
                 }
@@ -262,7 +231,7 @@ extension Luoshi {
                 edit.exemptions = (edit.exemptions ?? []).filter { $0.clause != c } + [Exemption(clause: c, reason: reason)]
                 let reading = try w.ledger.reading(directive: d, unit: u, edit: edit)
                 try w.apply(.editPlan(unit: u, directive: d, clauses: edit.clauses, exemptions: edit.exemptions), as: implementer, name: "exempt") { _ in
-                    (readingLines(reading, future: write.dryRun), ["reading": reading.json])
+                    (PlanReadingText.lines(reading, future: write.dryRun), ["reading": reading.json])
                 }
             }
         }

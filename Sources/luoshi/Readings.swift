@@ -3,6 +3,7 @@ import Fidelity
 import Foundation
 import Ledger
 import LedgerModel
+import LedgerRender
 
 extension DiffAgainst: ExpressibleByArgument {}
 
@@ -33,15 +34,11 @@ extension Luoshi {
                 try ledger.requireExisting(unit: u, directive: d)
                 let report = try ledger.diff(directive: d, unit: u, against: against, at: at)
                 switch options.format {
-                case .json: printJSON(report.json)
+                case .json: printJSON(JSONDocument.diff(report))
                 case .text:
-                    var text = DiffText.render(report, colour: stdoutIsTerminal)
                     // A parent's edit moves the basis without a new version of the directive.
-                    if report.behind == 0, at == nil, report.against == .plan, let why = try ledger.behind(directive: d, unit: u) {
-                        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-                        text = lines[0] + "\n  note: \(why); `luoshi plan rebase --unit \(u) --directive \(d)` brings it up\n" + (lines.count > 1 ? lines[1] : "")
-                    }
-                    print(text, terminator: "")
+                    let moved = report.behind == 0 && at == nil && report.against == .plan ? try ledger.behind(directive: d, unit: u) : nil
+                    print(DiffText.render(report, colour: stdoutIsTerminal, basisMoved: moved), terminator: "")
                 }
             }
         }
@@ -67,7 +64,7 @@ extension Luoshi {
                 try ledger.requireExisting(unit: u, directive: d)
                 let report = try ledger.chain(directive: d, unit: u, at: at)
                 switch options.format {
-                case .json: printJSON(report.json)
+                case .json: printJSON(JSONDocument.chain(report))
                 case .text: print(DiffText.renderChain(report, colour: stdoutIsTerminal), terminator: "")
                 }
             }
@@ -114,11 +111,9 @@ extension Luoshi {
                 let failKinds = try kinds(failOn, option: "--fail-on")
                 let ledger = try options.openForReading()
                 try ledger.requireExisting(unit: u, directive: d)
-                let flags = try ledger.flags(at: point.spec).filter { f in
-                    (u.map { f.unit.isWithin($0) } ?? true) && (d.map { f.directive == $0 } ?? true) && (only?.contains(f.kind) ?? true)
-                }
+                let flags = try ledger.flags(at: point.spec, unit: u, directive: d, kinds: only)
                 switch options.format {
-                case .json: printJSON(.object(["flags": .array(flags.map(\.json))]))
+                case .json: printJSON(JSONDocument.flags(flags))
                 case .text: print(FlagsText.render(flags), terminator: "")
                 }
                 failed = failKinds.map { fk in flags.contains { fk.contains($0.kind) } } ?? false

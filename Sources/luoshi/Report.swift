@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerModel
+import LedgerRender
 
 extension Luoshi {
     struct Report: ParsableCommand {
@@ -64,7 +65,7 @@ extension Luoshi {
                 let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: "report"))], signer: signer, dryRun: dryRun)
                 switch options.format {
                 case .json: printWrite(result, action: "report-progress", format: .json)
-                case .text: print(writtenText(result, dryRun: dryRun), terminator: "")
+                case .text: print(WriteText.render(result, dryRun: dryRun), terminator: "")
                 }
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerModel
+import LedgerRender
 
 extension Luoshi {
     struct ReportHtml: ParsableCommand {

@@ -3,6 +3,7 @@ import Fidelity
 import Foundation
 import Ledger
 import LedgerModel
+import LedgerRender
 
 /// The options every writing verb takes: who signs, and whether to write at all.
 struct WriteOptions: ParsableArguments {
@@ -58,71 +59,11 @@ struct Write {
         let result = try ledger.apply(events.map { SourcedEvent(event: $0, source: InputSource(file: name)) }, signer: signer, dryRun: options.dryRun)
         let more = try extra(result)
         switch format {
-        case .json:
-            var o: [String: JSONValue] = [
-                "dryRun": .bool(options.dryRun),
-                "commits": .array(result.commits.map { .string($0.hex) }),
-                "head": result.head.map { .string($0.hex) } ?? .null,
-                "changes": .array(result.changes.map { c in
-                    .object(["action": .string(c.action.rawValue), "subject": .string(c.subject),
-                             "records": .array(c.records.map { .string($0.path) }),
-                             "commit": c.commit.map { .string($0.hex) } ?? .null])
-                }),
-            ]
-            o.merge(more.json) { a, _ in a }
-            printJSON(.object(o))
-        case .text:
-            print(writtenText(result, dryRun: options.dryRun, lines: more.lines), terminator: "")
+        case .json: printJSON(JSONDocument.written(result, dryRun: options.dryRun, extra: more.json))
+        case .text: print(WriteText.render(result, dryRun: options.dryRun, lines: more.lines), terminator: "")
         }
         return result
     }
-}
-
-/// What a write did, for people: each commit's action and subject, the records it wrote and the commit,
-/// then `lines`; under a dry run, "would write" and no commit.
-func writtenText(_ result: WriteResult, dryRun: Bool, lines: [String] = []) -> String {
-    var out = ""
-    for c in result.changes {
-        out += "\(c.action.rawValue): \(c.subject)\n"
-        for r in c.records { out += "  \(dryRun ? "would write" : "wrote") \(r.path)\n" }
-        if let commit = c.commit { out += "  commit \(commit.hex.prefix(12))\n" }
-    }
-    for line in lines { out += line + "\n" }
-    if dryRun { out += "dry run: nothing written\n" }
-    return out
-}
-
-/// The lines a plan's reading prints: each clause that is not faithful, what changed, and the flags it
-/// will raise (or raises), then the summary. "clause 6 omitted (no exemption declared): will raise `selective`".
-func readingLines(_ r: PlanReading, future: Bool) -> [String] {
-    let against = r.basis.kind == .directive ? "directive \(r.directive) v\(r.basis.version)" : "the plan of \(r.basis.unit) (v\(r.basis.version))"
-    var lines = ["read against \(against):"]
-    let raise = future ? "will raise" : "raises"
-    func flags(_ clause: ClauseID?) -> String {
-        let kinds = r.flags.filter { $0.clause == clause }.map { "`\($0.kind.rawValue)`" }
-        return kinds.isEmpty ? "" : ": \(raise) " + kinds.joined(separator: ", ")
-    }
-    for c in r.reading.clauses where c.fidelity != .faithful || r.flags.contains(where: { $0.clause == (c.id ?? c.basisId) }) {
-        var line = "  clause \(DiffText.label(c)) \(c.fidelity.rawValue)"
-        if c.fidelity == .omitted {
-            line += c.approved ? " (exemption approved)" : c.declared ? " (exemption declared, not approved)" : " (no exemption declared)"
-        }
-        line += flags(c.fidelity == .omitted ? c.basisId : c.id)
-        lines.append(line)
-        for change in c.changes where change.field != "text" {
-            lines.append("      \(change.field): \(DiffText.render(change.from)) → \(DiffText.render(change.to)) (\(change.effect.rawValue))")
-        }
-    }
-    for a in r.reading.added { lines.append("  clause \(a.id) added" + flags(a.id)) }
-    let counts = FidelityClass.allCases.compactMap { c -> String? in
-        let n = r.reading.clauses.filter { $0.fidelity == c }.count
-        return n == 0 ? nil : "\(n) \(c.rawValue)"
-    } + (r.reading.added.isEmpty ? [] : ["\(r.reading.added.count) added"])
-    lines.append("  summary: \(counts.joined(separator: ", ")); \(r.flags.isEmpty ? "no flags" : "\(r.flags.count) flag\(r.flags.count == 1 ? "" : "s")")")
-    if r.behind > 0 {
-        lines.append("  note: the directive has been amended \(r.behind) time\(r.behind == 1 ? "" : "s") since this plan's basis")
-    }
-    return lines
 }
 
 /// Reads a JSON file a verb takes (a directive, a plan edit), naming the file, line and pointer on a problem.

@@ -2,8 +2,8 @@ import Fidelity
 import Foundation
 import Ledger
 import LedgerModel
+import LedgerRender
 import Testing
-@testable import luoshi
 
 /// Headless Chromium (Debian's `chromium`, which `make deps` installs): the DOM after the report's script ran, and screenshots.
 enum Browser {

@@ -2,8 +2,9 @@ import LedgerModel
 
 /// A record as text for people (`show --format text`): one "field: value" line each, nested records
 /// indented, list items marked with "-".
-enum RecordText {
-    static func render(_ value: JSONValue, indent: String = "") -> String {
+public enum RecordText {
+    /// The record's fields, sorted by name, `indent` before each line.
+    public static func render(_ value: JSONValue, indent: String = "") -> String {
         switch value {
         case .object(let members):
             return members.keys.sorted().map { key in

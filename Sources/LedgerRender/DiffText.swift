@@ -3,8 +3,9 @@ import Ledger
 import LedgerModel
 
 /// Text output of `diff` and `chain`, for supervisors.
-enum DiffText {
-    static func paint(_ s: String, _ fidelity: FidelityClass, _ colour: Bool) -> String {
+public enum DiffText {
+    /// `s` in the colour of its class on a terminal (`colour`), else as it is.
+    public static func paint(_ s: String, _ fidelity: FidelityClass, _ colour: Bool) -> String {
         guard colour else { return s }
         let code = switch fidelity {
         case .faithful: "32"
@@ -16,12 +17,18 @@ enum DiffText {
         return "\u{1B}[\(code)m\(s)\u{1B}[0m"
     }
 
-    static func render(_ report: DiffReport, colour: Bool) -> String {
+    /// A unit's plan read against its basis or the directive, clause by clause, then the summary and
+    /// the flags. `basisMoved` says why the basis changed without a new version of the directive (a
+    /// parent's edit: `Ledger.behind`), for a plan read against its basis now.
+    public static func render(_ report: DiffReport, colour: Bool, basisMoved: String? = nil) -> String {
         let against = report.against == .directive ? "directive \(report.directive) v\(report.againstVersion)" : "the plan of \(report.againstUnit)"
         var out = "\(report.unit) — plan for \(report.directive), read against \(against)\n"
         if report.behind > 0 {
             out += "  note: the directive has been amended \(report.behind) time\(report.behind == 1 ? "" : "s") since this plan's basis;"
                 + " `luoshi plan rebase --unit \(report.unit) --directive \(report.directive)` brings it up\n"
+        }
+        if let basisMoved {
+            out += "  note: \(basisMoved); `luoshi plan rebase --unit \(report.unit) --directive \(report.directive)` brings it up\n"
         }
         out += "\n"
         out += renderReading(report.reading, colour: colour, indent: "  ")
@@ -36,7 +43,8 @@ enum DiffText {
         return out
     }
 
-    static func renderReading(_ reading: PlanDiff, colour: Bool, indent: String) -> String {
+    /// Each basis clause's class, its changes and its text diff, then the added clauses, `indent` before each line.
+    public static func renderReading(_ reading: PlanDiff, colour: Bool, indent: String) -> String {
         var out = ""
         let width = max(6, reading.clauses.map { label($0).displayWidth }.max() ?? 0)
         for r in reading.clauses {
@@ -60,12 +68,14 @@ enum DiffText {
         return out
     }
 
-    static func label(_ r: ClauseReading) -> String {
+    /// A clause's name in a reading: its basis id, or `basis→plan` when the plan renumbered it.
+    public static func label(_ r: ClauseReading) -> String {
         guard let id = r.id, id != r.basisId else { return r.basisId.rawValue }
         return "\(r.basisId)→\(id)"
     }
 
-    static func render(_ v: JSONValue) -> String {
+    /// A field's value as people read it: a string as it is, `none` for null, JSON otherwise.
+    public static func render(_ v: JSONValue) -> String {
         switch v {
         case .string(let s): s
         case .null: "none"
@@ -73,7 +83,8 @@ enum DiffText {
         }
     }
 
-    static func renderChain(_ report: ChainReport, colour: Bool) -> String {
+    /// Every hop from the directive down to a unit, the targets that move down it, and the cumulative reading.
+    public static func renderChain(_ report: ChainReport, colour: Bool) -> String {
         var out = "Chain of \(report.directive) down to \(report.unit): \(report.units.map(\.rawValue).joined(separator: " → "))\n"
         // The ladder: each target's value at every level, for clauses whose targets move.
         var ladder: [String] = []
@@ -104,53 +115,5 @@ enum DiffText {
     }
 
     /// A value as its record writes it (total: `Int(d)` would trap from 2^63 on).
-    static func fmt(_ d: Double) -> String { CanonicalJSON.numberText(d) }
-}
-
-/// Text output of `flags`: an aligned table.
-enum FlagsText {
-    static func render(_ flags: [Flag]) -> String {
-        guard !flags.isEmpty else { return "no flags\n" }
-        let rows = flags.map { f in
-            [f.kind.rawValue, f.unit.rawValue, f.directive?.rawValue ?? "-", f.clause?.rawValue ?? f.finding?.rawValue ?? "-", summary(f.detail)]
-        }
-        return Table.render(header: ["kind", "unit", "directive", "clause", "detail"], rows: rows) + "\(flags.count) flag\(flags.count == 1 ? "" : "s")\n"
-    }
-
-    static func summary(_ detail: JSONValue) -> String {
-        guard case .object(let o) = detail else { return DiffText.render(detail) }
-        return o.keys.sorted().compactMap { k in
-            guard let v = o[k] else { return nil }
-            switch v {
-            case .array, .object: return nil
-            default: return "\(k)=\(DiffText.render(v))"
-            }
-        }.joined(separator: " ")
-    }
-}
-
-/// Aligned text tables.
-enum Table {
-    static func render(header: [String], rows: [[String]]) -> String {
-        let rows = rows.map { $0.map(\.terminalSafe) }
-        var widths = header.map(\.displayWidth)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count - 1 { widths[i] = max(widths[i], cell.displayWidth) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(widths[i]) }.joined(separator: "  ").trimmingTrailingSpaces + "\n"
-        }
-        return line(header) + rows.map(line).joined()
-    }
-}
-
-extension String {
-    /// Columns on a terminal (`DisplayWidth`): East Asian wide characters take two.
-    var displayWidth: Int { DisplayWidth.of(self) }
-
-    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - displayWidth)) }
-
-    var trimmingTrailingSpaces: String {
-        var s = Substring(self)
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
-    }
+    public static func fmt(_ d: Double) -> String { CanonicalJSON.numberText(d) }
 }

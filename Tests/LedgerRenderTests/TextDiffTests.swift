@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import luoshi
+import LedgerRender
 
 /// The text diff is Myers' in linear space: minimal, in memory that grows with the texts, and with
 /// a bound on its work after which it settles for a coarser diff and says so.

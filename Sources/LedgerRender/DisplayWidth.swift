@@ -1,14 +1,16 @@
 /// How many columns a string takes on a terminal, for aligning text tables (`status`, `flags`, `log`,
 /// `blame`, `diff`): East Asian wide and full-width characters take two (UAX #11), combining marks,
 /// format characters and Hangul medial and final jamo none, everything else one.
-enum DisplayWidth {
-    static func of(_ s: String) -> Int {
+public enum DisplayWidth {
+    /// The columns `s` takes: the sum of its scalars' widths.
+    public static func of(_ s: String) -> Int {
         var width = 0
         for scalar in s.unicodeScalars { width += of(scalar) }
         return width
     }
 
-    static func of(_ scalar: Unicode.Scalar) -> Int {
+    /// The columns one scalar takes: 0, 1 or 2.
+    public static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
         if v < 0x300 { return v < 0x20 || (v >= 0x7F && v < 0xA0) ? 0 : 1 }
         if (0x1160...0x11FF).contains(v) { return 0 }
@@ -22,7 +24,7 @@ enum DisplayWidth {
 
     /// Whether the East Asian Width of `v` is Wide or Full-width (Unicode 14; unassigned code points
     /// inside a wide block count as wide, as EastAsianWidth.txt assigns them).
-    static func isWide(_ v: UInt32) -> Bool {
+    public static func isWide(_ v: UInt32) -> Bool {
         var low = 0, high = wide.count - 1
         while low <= high {
             let mid = (low + high) / 2

@@ -8,14 +8,15 @@ import LedgerModel
 /// number of units (the matrix, the flags, each unit's diff, timeline and history) is embedded as JSON
 /// and drawn a page at a time by a small inline script, so 40,000 units never make a 40,000-row DOM.
 /// Record text reaches the page only escaped (HTML) or as JSON drawn with `textContent`.
-enum ReportHTML {
+public enum ReportHTML {
     /// One letter per class, in matrix cells and the embedded data (`-`: the clause is not in the version the plan was built on).
     static let classCode: [FidelityClass: Character] = [
         .faithful: "F", .reworded: "R", .weakened: "W", .strengthened: "S", .mixed: "M", .omitted: "O",
     ]
     static let statusCode: [ProgressStatus: Character] = [.notStarted: "n", .inProgress: "p", .done: "d", .blocked: "b"]
 
-    static func render(_ report: DirectiveReport) -> String {
+    /// The report as one HTML page.
+    public static func render(_ report: DirectiveReport) -> String {
         var data = DataBuilder()
         let json = data.build(report)
         let d = report.directive
