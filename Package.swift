@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The HTTP server. Its default traits pull in swift-configuration, which the server does not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -47,10 +50,24 @@ let package = Package(
         // What the readings look like: text tables, CSV, the HTML report and the JSON documents, the same
         // for the command-line tool and a server.
         .target(name: "LedgerRender", dependencies: ["Ledger", "LedgerModel", "Fidelity"]),
+        // `luoshi serve`: the ledger over HTTP. Writes are prepared here and signed by the client;
+        // the server never holds a key.
+        .target(
+            name: "LedgerServer",
+            dependencies: [
+                "Ledger", "LedgerIndex", "LedgerModel", "Fidelity", "LedgerRender",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "luoshi",
             dependencies: [
-                "Ledger", "LedgerIndex", "LedgerModel", "Fidelity", "LedgerRender",
+                "Ledger", "LedgerIndex", "LedgerModel", "Fidelity", "LedgerRender", "LedgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -67,5 +84,12 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerModel", "GitStore"]),
         .testTarget(name: "LedgerRenderTests", dependencies: ["LedgerRender", "Ledger", "LedgerModel", "Fidelity"]),
         .testTarget(name: "luoshiTests", dependencies: ["luoshi", "luoshi-fuzz", "LedgerRender"]),
+        .testTarget(
+            name: "LedgerServerTests",
+            dependencies: [
+                "LedgerServer", "Ledger", "LedgerModel", "luoshi",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )

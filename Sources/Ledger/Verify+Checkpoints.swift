@@ -30,16 +30,22 @@ extension Ledger {
             verifier.problems += problems
             return nil
         }
-        for (path, blob) in try repository.listBlobs(inCommit: checked.commit, under: "actors/") {
+        try startVerifying(at: checked.commit, into: &verifier)
+        return checked.commit
+    }
+
+    /// Starts verify from a commit taken as checked (a checkpoint's, or the head a verification
+    /// accepted before): who held which key and the policy are read from its tree.
+    func startVerifying(at commit: ObjectID, into verifier: inout Verifier) throws {
+        for (path, blob) in try repository.listBlobs(inCommit: commit, under: "actors/") {
             guard case .actor(let a) = RecordPath(path: path) else { continue }
             verifier.actors[a] = try? Actor(json: JSONParser.parse(repository.blob(blob)), at: .root)
         }
-        if let bytes = try repository.blob(at: RecordPath.ledger.path, inCommit: checked.commit),
+        if let bytes = try repository.blob(at: RecordPath.ledger.path, inCommit: commit),
            let info = try? LedgerInfo(json: JSONParser.parse(bytes), at: .root) {
             verifier.policy = info.policy
         }
         verifier.trustsStartingRecords = true
-        return checked.commit
     }
 
     /// The checks on tags that verify runs after replaying commits:

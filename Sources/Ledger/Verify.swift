@@ -45,12 +45,23 @@ extension Ledger {
     ///
     /// `since` (a checkpoint id or tag) starts from that checkpoint's commit, with the state read
     /// from its tree; `expected` is a checkpoint list kept elsewhere, each of which must still be there.
-    public func verify(since: String? = nil, expecting expected: [ExpectedCheckpoint] = [],
+    ///
+    /// `after` starts from a commit a verification accepted before (`verifiedHead`): only the commits
+    /// since are checked, and a head that does not descend from it is a rewritten history.
+    public func verify(since: String? = nil, after verified: ObjectID? = nil, expecting expected: [ExpectedCheckpoint] = [],
                        progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
         let tip = try head()
         var verifier = Verifier(repository: repository)
         verifier.now = clock()
         var base: ObjectID?
+        if let verified {
+            guard try verified == tip || repository.isAncestor(verified, of: tip) else {
+                return VerifyReport(commits: 0, problems: [VerifyProblem(commit: tip.hex, kind: .rewrittenHistory,
+                    detail: "main does not descend from \(verified.hex), the head verified before: its history was rewritten")])
+            }
+            try startVerifying(at: verified, into: &verifier)
+            base = verified
+        }
         if let since {
             guard let start = try startVerifying(since: since, tip: tip, into: &verifier) else {
                 return VerifyReport(commits: 0, problems: verifier.problems)

@@ -14,12 +14,13 @@ struct Luoshi: ParsableCommand {
             Supervisors diff directives against plans clause by clause; auditors verify history with stock git.
 
             Exit codes: 0 ok; 1 a check found problems (verify, flags --fail-on); 64 usage;
-            65 bad input data; 77 not permitted; 70 internal error.
+            65 bad input data; 77 not permitted; 75 another writer kept moving the ledger (try again);
+            70 internal error.
             """,
         // Grouped by who does the job (README: "Doing each job").
         groupedSubcommands: [
             CommandGroup(name: "Setting up (admins)", subcommands: [
-                Init.self, UnitCommand.self, ActorCommand.self, PolicyCommand.self, Import.self, Apply.self,
+                Init.self, UnitCommand.self, ActorCommand.self, PolicyCommand.self, Import.self, Apply.self, Serve.self,
             ]),
             CommandGroup(name: "Issuing (issuers)", subcommands: [DirectiveCommand.self]),
             CommandGroup(name: "Carrying out (units)", subcommands: [Adopt.self, PlanCommand.self, Exempt.self, Report.self, Todo.self]),

@@ -1,0 +1,228 @@
+import Foundation
+import Ledger
+import LedgerModel
+import NIOPosix
+
+/// A value behind a lock, for the server's shared state.
+final class Protected<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
+/// Open ledger handles, each lent to one borrower at a time. A `Ledger` (and the libgit2 handle under
+/// it) is used by one thread at a time: a borrowed handle is in no list until it is given back, and
+/// the lock guards the list. Reusing handles keeps each request from reopening the repository and
+/// mapping its pack indexes again.
+final class LedgerHandles: @unchecked Sendable {
+    private let path: String
+    private let clock: @Sendable () -> Timestamp
+    private var idle: [Ledger] = []
+    private let lock = NSLock()
+    /// How many handles are kept for reuse; more borrowers than this open their own and close them.
+    private let keep = 8
+
+    init(path: String, clock: @escaping @Sendable () -> Timestamp) throws {
+        self.path = path
+        self.clock = clock
+        idle.append(try open())
+    }
+
+    private func open() throws -> Ledger {
+        let ledger = try Ledger.open(at: path)
+        let clock = self.clock
+        ledger.clock = { clock() }
+        return ledger
+    }
+
+    /// Runs `body` with a handle of its own, on the thread pool: the library's calls block on the disk.
+    func with<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive { [self] in
+            let ledger = try borrow()
+            defer { giveBack(ledger) }
+            return try body(ledger)
+        }
+    }
+
+    private func borrow() throws -> Ledger {
+        lock.lock()
+        if let ledger = idle.popLast() { lock.unlock(); return ledger }
+        lock.unlock()
+        return try open()
+    }
+
+    private func giveBack(_ ledger: Ledger) {
+        lock.lock()
+        defer { lock.unlock() }
+        if idle.count < keep { idle.append(ledger) }
+    }
+}
+
+/// Random tokens: session ids, challenges' nonces, pending ids. `SystemRandomNumberGenerator` reads
+/// the kernel's generator (getrandom), which is fit for secrets.
+enum Token {
+    static func make(bytes: Int = 24) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in
+            let b = UInt8.random(in: 0...255, using: &generator)
+            return String(b, radix: 16).count == 1 ? "0" + String(b, radix: 16) : String(b, radix: 16)
+        }.joined()
+    }
+}
+
+/// Everything the server keeps between requests: its ledger handles, prepared writes waiting for
+/// signatures, sessions, cached answers and its health. None of it is a source of truth: a restart
+/// loses pendings and sessions (clients prepare and sign in again), never a landed write.
+final class LedgerService: Sendable {
+    let configuration: ServerConfiguration
+    let handles: LedgerHandles
+    let pendings = Protected<[String: Pending]>([:])
+    let challenges = Protected<[String: Challenge]>([:])
+    let sessions = Protected<[String: Session]>([:])
+    let answers = Protected<AnswerCache>(AnswerCache())
+    let health = Protected<Health>(Health())
+    /// Landing is one at a time in this process, so concurrent writers queue instead of racing the
+    /// compare-and-swap; writers outside it (the CLI, a push) still lose the swap and are re-prepared.
+    let landing = NSLock()
+
+    struct Pending: Sendable {
+        var write: PreparedWrite
+        var expires: Timestamp
+        /// The event came without `at`: a re-preparation dates it anew.
+        var serverDated: Bool
+    }
+
+    struct Challenge: Sendable {
+        var actor: ActorID
+        var text: String
+        var expires: Timestamp
+    }
+
+    struct Session: Sendable {
+        var actor: ActorID
+        var expires: Timestamp
+    }
+
+    struct Health: Sendable {
+        /// What the start-up verification found; nil while it runs.
+        var verified: Bool?
+        var problems: [String] = []
+        var verifiedHead: String?
+        var commits = 0
+        var readOnly: Bool { verified != true }
+    }
+
+    init(configuration: ServerConfiguration) throws {
+        self.configuration = configuration
+        self.handles = try LedgerHandles(path: configuration.ledgerPath, clock: configuration.clock)
+    }
+
+    var now: Timestamp { configuration.clock() }
+
+    // MARK: Sessions
+
+    /// A new challenge for `actor` to sign: `(id, text)`.
+    func challenge(for actor: ActorID) -> (String, String, Timestamp) {
+        let id = Token.make()
+        let expires = Timestamp(seconds: now.seconds + configuration.challengeLifetime)
+        let text = "luoshi session\nactor: \(actor)\nnonce: \(Token.make(bytes: 16))\nexpires: \(expires)\n"
+        challenges.withLock { all in
+            all = all.filter { $0.value.expires.seconds > now.seconds }
+            all[id] = Challenge(actor: actor, text: text, expires: expires)
+        }
+        return (id, text, expires)
+    }
+
+    /// Takes a challenge for answering: single-use, so a second answer finds nothing.
+    func takeChallenge(_ id: String) throws -> Challenge {
+        guard let c = challenges.withLock({ $0.removeValue(forKey: id) }) else {
+            throw APIError(.notFound, "not-found", "there is no session challenge \(id), or it was answered already; ask for a new one with POST /api/v1/session")
+        }
+        guard c.expires.seconds > now.seconds else {
+            throw APIError(.gone, "expired", "the session challenge \(id) expired at \(c.expires); ask for a new one with POST /api/v1/session")
+        }
+        return c
+    }
+
+    func openSession(for actor: ActorID) -> (String, Timestamp) {
+        let token = Token.make(bytes: 32)
+        let expires = Timestamp(seconds: now.seconds + configuration.sessionLifetime)
+        sessions.withLock { all in
+            all = all.filter { $0.value.expires.seconds > now.seconds }
+            all[token] = Session(actor: actor, expires: expires)
+        }
+        return (token, expires)
+    }
+
+    /// The actor of a live session, nil for an unknown or expired token.
+    func actor(ofSession token: String) -> ActorID? {
+        sessions.withLock { all in
+            guard let s = all[token] else { return nil }
+            if s.expires.seconds <= now.seconds { all[token] = nil; return nil }
+            return s.actor
+        }
+    }
+
+    func closeSession(_ token: String) -> Bool { sessions.withLock { $0.removeValue(forKey: token) != nil } }
+
+    // MARK: Pendings
+
+    func keep(_ write: PreparedWrite, serverDated: Bool) throws -> (String, Timestamp) {
+        let id = Token.make()
+        let expires = Timestamp(seconds: now.seconds + configuration.pendingLifetime)
+        let limit = configuration.pendingsPerActor
+        let t = now.seconds
+        try pendings.withLock { all in
+            // Expired pendings are kept a while longer, so that using one answers 410 rather than 404.
+            all = all.filter { $0.value.expires.seconds + configuration.pendingLifetime > t }
+            let open = all.values.filter { $0.write.event.actor == write.event.actor && $0.expires.seconds > t }.count
+            guard open < limit else {
+                throw APIError(.tooManyRequests, "too-many-pendings", "\(write.event.actor) has \(open) writes prepared and not signed; sign or let them expire (\(configuration.pendingLifetime) s) before preparing more")
+            }
+            all[id] = Pending(write: write, expires: expires, serverDated: serverDated)
+        }
+        return (id, expires)
+    }
+
+    /// Takes a pending for signing: single-use, so a second use finds nothing.
+    func takePending(_ id: String) throws -> Pending {
+        guard let p = pendings.withLock({ $0.removeValue(forKey: id) }) else {
+            throw APIError(.notFound, "not-found", "there is no pending write \(id), or it was used already; prepare the event again with POST /api/v1/events")
+        }
+        guard p.expires.seconds > now.seconds else {
+            throw APIError(.gone, "expired", "the pending write \(id) expired at \(p.expires); prepare the event again with POST /api/v1/events")
+        }
+        return p
+    }
+}
+
+/// Answers to reading questions, kept for the head they were computed at.
+struct AnswerCache: Sendable {
+    struct Answer: Sendable {
+        var head: String
+        var body: [UInt8]
+        var contentType: String
+    }
+
+    private var entries: [String: Answer] = [:]
+    private let limit = 2048
+
+    func answer(_ question: String, head: String) -> Answer? {
+        guard let a = entries[question], a.head == head else { return nil }
+        return a
+    }
+
+    mutating func store(_ question: String, _ answer: Answer) {
+        // A new head makes every answer of an older one stale.
+        if let any = entries.first?.value, any.head != answer.head { entries.removeAll(keepingCapacity: true) }
+        if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+        entries[question] = answer
+    }
+}

@@ -1,0 +1,99 @@
+import Hummingbird
+import Ledger
+import LedgerModel
+
+/// Writes, in two phases: the server prepares the exact objects an event makes, the client signs
+/// them with its own key and sends the signatures, and the server lands them on `main`. The server
+/// never sees a private key; every commit is signed by the person who made it.
+struct WriteController: Sendable {
+    let service: LedgerService
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/api/v1/events") { request, context in try await prepare(request, context) }
+        router.post("/api/v1/events/:id/signatures") { request, context in try await sign(request, context) }
+    }
+
+    /// Step 1: one event in, its first object to sign out.
+    func prepare(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        try refuseWhenReadOnly()
+        let sessionActor = try service.reader(of: request)
+        var value = try await request.json(limit: service.configuration.maxBodyBytes)
+        // An event may leave `at` to the server: it is then dated now by the ledger's clock.
+        var serverDated = false
+        if case .object(var members) = value, members["at"] == nil {
+            members["at"] = service.now.json
+            value = .object(members)
+            serverDated = true
+        }
+        let event: Event
+        do { event = try Event(json: value, at: .root) } catch let e as ValidationError { throw APIError(e) }
+        if let sessionActor, sessionActor != event.actor {
+            throw APIError(.forbidden, "not-permitted", "the event's actor \(event.actor) is not this session's (\(sessionActor)); sign in as \(event.actor) to write as them", pointer: JSONPointer.root / "actor")
+        }
+        let write = try await service.handles.with { ledger in try ledger.prepare(SourcedEvent(event: event)) }
+        return try pendingAnswer(write, serverDated: serverDated, status: .ok)
+    }
+
+    /// Step 2: the signatures of this round's object; the next round's object (202), the landed
+    /// write (201), or a fresh pending when `main` moved meanwhile (409).
+    func sign(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        try refuseWhenReadOnly()
+        let id = try context.parameters.require("id")
+        let body = try await request.json(limit: service.configuration.maxBodyBytes)
+        var reader = try BodyReader(body)
+        let signatures: [String] = try reader.required("signatures")
+        try reader.finish()
+        let pending = try service.takePending(id)
+        guard signatures.count == 1 else {
+            throw APIError(.badRequest, "bad-data", "this round asks for 1 signature, of the one object in its \"commits\"; \(signatures.count) were sent", pointer: JSONPointer.root / "signatures")
+        }
+        let signed: PreparedWrite
+        do {
+            signed = try await service.handles.with { ledger in try ledger.addSignature(signatures[0], to: pending.write) }
+        } catch LedgerError.invalidInput(_, nil, let reason) {
+            throw APIError(.badRequest, "bad-data", reason, pointer: JSONPointer.root / "signatures" / "0")
+        }
+        if signed.next != nil { return try pendingAnswer(signed, serverDated: pending.serverDated, status: .accepted) }
+        do {
+            let result = try await service.handles.with { [service] ledger in
+                service.landing.lock()
+                defer { service.landing.unlock() }
+                return try ledger.land(signed)
+            }
+            var answer: [String: JSONValue] = [
+                "head": .string(result.head?.hex ?? ""),
+                "commits": .array(result.commits.map { .string($0.hex) }),
+            ]
+            if !result.tags.isEmpty { answer["tags"] = .array(result.tags.map { .string($0) }) }
+            return .json(.object(answer), status: .created)
+        } catch LedgerError.conflict(let why) {
+            // Checked again against the new head; the client signs the fresh objects.
+            var redated = signed.event
+            if pending.serverDated { redated.at = service.now }
+            let event = redated
+            let again = try await service.handles.with { ledger in try ledger.prepare(SourcedEvent(event: event)) }
+            let (newID, expires) = try service.keep(again, serverDated: pending.serverDated)
+            var error = APIError(.conflict, "conflict", why)
+            error.extra = ["pending": .string(newID), "expires": expires.json, "commits": .array(again.next.map { [$0.json] } ?? [])]
+            throw error
+        }
+    }
+
+    private func pendingAnswer(_ write: PreparedWrite, serverDated: Bool, status: HTTPResponse.Status) throws -> Response {
+        let (id, expires) = try service.keep(write, serverDated: serverDated)
+        return .json(.object(["pending": .string(id), "expires": expires.json, "commits": .array(write.next.map { [$0.json] } ?? [])]),
+                     status: status)
+    }
+
+    private func refuseWhenReadOnly() throws {
+        if service.configuration.readOnly {
+            throw APIError(.forbidden, "read-only", "this server is read-only (luoshi serve --read-only); write through a server that takes writes")
+        }
+        let health = service.health.withLock { $0 }
+        if health.verified == false {
+            throw APIError(.serviceUnavailable, "not-verified", "the ledger did not verify when the server started, so it takes no writes: \(health.problems.first ?? "see /healthz")")
+        }
+    }
+}
