@@ -42,8 +42,9 @@ final class CommitReader: @unchecked Sendable {
     private let readsContents: @Sendable (String) -> Bool
 
     /// Starts reading `commits` (oldest first) of the repository at `path` on `workers` threads
-    /// (by default one per core), with the new contents of the changed files `readsContents` names.
-    init(path: String, commits: [ObjectID], workers: Int = ProcessInfo.processInfo.activeProcessorCount, ahead: Int = 256,
+    /// (by default one per core), with the new contents of the changed files `readsContents` names,
+    /// each thread's handle opened with `verifiesObjectHashes`.
+    init(path: String, verifiesObjectHashes: Bool, commits: [ObjectID], workers: Int = ProcessInfo.processInfo.activeProcessorCount, ahead: Int = 256,
          readsContents: @escaping @Sendable (String) -> Bool = { _ in true }) {
         self.commits = commits
         self.readsContents = readsContents
@@ -56,7 +57,7 @@ final class CommitReader: @unchecked Sendable {
         for worker in 0..<workers {
             let thread = Thread { [self] in
                 let count = commits.count
-                read(path: path, positions: stride(from: worker * run, to: count, by: workers * run).lazy
+                read(path: path, verifiesObjectHashes: verifiesObjectHashes, positions: stride(from: worker * run, to: count, by: workers * run).lazy
                     .flatMap { start in start..<min(start + run, count) }, run: run)
             }
             thread.name = "luoshi verify reader \(worker)"
@@ -92,9 +93,9 @@ final class CommitReader: @unchecked Sendable {
 
     /// Reads `positions`, handing each run of `run` commits over at once (one wake of the consumer
     /// a run rather than a commit).
-    private func read(path: String, positions: some Sequence<Int>, run: Int) {
+    private func read(path: String, verifiesObjectHashes: Bool, positions: some Sequence<Int>, run: Int) {
         let repository: Repository
-        do { repository = try Repository.open(at: path) } catch {
+        do { repository = try Repository.open(at: path, verifiesObjectHashes: verifiesObjectHashes) } catch {
             // The consumer gets the error at this thread's first commit.
             publish([(positions.first(where: { _ in true }) ?? 0, .failure(error))])
             return

@@ -318,12 +318,13 @@ extension Ledger {
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
             guard let d = view.directives[id] else { return nil }
-            return try StatusReader(view: view, directive: d, now: now, repositoryPath: repository.path, versions: versions[id] ?? [:])
+            return try StatusReader(view: view, directive: d, now: now, repositoryPath: repository.path,
+                                  verifiesObjectHashes: configuration.verifiesObjectHashes, versions: versions[id] ?? [:])
                 .matrix(under: under, commit: commit.hex, asOf: asOf, flagCounts: &flagCounts)
         }
         // The rows share what they show with the view; the rest of it is let go of (freed on another
-        // thread while the rows are written, or left to the process's end).
-        Parallel.release(consume view)
+        // thread while the rows are written, or left to the process's end, as the configuration says).
+        Parallel.release(consume view, freeing: configuration.freesViews)
         // Under a subtree, directives that reach none of it are left out unless one was asked for.
         return under == nil || directive != nil ? matrices : matrices.filter { !$0.rows.isEmpty }
     }
@@ -343,10 +344,13 @@ private struct StatusReader: Sendable {
     let now: Timestamp
     let plans: [UnitID: PlanContext]
     let repositoryPath: String
+    let verifiesObjectHashes: Bool
     let versions: [UnitID: PlanVersion]
 
-    init(view: LedgerView, directive: Directive, now: Timestamp, repositoryPath: String, versions: [UnitID: PlanVersion]) {
-        self.view = view; self.directive = directive; self.now = now; self.repositoryPath = repositoryPath; self.versions = versions
+    init(view: LedgerView, directive: Directive, now: Timestamp, repositoryPath: String, verifiesObjectHashes: Bool,
+         versions: [UnitID: PlanVersion]) {
+        self.view = view; self.directive = directive; self.now = now; self.repositoryPath = repositoryPath
+        self.verifiesObjectHashes = verifiesObjectHashes; self.versions = versions
         // A plan adopted after `now` (a backdated commit read as of an earlier day) is not adopted yet.
         plans = Indicators.adopted(view.plans[directive.id] ?? [:], by: now)
     }
@@ -374,7 +378,7 @@ private struct StatusReader: Sendable {
         let runSize = 256
         let chainRuns = (plans.count + runSize - 1) / runSize
         let done = try Parallel.runs(of: 1 + counting.count + chainRuns, size: 1, minimum: 0, state: {
-            (chains: AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),
+            (chains: AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath, verifiesObjectHashes: verifiesObjectHashes),
                                    plans: view.plans[directive.id] ?? [:], versions: versions),
              cache: DiffCache())
         }) { state, task -> Done in

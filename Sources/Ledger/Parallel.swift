@@ -71,15 +71,12 @@ enum Parallel {
 }
 
 extension Parallel {
-    /// Whether `release` frees what it is handed (`Ledger.leaveReadsToExit`). Set once, before any
-    /// work starts.
-    nonisolated(unsafe) static var freesReleased = true
-
     /// Lets go of `value` on another thread. The last release of a view of thousands of units frees
     /// its records one at a time, which takes tens of milliseconds the caller need not wait for.
-    /// Unless `freeing`, the value is kept until the process ends, which takes the memory back at once.
-    /// Pass a value whose other holders are gone (`consume` it), or they may end up freeing it.
-    static func release<T: Sendable>(_ value: consuming T, freeing: Bool = freesReleased) {
+    /// Unless `freeing` (`Ledger.Configuration.freesViews`), the value is kept until the process ends,
+    /// which takes the memory back at once. Pass a value whose other holders are gone (`consume` it),
+    /// or they may end up freeing it.
+    static func release<T: Sendable>(_ value: consuming T, freeing: Bool) {
         let held = Held(consume value)
         if freeing {
             DispatchQueue.global(qos: .utility).async { held.drop() }

@@ -47,6 +47,15 @@ extension Ledger {
     /// from its tree; `expected` is a checkpoint list kept elsewhere, each of which must still be there.
     public func verify(since: String? = nil, expecting expected: [ExpectedCheckpoint] = [],
                        progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
+        // Verify is how a ledger's objects are proven sound, so it rehashes them whatever this
+        // handle's configuration says: through a handle of its own when this one trusts them.
+        guard configuration.verifiesObjectHashes else {
+            var checking = configuration
+            checking.verifiesObjectHashes = true
+            let ledger = try Ledger.open(at: path, configuration: checking)
+            ledger.clock = clock
+            return try ledger.verify(since: since, expecting: expected, progress: progress)
+        }
         let tip = try head()
         var verifier = Verifier(repository: repository)
         verifier.now = clock()
@@ -58,7 +67,7 @@ extension Ledger {
             base = start
         }
         let commits = try repository.walk(from: tip, hiding: base)
-        let reader = CommitReader(path: repository.path, commits: commits)
+        let reader = CommitReader(path: repository.path, verifiesObjectHashes: configuration.verifiesObjectHashes, commits: commits)
         defer { reader.stop() }
         for n in commits.indices {
             try verifier.check(reader.read(n), isFirst: n == 0 && base == nil)
