@@ -5,7 +5,8 @@ import Foundation
 /// history walks and bulk writes. All libgit2 use in Luoshi goes through this class.
 ///
 /// A libgit2 repository handle must be used by one thread at a time, so `Repository` is
-/// deliberately not `Sendable`: share it through an actor or a serial queue.
+/// deliberately not `Sendable`: share it through an actor or a serial queue, or borrow one per thread
+/// from a `RepositoryPool`.
 public final class Repository {
     /// The libgit2 handle, owned by this object and freed in `deinit`.
     let handle: OpaquePointer

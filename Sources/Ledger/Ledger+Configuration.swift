@@ -22,6 +22,10 @@ extension Ledger {
         /// written. A process that lives on must free its views.
         public var freesViews = true
 
+        /// How many repository handles the ledger keeps open between reads, for the next reads to
+        /// borrow (see `RepositoryPool`). A reading spreads over a handle per core, at most 8.
+        public var maximumIdleRepositories = 8
+
         /// The default: hashes checked, views freed.
         public init() {}
 

@@ -43,6 +43,8 @@ public final class Ledger {
 
     /// The handle the ledger's own thread reads and writes through.
     public let repository: Repository
+    /// Handles lent to the threads a reading spreads over, one each, opened as `configuration` says.
+    public let repositories: RepositoryPool
     public let path: String
     /// How this ledger reads (`open(at:configuration:)`).
     public let configuration: Configuration
@@ -54,6 +56,8 @@ public final class Ledger {
         self.repository = repository
         self.path = path
         self.configuration = configuration
+        repositories = RepositoryPool(path: repository.path, verifiesObjectHashes: configuration.verifiesObjectHashes,
+                                      maximumIdle: configuration.maximumIdleRepositories)
     }
 
     /// Opens an existing ledger; never creates one. `configuration` says how this handle reads

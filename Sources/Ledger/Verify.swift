@@ -67,7 +67,7 @@ extension Ledger {
             base = start
         }
         let commits = try repository.walk(from: tip, hiding: base)
-        let reader = CommitReader(path: repository.path, verifiesObjectHashes: configuration.verifiesObjectHashes, commits: commits)
+        let reader = CommitReader(repositories: repositories, commits: commits)
         defer { reader.stop() }
         for n in commits.indices {
             try verifier.check(reader.read(n), isFirst: n == 0 && base == nil)

@@ -41,6 +41,9 @@ struct HashCheckTests {
             for checking in [checkingBefore, checkingAfter] {
                 for id in [a, b] { #expect(throws: GitError.self, "\(id)") { try checking.blob(id) } }
             }
+            let pool = RepositoryPool(path: path)
+            #expect(throws: GitError.self) { try pool.read { try $0.blob(a) } }
+            #expect(try RepositoryPool(path: path, verifiesObjectHashes: false).read { try $0.blob(a) } == Array("another record\n".utf8))
         }
     }
 

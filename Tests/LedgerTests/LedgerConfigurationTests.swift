@@ -1,12 +1,13 @@
 import Foundation
-import GitStore
+@testable import GitStore
 @testable import Ledger
 import LedgerModel
 import Testing
 
 /// How a ledger handle reads is an option of that handle (`Ledger.Configuration`), not of the
-/// process: ledgers open side by side with different options each read as theirs say.
-@Suite("Ledger configuration")
+/// process: ledgers open side by side with different options each read as theirs say, and the
+/// handles their readings borrow come from the ledger's own pool.
+@Suite("Ledger configuration and its pool of handles")
 struct LedgerConfigurationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -32,7 +33,8 @@ struct LedgerConfigurationTests {
         let path = try Self.scenarioLedger(in: workspace)
         let checking = try Ledger.open(at: path)
         let trusting = try Ledger.open(at: path, configuration: .oneShotReader)
-        #expect(checking.repository.verifiesObjectHashes && !trusting.repository.verifiesObjectHashes)
+        #expect(checking.repository.verifiesObjectHashes && checking.repositories.verifiesObjectHashes)
+        #expect(!trusting.repository.verifiesObjectHashes && !trusting.repositories.verifiesObjectHashes)
         #expect(checking.configuration.freesViews && !trusting.configuration.freesViews)
         // Interleaved, so that neither could be reading by the other's settings.
         let before = StatusMatrix.encodeJSON(try checking.status())
@@ -66,6 +68,31 @@ struct LedgerConfigurationTests {
             let report = try ledger.verify()
             #expect(!report.ok)
             #expect(report.problems.contains { $0.kind == .invalidRecord && $0.detail.contains("units/cn/") }, "\(report.problems)")
+        }
+    }
+
+    /// A server reads a ledger request after request: the handles its readings borrow (a thread per
+    /// core for the view, the chains, verify's commit readers) are the same few each time.
+    @Test("a ledger's readings borrow the same handles again, and keep no more idle than configured", arguments: [1, 8])
+    func handlesReused(maximumIdle: Int) throws {
+        let workspace = try IdentityWorkspace()
+        let path = try Self.scenarioLedger(in: workspace)
+        var configuration = Ledger.Configuration()
+        configuration.maximumIdleRepositories = maximumIdle
+        let ledger = try Ledger.open(at: path, configuration: configuration)
+        let expected = StatusMatrix.encodeJSON(try ledger.status())
+        let afterOne = ledger.repositories.counts
+        for _ in 0..<20 {
+            #expect(StatusMatrix.encodeJSON(try ledger.status()) == expected)
+            _ = try ledger.flags()
+        }
+        _ = try ledger.verify()
+        let counts = ledger.repositories.counts
+        #expect(counts.lent == 0 && counts.idle <= maximumIdle)
+        let cores = max(Parallel.threads, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        if maximumIdle >= cores {
+            #expect(afterOne.opened <= cores)
+            #expect(counts.opened <= cores, "handles were opened again rather than reused")
         }
     }
 }
