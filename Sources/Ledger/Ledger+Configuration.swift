@@ -30,11 +30,14 @@ extension Ledger {
         public init() {}
 
         /// For a command that reads the ledger once and ends, as `luoshi status` does: objects read
-        /// as git reads them, without rehashing, and views left for the process's end.
+        /// as git reads them, without rehashing, views left for the process's end, and no handle
+        /// kept idle, since no later reading would borrow it (an idle handle keeps what it mapped of
+        /// the pack index: 20 MB more at the peak of a 10,000-plan status).
         public static var oneShotReader: Configuration {
             var configuration = Configuration()
             configuration.verifiesObjectHashes = false
             configuration.freesViews = false
+            configuration.maximumIdleRepositories = 0
             return configuration
         }
     }
