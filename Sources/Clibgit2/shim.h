@@ -24,8 +24,4 @@ static inline int luoshi_git_enable_caching(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
 }
 
-static inline int luoshi_git_enable_strict_hash_verification(int enabled) {
-    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
-}
-
 #endif

@@ -3,7 +3,7 @@ import Clibgit2
 import Foundation
 
 /// Reads objects straight from a repository's pack files, for commands that read many small
-/// objects without rehashing them (`Repository.setHashChecks(false)`).
+/// objects without rehashing them (`Repository.open(at:verifiesObjectHashes: false)`).
 ///
 /// libgit2 takes one process-wide lock (`git__mwindow_mutex`) each time it opens or leaves a window
 /// on a pack, and sets up a zlib stream per object: 10,000 path lookups at older commits took 0.39 s

@@ -22,9 +22,9 @@ struct CommitRead: Sendable {
 /// no ledger state and are most of verify's work, so they run on every core while the checks
 /// that do need the state run on the caller's thread.
 ///
-/// Each thread opens its own handle on the repository (a libgit2 handle is used by one thread
-/// at a time) and reads every `workers`-th run of commits. An error reading a commit is handed to the
-/// consumer at that commit.
+/// Each thread borrows a handle of its own from the ledger's pool for as long as it reads (a
+/// libgit2 handle is used by one thread at a time) and reads every `workers`-th run of commits.
+/// An error reading a commit is handed to the consumer at that commit.
 final class CommitReader: @unchecked Sendable {
     private let commits: [ObjectID]
     private let condition = NSCondition()
@@ -41,9 +41,9 @@ final class CommitReader: @unchecked Sendable {
     /// Which changed files' new contents are read (verify reads all; the history index, the actors').
     private let readsContents: @Sendable (String) -> Bool
 
-    /// Starts reading `commits` (oldest first) of the repository at `path` on `workers` threads
+    /// Starts reading `commits` (oldest first) with handles from `repositories` on `workers` threads
     /// (by default one per core), with the new contents of the changed files `readsContents` names.
-    init(path: String, commits: [ObjectID], workers: Int = ProcessInfo.processInfo.activeProcessorCount, ahead: Int = 256,
+    init(repositories: RepositoryPool, commits: [ObjectID], workers: Int = ProcessInfo.processInfo.activeProcessorCount, ahead: Int = 256,
          readsContents: @escaping @Sendable (String) -> Bool = { _ in true }) {
         self.commits = commits
         self.readsContents = readsContents
@@ -56,7 +56,7 @@ final class CommitReader: @unchecked Sendable {
         for worker in 0..<workers {
             let thread = Thread { [self] in
                 let count = commits.count
-                read(path: path, positions: stride(from: worker * run, to: count, by: workers * run).lazy
+                read(repositories: repositories, positions: stride(from: worker * run, to: count, by: workers * run).lazy
                     .flatMap { start in start..<min(start + run, count) }, run: run)
             }
             thread.name = "luoshi verify reader \(worker)"
@@ -92,13 +92,16 @@ final class CommitReader: @unchecked Sendable {
 
     /// Reads `positions`, handing each run of `run` commits over at once (one wake of the consumer
     /// a run rather than a commit).
-    private func read(path: String, positions: some Sequence<Int>, run: Int) {
-        let repository: Repository
-        do { repository = try Repository.open(at: path) } catch {
-            // The consumer gets the error at this thread's first commit.
+    private func read(repositories: RepositoryPool, positions: some Sequence<Int>, run: Int) {
+        do {
+            try repositories.read { repository in read(repository, positions: positions, run: run) }
+        } catch {
+            // No handle could be opened: the consumer gets the error at this thread's first commit.
             publish([(positions.first(where: { _ in true }) ?? 0, .failure(error))])
-            return
         }
+    }
+
+    private func read(_ repository: Repository, positions: some Sequence<Int>, run: Int) {
         var previous: (id: ObjectID, tree: ObjectID)?
         var batch: [(Int, Result<CommitRead, any Error>)] = []
         for position in positions {

@@ -107,7 +107,7 @@ extension Ledger {
             actors[name] = .some(found)
             return found
         }
-        let reader = CommitReader(path: repository.path, commits: commits, readsContents: { $0.hasPrefix("actors/") })
+        let reader = CommitReader(repositories: repositories, commits: commits, readsContents: { $0.hasPrefix("actors/") })
         defer { reader.stop() }
         for n in commits.indices {
             let read = try reader.read(n)

@@ -63,7 +63,8 @@ extension Ledger {
     /// Everything the indicators read, as of a commit.
     ///
     /// Reading and parsing the records is most of the cost of status, flags and the report, so the
-    /// records are read in parts on a thread per core, each with its own repository handle.
+    /// records are read in parts on a thread per core, each with a repository handle of its own from
+    /// the ledger's pool.
     public func view(at commit: ObjectID) throws -> LedgerView {
         try viewAndVersions(at: commit).view
     }
@@ -75,13 +76,12 @@ extension Ledger {
         // whichever thread is free, with its own handle: plans cost several times what other records
         // do, and a unit's plan and progress file are read together. The blobs met above the
         // subtrees are one more piece.
-        let path = repository.path
         let (subtrees, above) = try repository.listingPieces(inCommit: commit, folders: ["directives/", "units/", "findings/"],
                                                              pieces: 16 * Parallel.threads)
         let ledger = try repository.blobID(at: RecordPath.ledger.path, inCommit: commit)
         let top = above + (ledger.map { [(RecordPath.ledger.path, $0)] } ?? [])
-        let parts = try Parallel.runs(of: 1 + subtrees.count, size: 1, minimum: 0,
-                                      state: { try RecordReader(repository: Repository.open(at: path)) }) { reader, piece in
+        let parts = try Parallel.runs(of: 1 + subtrees.count, size: 1, minimum: 0, borrowingFrom: repositories,
+                                      state: { RecordReader(repository: $0) }) { reader, piece in
             var part = ViewPart()
             func read(_ path: String, _ blob: ObjectID) throws {
                 if let kind = RecordPath(path: path) { try reader.read(kind, blob, into: &part) }

@@ -318,12 +318,12 @@ extension Ledger {
         let ids = directive.map { [$0] } ?? view.directives.keys.sorted()
         let matrices = try ids.compactMap { id -> StatusMatrix? in
             guard let d = view.directives[id] else { return nil }
-            return try StatusReader(view: view, directive: d, now: now, repositoryPath: repository.path, versions: versions[id] ?? [:])
+            return try StatusReader(view: view, directive: d, now: now, repositories: repositories, versions: versions[id] ?? [:])
                 .matrix(under: under, commit: commit.hex, asOf: asOf, flagCounts: &flagCounts)
         }
         // The rows share what they show with the view; the rest of it is let go of (freed on another
-        // thread while the rows are written, or left to the process's end).
-        Parallel.release(consume view)
+        // thread while the rows are written, or left to the process's end, as the configuration says).
+        Parallel.release(consume view, freeing: configuration.freesViews)
         // Under a subtree, directives that reach none of it are left out unless one was asked for.
         return under == nil || directive != nil ? matrices : matrices.filter { !$0.rows.isEmpty }
     }
@@ -342,11 +342,11 @@ private struct StatusReader: Sendable {
     let directive: Directive
     let now: Timestamp
     let plans: [UnitID: PlanContext]
-    let repositoryPath: String
+    let repositories: RepositoryPool
     let versions: [UnitID: PlanVersion]
 
-    init(view: LedgerView, directive: Directive, now: Timestamp, repositoryPath: String, versions: [UnitID: PlanVersion]) {
-        self.view = view; self.directive = directive; self.now = now; self.repositoryPath = repositoryPath; self.versions = versions
+    init(view: LedgerView, directive: Directive, now: Timestamp, repositories: RepositoryPool, versions: [UnitID: PlanVersion]) {
+        self.view = view; self.directive = directive; self.now = now; self.repositories = repositories; self.versions = versions
         // A plan adopted after `now` (a backdated commit read as of an earlier day) is not adopted yet.
         plans = Indicators.adopted(view.plans[directive.id] ?? [:], by: now)
     }
@@ -373,9 +373,8 @@ private struct StatusReader: Sendable {
         if case .pieces(let waiting) = flagCounts { counting = waiting } else { counting = [] }
         let runSize = 256
         let chainRuns = (plans.count + runSize - 1) / runSize
-        let done = try Parallel.runs(of: 1 + counting.count + chainRuns, size: 1, minimum: 0, state: {
-            (chains: AdoptedChains(directive: directive.id, repository: try Repository.open(at: repositoryPath),
-                                   plans: view.plans[directive.id] ?? [:], versions: versions),
+        let done = try Parallel.runs(of: 1 + counting.count + chainRuns, size: 1, minimum: 0, borrowingFrom: repositories, state: { repository in
+            (chains: AdoptedChains(directive: directive.id, repository: repository, plans: view.plans[directive.id] ?? [:], versions: versions),
              cache: DiffCache())
         }) { state, task -> Done in
             let n = task.lowerBound

@@ -41,40 +41,35 @@ public final class Ledger {
     /// How many times a write starts again after another writer moved the head.
     public static let maxRetries = 50
 
+    /// The handle the ledger's own thread reads and writes through.
     public let repository: Repository
+    /// Handles lent to the threads a reading spreads over, one each, opened as `configuration` says.
+    public let repositories: RepositoryPool
     public let path: String
+    /// How this ledger reads (`open(at:configuration:)`).
+    public let configuration: Configuration
     /// What time it is for this ledger: writes dated after it are refused, and verify names commits
     /// dated after it. The system clock; a test sets its own.
     public var clock: () -> Timestamp = { .now }
 
-    private init(repository: Repository, path: String) {
+    private init(repository: Repository, path: String, configuration: Configuration) {
         self.repository = repository
         self.path = path
+        self.configuration = configuration
+        repositories = RepositoryPool(path: repository.path, verifiesObjectHashes: configuration.verifiesObjectHashes,
+                                      maximumIdle: configuration.maximumIdleRepositories)
     }
 
-    /// For a process that only reads (status, flags, diff, chain, the reports): objects are read as
-    /// git reads them, without rehashing each against its id (0.44 s instead of 0.26 s for the 28,573
-    /// records of a 10,000-plan ledger). `verify` keeps the check: it is how a ledger's objects are
-    /// proven sound.
-    public static func readWithoutHashChecks() {
-        Repository.setHashChecks(false)
-    }
-
-    /// For a process that ends once its command's output is written, as the `luoshi` tool does: the
-    /// view a reading command builds (every record of the ledger) is left for the process's end
-    /// rather than freed record by record on another core while the output is written.
-    public static func leaveReadsToExit() {
-        Parallel.freesReleased = false
-    }
-
-    /// Opens an existing ledger; never creates one.
-    public static func open(at path: String) throws -> Ledger {
+    /// Opens an existing ledger; never creates one. `configuration` says how this handle reads
+    /// (the default checks every object's hash and frees what it reads; `Configuration.oneShotReader`
+    /// is for a command that reads once and ends).
+    public static func open(at path: String, configuration: Configuration = Configuration()) throws -> Ledger {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LedgerError.usage(missingLedgerMessage(path))
         }
         let repository: Repository
-        do { repository = try Repository.open(at: path) } catch {
+        do { repository = try Repository.open(at: path, verifiesObjectHashes: configuration.verifiesObjectHashes) } catch {
             if let e = error as? GitError, let refusal = LedgerError.fileSystem(e, ledger: path, reading: true) { throw refusal }
             if let refusal = LedgerError.unopenable(path) { throw refusal }
             throw LedgerError.usage("\(path) is not a ledger (not a git repository); create one with `luoshi init PATH --admin ID --key KEY`")
@@ -82,7 +77,7 @@ public final class Ledger {
         guard let head = try repository.resolve(mainRef), try repository.blob(at: "ledger.json", inCommit: head) != nil else {
             throw LedgerError.usage("\(path) is a git repository but not a Luoshi ledger (no ledger.json on main); create one with `luoshi init`")
         }
-        return Ledger(repository: repository, path: path)
+        return Ledger(repository: repository, path: path, configuration: configuration)
     }
 
     /// What to say about a ledger path that is not there. A path is more often mistyped than meant to be
@@ -106,7 +101,7 @@ public final class Ledger {
 
     /// Creates a ledger and its genesis commit, which registers the first admin and its key: the root of trust.
     public static func create(at path: String, name: String, admin: ActorID, adminName: String?, key: SSHPrivateKey,
-                              at time: Timestamp = .now) throws -> Ledger {
+                              at time: Timestamp = .now, configuration: Configuration = Configuration()) throws -> Ledger {
         let existed = FileManager.default.fileExists(atPath: path)
         if existed, let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
             throw LedgerError.usage("\(path) exists and is not empty; choose a new folder for the ledger")
@@ -128,7 +123,7 @@ public final class Ledger {
         do {
             var plan = CommitPlan(action: .genesis, actor: actor, at: time, subject: "ledger \(name), first admin \(admin)")
             plan.changes = [(.ledger, CanonicalJSON.encode(info.json)), (.actor(admin), CanonicalJSON.encode(actor.json))]
-            let ledger = Ledger(repository: repository, path: path)
+            let ledger = Ledger(repository: repository, path: path, configuration: configuration)
             let commit = try ledger.makeCommit(plan, parent: nil, parentTree: nil, key: key)
             try repository.compareAndSwap(mainRef, to: commit, expected: nil, logMessage: "luoshi init")
             return ledger

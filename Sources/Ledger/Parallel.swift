@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import GitStore
 
 /// Work spread over the machine's cores.
 enum Parallel {
@@ -14,19 +15,46 @@ enum Parallel {
     /// For work whose items cost unevenly: fixed parts leave one core idle while the other finishes.
     static func runs<State, T>(of count: Int, size: Int, minimum: Int, state: @Sendable () throws -> State,
                                _ body: @Sendable (inout State, Range<Int>) throws -> T) throws -> [T] {
+        try runs(of: count, size: size, minimum: minimum, eachThread: { work in
+            var own = try state()
+            work(&own)
+        }, body)
+    }
+
+    /// The same, each thread borrowing a repository handle of its own from `repositories` for as long
+    /// as it works and making its `state` with it (a libgit2 handle is used by one thread at a time).
+    static func runs<State, T>(of count: Int, size: Int, minimum: Int, borrowingFrom repositories: RepositoryPool,
+                               state: @Sendable (Repository) throws -> State,
+                               _ body: @Sendable (inout State, Range<Int>) throws -> T) throws -> [T] {
+        try runs(of: count, size: size, minimum: minimum, eachThread: { work in
+            try repositories.read { repository in
+                var own = try state(repository)
+                work(&own)
+            }
+        }, body)
+    }
+
+    /// `eachThread` makes a thread's state and hands it to `work`, which takes runs until none is left.
+    private static func runs<State, T>(of count: Int, size: Int, minimum: Int,
+                                       eachThread: @Sendable (_ work: (inout State) -> Void) throws -> Void,
+                                       _ body: @Sendable (inout State, Range<Int>) throws -> T) throws -> [T] {
         let size = max(1, size)
         let runs = (count + size - 1) / size
         let results = Results<T>(count: runs)
         let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: count < minimum ? 1 : min(threads, max(1, runs))) { _ in
-            do {
-                var own = try state()
-                while let run = next.take(below: runs) {
-                    results.set(run, Result { try body(&own, run * size..<min(count, (run + 1) * size)) })
+        // `body` is called only while this function runs; the work handed to `eachThread` calls it.
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: count < minimum ? 1 : min(threads, max(1, runs))) { _ in
+                do {
+                    try eachThread { own in
+                        while let run = next.take(below: runs) {
+                            results.set(run, Result { try body(&own, run * size..<min(count, (run + 1) * size)) })
+                        }
+                    }
+                } catch {
+                    // Without a state this thread can do nothing: the runs no other thread has taken fail.
+                    while let run = next.take(below: runs) { results.set(run, .failure(error)) }
                 }
-            } catch {
-                // Without a state this thread can do nothing: the runs no other thread has taken fail.
-                while let run = next.take(below: runs) { results.set(run, .failure(error)) }
             }
         }
         return try (0..<runs).map { try results.get($0) }
@@ -71,15 +99,12 @@ enum Parallel {
 }
 
 extension Parallel {
-    /// Whether `release` frees what it is handed (`Ledger.leaveReadsToExit`). Set once, before any
-    /// work starts.
-    nonisolated(unsafe) static var freesReleased = true
-
     /// Lets go of `value` on another thread. The last release of a view of thousands of units frees
     /// its records one at a time, which takes tens of milliseconds the caller need not wait for.
-    /// Unless `freeing`, the value is kept until the process ends, which takes the memory back at once.
-    /// Pass a value whose other holders are gone (`consume` it), or they may end up freeing it.
-    static func release<T: Sendable>(_ value: consuming T, freeing: Bool = freesReleased) {
+    /// Unless `freeing` (`Ledger.Configuration.freesViews`), the value is kept until the process ends,
+    /// which takes the memory back at once. Pass a value whose other holders are gone (`consume` it),
+    /// or they may end up freeing it.
+    static func release<T: Sendable>(_ value: consuming T, freeing: Bool) {
         let held = Held(consume value)
         if freeing {
             DispatchQueue.global(qos: .utility).async { held.drop() }

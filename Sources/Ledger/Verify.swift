@@ -50,6 +50,15 @@ extension Ledger {
     /// since are checked, and a head that does not descend from it is a rewritten history.
     public func verify(since: String? = nil, after verified: ObjectID? = nil, expecting expected: [ExpectedCheckpoint] = [],
                        progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
+        // Verify is how a ledger's objects are proven sound, so it rehashes them whatever this
+        // handle's configuration says: through a handle of its own when this one trusts them.
+        guard configuration.verifiesObjectHashes else {
+            var checking = configuration
+            checking.verifiesObjectHashes = true
+            let ledger = try Ledger.open(at: path, configuration: checking)
+            ledger.clock = clock
+            return try ledger.verify(since: since, expecting: expected, progress: progress)
+        }
         let tip = try head()
         var verifier = Verifier(repository: repository)
         verifier.now = clock()
@@ -69,7 +78,7 @@ extension Ledger {
             base = start
         }
         let commits = try repository.walk(from: tip, hiding: base)
-        let reader = CommitReader(path: repository.path, commits: commits)
+        let reader = CommitReader(repositories: repositories, commits: commits)
         defer { reader.stop() }
         for n in commits.indices {
             try verifier.check(reader.read(n), isFirst: n == 0 && base == nil)

@@ -54,11 +54,8 @@ struct LedgerOptions: ParsableArguments {
 
     func open() throws -> Ledger { try Ledger.open(at: ledgerPath) }
 
-    /// Opens the ledger for a command that only reads it (see `Ledger.readWithoutHashChecks`).
-    func openForReading() throws -> Ledger {
-        Ledger.readWithoutHashChecks()
-        return try open()
-    }
+    /// Opens the ledger for a command that reads it once and ends (`Ledger.Configuration.oneShotReader`).
+    func openForReading() throws -> Ledger { try Ledger.open(at: ledgerPath, configuration: .oneShotReader) }
 }
 
 /// The plan a reading command looks at: one unit's plan for one directive.
@@ -98,7 +95,8 @@ func printJSON(_ value: JSONValue) {
 /// Ends the process once everything made from `value` has been written, without freeing
 /// `value`: the rows of a matrix of thousands of units take longer to free one by one than the
 /// process takes to end, and the kernel takes the memory back at once. Exits 0, or 70 when the
-/// output could not be written.
+/// output could not be written. (What the library built on the way is left by the ledger's
+/// configuration, `Ledger.Configuration.oneShotReader`; this is the tool's own ending.)
 func exitKeeping<T>(_ value: T) -> Never {
     withExtendedLifetime(value) {
         do { try finishStandardOutput() } catch {

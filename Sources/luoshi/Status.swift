@@ -46,9 +46,7 @@ extension Luoshi {
                 let d = try parseID(directive, option: "--directive", DirectiveID.init)
                 let u = try parseID(under, option: "--under", UnitID.init)
                 let path = ledger ?? ProcessInfo.processInfo.environment["LUOSHI_LEDGER"] ?? FileManager.default.currentDirectoryPath
-                Ledger.readWithoutHashChecks()
-                Ledger.leaveReadsToExit()
-                let ledger = try Ledger.open(at: path)
+                let ledger = try Ledger.open(at: path, configuration: .oneShotReader)
                 try ledger.requireExisting(unit: u, directive: d)
                 let matrices = try ledger.status(directive: d, under: u, at: point.spec)
                 switch format {

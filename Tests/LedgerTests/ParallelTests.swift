@@ -70,14 +70,14 @@ struct ParallelTests {
         Parallel.release(Tracked {
             if pthread_equal(pthread_self(), caller) == 0 { thread.add() }
             freed.signal()
-        })
+        }, freeing: true)
         #expect(freed.wait(timeout: .now() + 10) == .success, "the value was never freed")
         #expect(thread.value == 1, "the value was freed on the caller's thread")
     }
 }
 
 extension ParallelTests {
-    /// A process that leaves its reads to its end (`Ledger.leaveReadsToExit`) never frees them.
+    /// A ledger that leaves its views to the process's end (`Ledger.Configuration.freesViews` off) never frees them.
     @Test("release without freeing keeps the value")
     func releaseWithoutFreeing() {
         let freed = DispatchSemaphore(value: 0)
