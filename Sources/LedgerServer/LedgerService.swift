@@ -36,7 +36,11 @@ final class LedgerHandles: @unchecked Sendable {
     }
 
     private func open() throws -> Ledger {
-        let ledger = try Ledger.open(at: path)
+        // A server checks every object's hash and frees each request's view (the defaults); each of
+        // its ledger handles keeps a couple of repository handles for the threads a reading spreads over.
+        var configuration = Ledger.Configuration()
+        configuration.maximumIdleRepositories = 2
+        let ledger = try Ledger.open(at: path, configuration: configuration)
         let clock = self.clock
         ledger.clock = { clock() }
         return ledger

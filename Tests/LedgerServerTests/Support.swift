@@ -101,6 +101,9 @@ func json(_ response: TestResponse) throws -> JSONValue {
     try JSONParser.parse(Array(response.body.readableBytesView))
 }
 
+/// JSON written as text in a test.
+func jsonText(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
+
 func body(_ value: JSONValue) -> ByteBuffer { ByteBuffer(bytes: CanonicalJSON.encode(value)) }
 
 func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
