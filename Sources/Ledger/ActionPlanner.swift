@@ -194,11 +194,8 @@ struct ActionPlanner {
         case .rectify(let id, let text, let evidence):
             var finding = try requireFinding(id)
             try requireImplementer(actor, of: finding.unit)
-            if finding.state == .closed {
-                throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(id) is closed; a supervisor must reopen it before it can be rectified again")
-            }
+            finding.state = try nextState(of: finding, .rectify)
             finding.steps.append(FindingStep(kind: .rectify, actor: actor.id, at: event.at, text: text, evidence: evidence))
-            finding.state = .rectified
             try c.write(.finding(id), finding, into: snapshot)
             c.subject = "\(finding.unit) rectifies \(id)"
             c.body = text
@@ -207,16 +204,8 @@ struct ActionPlanner {
         case .closeFinding(let id, let verdict, let note):
             var finding = try requireFinding(id)
             try requireSupervisor(actor, above: finding.unit)
-            switch finding.state {
-            case .closed:
-                throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(id) is closed already")
-            case .open, .reopened:
-                throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(id) has not been rectified since it was \(finding.state == .open ? "opened" : "reopened"); it can be closed only after a rectification")
-            case .rectified:
-                break
-            }
+            finding.state = try nextState(of: finding, .close, verdict: verdict)
             finding.steps.append(FindingStep(kind: .close, actor: actor.id, at: event.at, text: note, verdict: verdict))
-            finding.state = verdict == .verified ? .closed : .reopened
             try c.write(.finding(id), finding, into: snapshot)
             c.subject = verdict == .verified ? "close \(id) as verified" : "reopen \(id)"
             c.body = note
@@ -225,6 +214,7 @@ struct ActionPlanner {
         case .holdAccountable(let id, let decision, let target):
             var finding = try requireFinding(id)
             try requireSupervisor(actor, above: finding.unit)
+            finding.state = try nextState(of: finding, .holdAccountable)
             let isUnit = try (try? UnitID(target)).map { try snapshot.exists(.unit($0)) } ?? false
             let isActor = try (try? ActorID(target)).map { try snapshot.exists(.actor($0)) } ?? false
             guard isUnit || isActor else {
@@ -403,6 +393,14 @@ struct ActionPlanner {
     private func requireSupervisor(_ actor: Actor, above unit: UnitID) throws {
         guard actor.has(.supervisor), let own = actor.unit, unit.isStrictlyBelow(own) else {
             throw LedgerError.denied("actor \(actor.id) (\(describe(actor))) may not supervise \(unit); that needs the supervisor role in a unit above \(unit)")
+        }
+    }
+
+    /// The state a step leaves `finding` in, or why the step cannot be taken now.
+    private func nextState(of finding: Finding, _ kind: FindingStep.Kind, verdict: Verdict? = nil) throws -> FindingState {
+        switch FindingState.after(kind, verdict: verdict, from: finding.state) {
+        case .success(let state): return state
+        case .failure(let why): throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(finding.id) \(why)")
         }
     }
 

@@ -402,25 +402,13 @@ struct Verifier {
     }
 
     /// Why a finding's steps are not a sequence the actions can make, or its state not the one its
-    /// steps lead to (nil: both are right). Mirrors ActionPlanner: opened once, first; closed only
-    /// after a rectification; no rectification after a verified close.
+    /// steps lead to (nil: both are right), by the loop the write path keeps (`FindingState.after`).
     static func stepsProblem(_ finding: Finding) -> String? {
         var state: FindingState?
         for (n, step) in finding.steps.enumerated() {
-            switch step.kind {
-            case .open:
-                if n != 0 { return "has an open step at /steps/\(n); a finding is opened once, by its first step" }
-                state = .open
-            case .rectify:
-                if n == 0 { return "starts with a rectify step; its first step must open it" }
-                if state == .closed { return "is rectified at /steps/\(n) after it was closed as verified" }
-                state = .rectified
-            case .close:
-                if n == 0 { return "starts with a close step; its first step must open it" }
-                if state != .rectified { return "is closed at /steps/\(n) without a rectification since it was opened or reopened" }
-                state = step.verdict == .reopened ? .reopened : .closed
-            case .holdAccountable:
-                if n == 0 { return "starts with a hold-accountable step; its first step must open it" }
+            switch FindingState.after(step.kind, verdict: step.verdict, from: state) {
+            case .success(let next): state = next
+            case .failure(let why): return "at /steps/\(n): finding \(finding.id) \(why)"
             }
         }
         if let state, state != finding.state {
