@@ -48,7 +48,7 @@ extension Ledger {
     ///   registered at that commit;
     /// - every checkpoint written in the commits checked has its tag (a deleted tag is a problem);
     /// - every witness tag under `refs/tags/witnesses/` co-signs the current checkpoint tag, signed by
-    ///   a supervisor allowed to witness it (see `witnessRefusal`);
+    ///   a supervisor allowed to witness it (see `Permissions.witnessRefusal`);
     /// - every checkpoint in `expected` still has its tag, on the same commit, in history.
     ///
     /// From `base` (verify --since), only tags on commits from the base on are checked.
@@ -145,8 +145,8 @@ extension Ledger {
         if tag.tagger?.email != "\(checkpoint.by)@ledger" {
             problem(commit, .checkpoint, "tagged by \(tag.tagger?.email ?? "nobody"), but the checkpoint was written by \(checkpoint.by)")
         }
-        if !auditor.has(.auditor) {
-            problem(commit, .notPermitted, "\(auditor.id) (\(describe(auditor))) signed a checkpoint without the auditor role")
+        if let refusal = Permissions.refusal(auditor, .checkpoint) {
+            problem(commit, .notPermitted, refusal.description)
         }
         if !auditor.holds(key: key.openSSH) {
             problem(commit, .unknownKey, "signed by \(key.fingerprint), which is not a key of \(auditor.id) at the checkpoint commit")
@@ -196,7 +196,7 @@ extension Ledger {
             problem(at, .unknownKey, "the witness \(actorID) is not registered at the checkpoint commit")
             return
         }
-        if let why = witnessRefusal(witness, auditor: checkpoint.auditor) { problem(at, .notPermitted, why) }
+        if let refusal = Permissions.witnessRefusal(witness, auditor: checkpoint.auditor) { problem(at, .notPermitted, refusal.description) }
         guard witness.holds(key: key.openSSH) else {
             problem(at, .unknownKey, "signed by \(key.fingerprint), which is not a key of \(actorID) at the checkpoint commit")
             return

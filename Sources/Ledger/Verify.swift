@@ -294,13 +294,13 @@ struct Verifier {
         return nil
     }
 
-    /// Whether the signer's roles allow this change of this path, and the trailers say so.
-    /// `addedReports`, for a progress file, are the reports the change adds when that is known
-    /// already; `old` and `new` are then not read.
+    /// Whether the table (`Permissions`) lets the signer make this change of this path, judged by
+    /// what the change does, and the trailers say so. `addedReports`, for a progress file, are the
+    /// reports the change adds when that is known already; `old` and `new` are then not read.
     private mutating func authorize(_ id: ObjectID, path: RecordPath, old: JSONValue?, new: JSONValue, addedReports: [Report]? = nil,
                                     signer: Actor, trailers: Trailers, isGenesis: Bool) {
         let action = trailers.action
-        func deny(_ why: String) { problem(id, .notPermitted, "\(signer.id) (\(describe(signer))) \(why)") }
+        func deny(_ refusal: Refusal?) { if let refusal { problem(id, .notPermitted, refusal.description) } }
         func expect(_ allowed: [ActionName]) {
             if action.map(allowed.contains) != true {
                 problem(id, .trailers, "Luoshi-Action \(action?.rawValue ?? "(none)") does not match a change of \(path.path) (expected \(allowed.map(\.rawValue).joined(separator: " or ")))")
@@ -309,13 +309,15 @@ struct Verifier {
         func expectTrailer<T: Equatable & CustomStringConvertible>(_ name: String, _ value: T?, _ want: T) {
             if value != want { problem(id, .trailers, "Luoshi-\(name) says \(value?.description ?? "nothing") but the change is to \(path.path)") }
         }
+        // Genesis writes the ledger and its first admin; nothing after it is genesis.
+        let actions = Permissions.actions(writing: path).filter { ($0 == .genesis) == isGenesis }
         switch path {
         case .ledger:
-            expect(isGenesis ? [.genesis] : [.setPolicy])
-            if !signer.has(.admin) { deny("changed ledger.json without the admin role") }
-        case .actor:
-            expect(isGenesis ? [.genesis] : [.registerActor, .revokeKey])
-            if !signer.has(.admin) { deny("changed \(path.path) without the admin role") }
+            expect(actions)
+            deny(Permissions.refusal(signer, isGenesis ? .genesis : .setPolicy))
+        case .actor(let a):
+            expect(actions)
+            deny(Permissions.refusal(signer, isGenesis ? .genesis : old == nil ? .registerActor(a) : .revokeKey(of: a)))
             // A revoked key stays revoked: giving it back would make what it signs after the revocation valid again.
             if let before = old.flatMap({ try? Actor(json: $0, at: .root) }), let after = try? Actor(json: new, at: .root) {
                 let stillRevoked = Set(after.revokedKeys.map { sshKeyIdentity($0.key) })
@@ -324,33 +326,45 @@ struct Verifier {
                 }
             }
         case .unit(let u):
-            expect([.registerUnit])
+            expect(actions)
             expectTrailer("Unit", trailers.unit, u)
-            if !signer.has(.admin) { deny("registered a unit without the admin role") }
+            deny(Permissions.refusal(signer, .registerUnit(u)))
             if old != nil { problem(id, .rewrittenHistory, "\(path.path) was registered already and was changed") }
         case .directive(let d):
             expect(old == nil ? [.issueDirective] : [.amendDirective])
             expectTrailer("Directive", trailers.directive, d)
-            let issuer = (try? Directive(json: new, at: .root))?.issuer
-            let oldIssuer = old.flatMap { try? Directive(json: $0, at: .root) }?.issuer
-            if !signer.has(.issuer) || signer.unit != issuer || (oldIssuer != nil && oldIssuer != issuer) {
-                deny("changed directive \(d) without being its issuer")
+            guard let directive = try? Directive(json: new, at: .root) else { return }
+            // An amendment is judged by the issuer it amends, as the write path judges it.
+            if let before = old.flatMap({ try? Directive(json: $0, at: .root) }) {
+                deny(Permissions.refusal(signer, .amendDirective(d, issuer: before.issuer)))
+                if directive.issuer != before.issuer {
+                    problem(id, .invalidRecord, "\(path.path): an amendment cannot change the issuer (\(before.issuer))")
+                }
+            } else {
+                deny(Permissions.refusal(signer, .issueDirective(d, issuer: directive.issuer)))
             }
         case .plan(let d, let u):
-            expect([.adopt, .editPlan, .approveExemption])
+            expect(actions)
             expectTrailer("Unit", trailers.unit, u)
             expectTrailer("Directive", trailers.directive, d)
-            if signer.has(.implementer), signer.unit == u { return }
-            if signer.has(.supervisor), let own = signer.unit, u.isStrictlyBelow(own), action == .approveExemption,
-               let old, approvalsOnly(old, new, by: signer.id) {
+            guard let after = try? Plan(json: new, at: .root) else { return }
+            let before = old.flatMap { try? Plan(json: $0, at: .root) }
+            let readopted = before.map { $0.basis.commit != after.basis.commit } ?? true
+            let edit: Deed = readopted ? .adopt(d, unit: u) : .editPlan(d, unit: u)
+            if Permissions.refusal(signer, edit) == nil { return }
+            // A supervisor above the unit may add approvals in its own name, and change nothing else.
+            let approve = Deed.approveExemption(d, unit: u)
+            if action == .approveExemption, Permissions.refusal(signer, approve) == nil, let before, approvalsOnly(before, after),
+               zip(before.exemptions, after.exemptions).allSatisfy({ $0.approval == $1.approval || $1.approval?.by == signer.id }) {
                 return
             }
-            deny("changed the plan of \(u)")
+            deny(Permissions.refusal(signer, action == .approveExemption ? approve : edit))
         case .progress(let d, let u):
-            expect([.reportProgress])
+            expect(actions)
             expectTrailer("Unit", trailers.unit, u)
             expectTrailer("Directive", trailers.directive, d)
-            guard signer.has(.implementer), signer.unit == u else { deny("reported progress for \(u)"); return }
+            let report = Deed.reportProgress(d, unit: u)
+            if let refusal = Permissions.refusal(signer, report) { deny(refusal); return }
             let added: ArraySlice<Report>
             if let addedReports {
                 added = addedReports[...]
@@ -363,15 +377,16 @@ struct Verifier {
                 }
                 added = newReports.dropFirst(oldReports.count)
             }
-            if added.contains(where: { $0.actor != signer.id }) {
-                deny("added a report in another actor's name")
+            if let other = added.first(where: { $0.actor != signer.id }) {
+                deny(Permissions.refusal(signer, report, inTheNameOf: other.actor))
             }
         case .finding(let f):
-            expect(old == nil ? [.openFinding] : [.rectify, .closeFinding, .holdAccountable])
+            expect(old == nil ? [.openFinding] : actions.filter { $0 != .openFinding })
             expectTrailer("Finding", trailers.finding, f)
             guard let finding = try? Finding(json: new, at: .root) else { return }
             let before = old.flatMap { try? Finding(json: $0, at: .root) }
             let oldSteps = before?.steps ?? []
+            let added = finding.steps.dropFirst(oldSteps.count)
             if let before {
                 var same = finding
                 same.steps = before.steps; same.state = before.state
@@ -380,22 +395,16 @@ struct Verifier {
                     return
                 }
             }
-            for step in finding.steps.dropFirst(oldSteps.count) {
-                if step.actor != signer.id { deny("added a step to \(f) in another actor's name") }
-                switch step.kind {
-                case .rectify:
-                    if !(signer.has(.implementer) && signer.unit == finding.unit) { deny("rectified \(f) for \(finding.unit)") }
-                case .open, .close, .holdAccountable:
-                    if !(signer.has(.supervisor) && signer.unit.map { finding.unit.isStrictlyBelow($0) } == true) {
-                        deny("took the \(step.kind.rawValue) step of \(f) on \(finding.unit)")
-                    }
-                }
+            for step in added {
+                let deed = Deed.step(step.kind, of: f, unit: finding.unit)
+                deny(Permissions.refusal(signer, deed, inTheNameOf: step.actor))
+                deny(Permissions.refusal(signer, deed))
             }
         case .checkpoint:
-            expect([.checkpoint])
-            if !signer.has(.auditor) { deny("wrote a checkpoint without the auditor role") }
-            if let by = (try? Checkpoint(json: new, at: .root))?.by, by != signer.id {
-                deny("wrote a checkpoint in another actor's name (\(by))")
+            expect(actions)
+            deny(Permissions.refusal(signer, .checkpoint))
+            if let by = (try? Checkpoint(json: new, at: .root))?.by {
+                deny(Permissions.refusal(signer, .checkpoint, inTheNameOf: by))
             }
             if old != nil { problem(id, .rewrittenHistory, "\(path.path) existed and was changed") }
         }
@@ -417,11 +426,11 @@ struct Verifier {
         return nil
     }
 
-    /// Whether two plans differ only in approvals given by `supervisor`.
-    private func approvalsOnly(_ old: JSONValue, _ new: JSONValue, by supervisor: ActorID) -> Bool {
-        guard var a = try? Plan(json: old, at: .root), var b = try? Plan(json: new, at: .root) else { return false }
-        let added = zip(a.exemptions, b.exemptions).filter { $0.approval != $1.approval }
-        guard added.allSatisfy({ $0.approval == nil && $1.approval?.by == supervisor }) else { return false }
+    /// Whether two plans differ only in approvals given where there were none.
+    private func approvalsOnly(_ before: Plan, _ after: Plan) -> Bool {
+        var a = before, b = after
+        guard a.exemptions.count == b.exemptions.count,
+              zip(a.exemptions, b.exemptions).allSatisfy({ $0.approval == $1.approval || $0.approval == nil }) else { return false }
         a.exemptions = a.exemptions.map { var e = $0; e.approval = nil; return e }
         b.exemptions = b.exemptions.map { var e = $0; e.approval = nil; return e }
         return a == b

@@ -131,7 +131,7 @@ struct AttackTests {
         let attack = try f.commit(on: twin, set: [Self.eastPlan: try f.edited(try f.record(Self.eastPlan, at: twin), "r['clauses'][1]['text'] = 'Nothing at all.'")],
                                   actor: "north.lead", signer: "north.lead", message: ledgerMessage("edit-plan", unit: "cn/east", directive: Self.directive))
         try land(f, attack, on: twin)
-        try expectOnlyBlamed(f, attack, "not-permitted", saying: "changed the plan of cn/east")
+        try expectOnlyBlamed(f, attack, "not-permitted", saying: "may not edit the plan of cn/east for D-2019-01: only an implementer of cn/east may")
     }
 
     @Test("a plan whose basis.blob names another text than its basis commit holds")
@@ -165,7 +165,7 @@ struct AttackTests {
         try f.move(to: head, from: twin)
         let attack = try f.commit(on: head, set: [Self.directivePath: text], actor: "north.lead", signer: "north.lead", message: message)
         try land(f, attack, on: head)
-        try expectOnlyBlamed(f, attack, "not-permitted", saying: "without being its issuer")
+        try expectOnlyBlamed(f, attack, "not-permitted", saying: "may not amend directive D-2019-01")
     }
 
     @Test("an implementer registering an actor")
@@ -180,7 +180,7 @@ struct AttackTests {
         try f.move(to: head, from: twin)
         let attack = try f.commit(on: head, set: ["actors/north.deputy.json": text], actor: "north.lead", signer: "north.lead", message: message)
         try land(f, attack, on: head)
-        try expectOnlyBlamed(f, attack, "not-permitted", saying: "without the admin role")
+        try expectOnlyBlamed(f, attack, "not-permitted", saying: "may not register actor north.deputy: only an admin may")
     }
 
     // MARK: Records
