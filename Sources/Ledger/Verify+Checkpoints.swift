@@ -30,15 +30,7 @@ extension Ledger {
             verifier.problems += problems
             return nil
         }
-        for (path, blob) in try repository.listBlobs(inCommit: checked.commit, under: "actors/") {
-            guard case .actor(let a) = RecordPath(path: path) else { continue }
-            verifier.actors[a] = try? Actor(json: JSONParser.parse(repository.blob(blob)), at: .root)
-        }
-        if let bytes = try repository.blob(at: RecordPath.ledger.path, inCommit: checked.commit),
-           let info = try? LedgerInfo(json: JSONParser.parse(bytes), at: .root) {
-            verifier.policy = info.policy
-        }
-        verifier.trustsStartingRecords = true
+        try verifier.start(at: checked.commit)
         return checked.commit
     }
 

@@ -91,6 +91,10 @@ struct Verifier {
     /// adds (see `Progress.AppendPoint`), without reading the old version: the cost of a report does
     /// not grow with the reports before it.
     private var acceptedProgress: [String: AcceptedProgress?] = [:]
+    /// The approved exemptions each plan had before its last re-adoption, by path: its unit may
+    /// carry them back, as `plan rebase` does in the edit that follows its adoption. (Verify cannot
+    /// see where one write ends, so it allows that in any later edit.)
+    private var approvalsBeforeReadoption: [String: Set<Exemption>] = [:]
     /// Whether the records at the first parent are taken as checked (verify --since: the state a
     /// checkpoint attests), so that a progress file's first change is checked by what it adds.
     var trustsStartingRecords = false
@@ -98,6 +102,20 @@ struct Verifier {
     var now = Timestamp.now
 
     init(repository: Repository) { self.repository = repository }
+
+    /// Starts from the state at `commit`, read from its tree rather than replayed: its actors and
+    /// policy, and its records taken as checked (as `verify --since` starts from a checkpoint).
+    mutating func start(at commit: ObjectID) throws {
+        for (path, blob) in try repository.listBlobs(inCommit: commit, under: "actors/") {
+            guard case .actor(let a) = RecordPath(path: path) else { continue }
+            actors[a] = try? Actor(json: JSONParser.parse(repository.blob(blob)), at: .root)
+        }
+        if let bytes = try repository.blob(at: RecordPath.ledger.path, inCommit: commit),
+           let info = try? LedgerInfo(json: JSONParser.parse(bytes), at: .root) {
+            policy = info.policy
+        }
+        trustsStartingRecords = true
+    }
 
     mutating func problem(_ commit: ObjectID, _ kind: VerifyProblem.Kind, _ detail: String) {
         problems.append(VerifyProblem(commit: commit.hex, kind: kind, detail: detail))
@@ -344,21 +362,30 @@ struct Verifier {
                 deny(Permissions.refusal(signer, .issueDirective(d, issuer: directive.issuer)))
             }
         case .plan(let d, let u):
-            expect(actions)
             expectTrailer("Unit", trailers.unit, u)
             expectTrailer("Directive", trailers.directive, d)
             guard let after = try? Plan(json: new, at: .root) else { return }
             let before = old.flatMap { try? Plan(json: $0, at: .root) }
             let readopted = before.map { $0.basis.commit != after.basis.commit } ?? true
-            let edit: Deed = readopted ? .adopt(d, unit: u) : .editPlan(d, unit: u)
-            if Permissions.refusal(signer, edit) == nil { return }
-            // A supervisor above the unit may add approvals in its own name, and change nothing else.
-            let approve = Deed.approveExemption(d, unit: u)
-            if action == .approveExemption, Permissions.refusal(signer, approve) == nil, let before, approvalsOnly(before, after),
-               zip(before.exemptions, after.exemptions).allSatisfy({ $0.approval == $1.approval || $1.approval?.by == signer.id }) {
+            // Approvals the unit's writer may keep: the plan's own, and those a re-adoption cleared
+            // (`plan rebase` adopts, then restores them in the edit after).
+            var kept = Set(before?.exemptions.filter { $0.approval != nil } ?? [])
+            kept.formUnion(approvalsBeforeReadoption[path.path] ?? [])
+            if readopted, let before { approvalsBeforeReadoption[path.path] = Set(before.exemptions.filter { $0.approval != nil }) }
+            let given = after.exemptions.filter { $0.approval != nil && !kept.contains($0) }
+            guard !given.isEmpty else {
+                expect([.adopt, .editPlan])
+                deny(Permissions.refusal(signer, readopted ? .adopt(d, unit: u) : .editPlan(d, unit: u)))
                 return
             }
-            deny(Permissions.refusal(signer, action == .approveExemption ? approve : edit))
+            expect([.approveExemption])
+            let approve = Deed.approveExemption(d, unit: u)
+            if let refusal = Permissions.refusal(signer, approve) { deny(refusal); return }
+            if let other = given.lazy.compactMap({ $0.approval?.by }).first(where: { $0 != signer.id }) {
+                deny(Permissions.refusal(signer, approve, inTheNameOf: other))
+            }
+            // Approving changes nothing else: the rest is the unit's own to edit.
+            if before.map({ approvalsOnly($0, after) }) != true { deny(Permissions.refusal(signer, .editPlan(d, unit: u))) }
         case .progress(let d, let u):
             expect(actions)
             expectTrailer("Unit", trailers.unit, u)
@@ -381,12 +408,13 @@ struct Verifier {
                 deny(Permissions.refusal(signer, report, inTheNameOf: other.actor))
             }
         case .finding(let f):
-            expect(old == nil ? [.openFinding] : actions.filter { $0 != .openFinding })
             expectTrailer("Finding", trailers.finding, f)
-            guard let finding = try? Finding(json: new, at: .root) else { return }
+            guard let finding = try? Finding(json: new, at: .root) else { expect(actions); return }
             let before = old.flatMap { try? Finding(json: $0, at: .root) }
             let oldSteps = before?.steps ?? []
             let added = finding.steps.dropFirst(oldSteps.count)
+            // Each step added is taken by the action that adds it.
+            expect(old == nil ? [.openFinding] : added.isEmpty ? actions : added.map { Permissions.action(adding: $0.kind) })
             if let before {
                 var same = finding
                 same.steps = before.steps; same.state = before.state

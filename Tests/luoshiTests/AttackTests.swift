@@ -134,6 +134,26 @@ struct AttackTests {
         try expectOnlyBlamed(f, attack, "not-permitted", saying: "may not edit the plan of cn/east for D-2019-01: only an implementer of cn/east may")
     }
 
+    @Test("an implementer approving its own plan's exemption, in a supervisor's name")
+    func selfApprovedExemption() throws {
+        let f = try Forge.burden()
+        let head = try f.head()
+        let path = "directives/D-2019-01/plans/cn/west/plan.json"
+        let exempt = "r['clauses'] = [c for c in r['clauses'] if c['id'] != '4']; r['exemptions'].append({'clause': '4', 'reason': 'No meetings are held here.'})"
+        let message = ledgerMessage("edit-plan", unit: "cn/west", directive: Self.directive)
+        // Honest twin: west.lead declares the exemption; only a supervisor above cn/west may approve it.
+        let twin = try f.commit(on: head, set: [path: try f.edited(try f.record(path, at: head), exempt)], actor: "west.lead", signer: "west.lead", message: message)
+        try land(f, twin, on: head)
+        #expect(try f.verify().ok == true)
+        try f.move(to: head, from: twin)
+        let approved = exempt.replacingOccurrences(of: "'reason': 'No meetings are held here.'",
+                                                   with: "'reason': 'No meetings are held here.', 'approval': {'by': 'central.inspector', 'at': '2020-01-10T09:00:00Z', 'note': 'Agreed.'}")
+        let attack = try f.commit(on: head, set: [path: try f.edited(try f.record(path, at: head), approved)], actor: "west.lead", signer: "west.lead",
+                                  message: ledgerMessage("approve-exemption", unit: "cn/west", directive: Self.directive))
+        try land(f, attack, on: head)
+        try expectOnlyBlamed(f, attack, "not-permitted", saying: "may not approve an exemption of cn/west from D-2019-01: only a supervisor above cn/west may")
+    }
+
     @Test("a plan whose basis.blob names another text than its basis commit holds")
     func forgedBasisBlob() throws {
         let f = try Forge.burden()
