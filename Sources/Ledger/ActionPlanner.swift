@@ -12,6 +12,9 @@ struct ActionPlanner {
     let previousTime: Int64?
     /// The ledger's clock: no write is dated after it (by more than `LedgerClock.allowedLead`).
     let now: Timestamp
+    /// Who may do what: the table (`Permissions`). A test puts a permissive judge here to build
+    /// the commits the table refuses, so that verify can be shown to refuse them too.
+    var permissions: (Actor, Deed) -> Refusal? = Permissions.refusal
 
     func plan(_ event: Event) throws -> [CommitPlan] {
         if let problem = LedgerClock.problem(event.at, now: now) { throw LedgerError.invalid(JSONPointer.root / "at", problem) }
@@ -376,7 +379,7 @@ struct ActionPlanner {
 
     /// Refuses what the table (`Permissions`) does not permit `actor` to do, in its words.
     private func permit(_ actor: Actor, _ deed: Deed) throws {
-        if let refusal = Permissions.refusal(actor, deed) { throw LedgerError.denied(refusal.description) }
+        if let refusal = permissions(actor, deed) { throw LedgerError.denied(refusal.description) }
     }
 
     /// The state a step leaves `finding` in, or why the step cannot be taken now.
