@@ -3,15 +3,18 @@ import LedgerModel
 
 /// Checks one event against the state at head and turns it into the commits it makes.
 ///
-/// This is the one path every write takes (import, apply, report): roles and scope, the state
-/// machine of plans and findings, and the records' own rules are all checked here, before
-/// anything is written.
+/// This is the one path every write takes (import, apply, report): roles and scope (by the table in
+/// `Permissions`, which verify reads too), the state machine of plans and findings, and the
+/// records' own rules are all checked here, before anything is written.
 struct ActionPlanner {
     let snapshot: Snapshot
     /// Author time of the commit the next commit will follow, to keep history in order.
     let previousTime: Int64?
     /// The ledger's clock: no write is dated after it (by more than `LedgerClock.allowedLead`).
     let now: Timestamp
+    /// Who may do what: the table (`Permissions`). A test puts a permissive judge here to build
+    /// the commits the table refuses, so that verify can be shown to refuse them too.
+    var permissions: (Actor, Deed) -> Refusal? = Permissions.refusal
 
     func plan(_ event: Event) throws -> [CommitPlan] {
         if let problem = LedgerClock.problem(event.at, now: now) { throw LedgerError.invalid(JSONPointer.root / "at", problem) }
@@ -25,7 +28,7 @@ struct ActionPlanner {
         var c = CommitPlan(action: ActionName(event.action), actor: actor, at: event.at, subject: "")
         switch event.action {
         case .registerUnit(let unit):
-            try require(actor, .admin, "register units")
+            try permit(actor, .registerUnit(unit.id))
             if try snapshot.exists(.unit(unit.id)) {
                 throw LedgerError.invalid(JSONPointer.root / "unit" / "id", "unit \"\(unit.id)\" is already registered")
             }
@@ -37,7 +40,7 @@ struct ActionPlanner {
             c.unit = unit.id
 
         case .registerActor(let newActor):
-            try require(actor, .admin, "register actors")
+            try permit(actor, .registerActor(newActor.id))
             if try snapshot.exists(.actor(newActor.id)) {
                 throw LedgerError.invalid(JSONPointer.root / "actorRecord" / "id", "actor \"\(newActor.id)\" is already registered")
             }
@@ -52,7 +55,7 @@ struct ActionPlanner {
             c.unit = newActor.unit
 
         case .revokeKey(let id, let key):
-            try require(actor, .admin, "revoke keys")
+            try permit(actor, .revokeKey(of: id))
             guard var target = try snapshot.actor(id) else {
                 throw LedgerError.invalid(JSONPointer.root / "actorId", "actor \"\(id)\" is not registered")
             }
@@ -67,7 +70,7 @@ struct ActionPlanner {
             c.subject = "revoke a key of \(id)"
 
         case .issueDirective(var directive):
-            try requireIssuer(actor, of: directive.issuer)
+            try permit(actor, .issueDirective(directive.id, issuer: directive.issuer))
             if try snapshot.exists(.directive(directive.id)) {
                 throw LedgerError.invalid(JSONPointer.root / "directive" / "id", "directive \"\(directive.id)\" exists already; amend it with amend-directive")
             }
@@ -84,7 +87,7 @@ struct ActionPlanner {
             guard let old = try snapshot.directive(directive.id) else {
                 throw LedgerError.invalid(JSONPointer.root / "directive" / "id", "directive \"\(directive.id)\" is not issued; issue it with issue-directive")
             }
-            try requireIssuer(actor, of: old.issuer)
+            try permit(actor, .amendDirective(directive.id, issuer: old.issuer))
             if directive.issuer != old.issuer {
                 throw LedgerError.invalid(JSONPointer.root / "directive" / "issuer", "an amendment cannot change the issuer (\(old.issuer))")
             }
@@ -98,7 +101,7 @@ struct ActionPlanner {
             c.directive = directive.id
 
         case .adopt(let unit, let directiveID, let from, let clauses):
-            try requireImplementer(actor, of: unit)
+            try permit(actor, .adopt(directiveID, unit: unit))
             let directive = try requireDirective(directiveID, JSONPointer.root / "directive")
             try requireUnit(unit, JSONPointer.root / "unit")
             guard directive.scope.units.contains(where: { unit.isWithin($0) }), unit != directive.issuer else {
@@ -124,11 +127,11 @@ struct ActionPlanner {
             return [c, edit]
 
         case .editPlan(let unit, let directiveID, let clauses, let exemptions):
-            try requireImplementer(actor, of: unit)
+            try permit(actor, .editPlan(directiveID, unit: unit))
             try editPlan(&c, unit: unit, directive: directiveID, clauses: clauses, exemptions: exemptions, pointer: JSONPointer.root / "clauses")
 
         case .reportProgress(let unit, let directiveID, let clauseID, let status, let values, let evidence, let note, let asOf):
-            try requireImplementer(actor, of: unit)
+            try permit(actor, .reportProgress(directiveID, unit: unit))
             _ = try requireDirective(directiveID, JSONPointer.root / "directive")
             guard let plan = try snapshot.plan(directiveID, unit) else {
                 throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has no plan for \(directiveID); adopt it first")
@@ -154,7 +157,7 @@ struct ActionPlanner {
             c.unit = unit; c.directive = directiveID; c.clause = clauseID
 
         case .approveExemption(let unit, let directiveID, let clauseID, let note):
-            try requireSupervisor(actor, above: unit)
+            try permit(actor, .approveExemption(directiveID, unit: unit))
             guard var plan = try snapshot.plan(directiveID, unit) else {
                 throw LedgerError.invalid(JSONPointer.root / "unit", "\(unit) has no plan for \(directiveID)")
             }
@@ -171,7 +174,7 @@ struct ActionPlanner {
             c.unit = unit; c.directive = directiveID; c.clause = clauseID
 
         case .openFinding(var finding):
-            try requireSupervisor(actor, above: finding.unit)
+            try permit(actor, .openFinding(finding.id, unit: finding.unit))
             if try snapshot.exists(.finding(finding.id)) {
                 throw LedgerError.invalid(JSONPointer.root / "finding" / "id", "finding \"\(finding.id)\" exists already")
             }
@@ -193,12 +196,9 @@ struct ActionPlanner {
 
         case .rectify(let id, let text, let evidence):
             var finding = try requireFinding(id)
-            try requireImplementer(actor, of: finding.unit)
-            if finding.state == .closed {
-                throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(id) is closed; a supervisor must reopen it before it can be rectified again")
-            }
+            try permit(actor, .rectify(id, unit: finding.unit))
+            finding.state = try nextState(of: finding, .rectify)
             finding.steps.append(FindingStep(kind: .rectify, actor: actor.id, at: event.at, text: text, evidence: evidence))
-            finding.state = .rectified
             try c.write(.finding(id), finding, into: snapshot)
             c.subject = "\(finding.unit) rectifies \(id)"
             c.body = text
@@ -206,17 +206,9 @@ struct ActionPlanner {
 
         case .closeFinding(let id, let verdict, let note):
             var finding = try requireFinding(id)
-            try requireSupervisor(actor, above: finding.unit)
-            switch finding.state {
-            case .closed:
-                throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(id) is closed already")
-            case .open, .reopened:
-                throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(id) has not been rectified since it was \(finding.state == .open ? "opened" : "reopened"); it can be closed only after a rectification")
-            case .rectified:
-                break
-            }
+            try permit(actor, .closeFinding(id, unit: finding.unit))
+            finding.state = try nextState(of: finding, .close, verdict: verdict)
             finding.steps.append(FindingStep(kind: .close, actor: actor.id, at: event.at, text: note, verdict: verdict))
-            finding.state = verdict == .verified ? .closed : .reopened
             try c.write(.finding(id), finding, into: snapshot)
             c.subject = verdict == .verified ? "close \(id) as verified" : "reopen \(id)"
             c.body = note
@@ -224,7 +216,8 @@ struct ActionPlanner {
 
         case .holdAccountable(let id, let decision, let target):
             var finding = try requireFinding(id)
-            try requireSupervisor(actor, above: finding.unit)
+            try permit(actor, .holdAccountable(id, unit: finding.unit))
+            finding.state = try nextState(of: finding, .holdAccountable)
             let isUnit = try (try? UnitID(target)).map { try snapshot.exists(.unit($0)) } ?? false
             let isActor = try (try? ActorID(target)).map { try snapshot.exists(.actor($0)) } ?? false
             guard isUnit || isActor else {
@@ -237,7 +230,7 @@ struct ActionPlanner {
             c.unit = finding.unit; c.directive = finding.directive; c.finding = id
 
         case .checkpoint(let note):
-            try require(actor, .auditor, "write checkpoints")
+            try permit(actor, .checkpoint)
             guard let head = snapshot.base else {
                 throw LedgerError.invalid(nil, "an empty ledger has nothing to checkpoint")
             }
@@ -248,7 +241,7 @@ struct ActionPlanner {
             c.body = note
 
         case .setPolicy(let patch):
-            try require(actor, .admin, "set the policy")
+            try permit(actor, .setPolicy)
             var info = try snapshot.ledgerInfo()
             do { try info.policy.merge(patch, at: JSONPointer.root / "policy") } catch let e as ValidationError {
                 throw LedgerError.invalid(e.pointer, e.reason)
@@ -382,27 +375,18 @@ struct ActionPlanner {
         return id
     }
 
-    // MARK: Roles and state
+    // MARK: Permissions and state
 
-    private func require(_ actor: Actor, _ role: Role, _ what: String) throws {
-        guard actor.has(role) else { throw LedgerError.denied("actor \(actor.id) (\(describe(actor))) may not \(what); that needs the \(role.rawValue) role") }
+    /// Refuses what the table (`Permissions`) does not permit `actor` to do, in its words.
+    private func permit(_ actor: Actor, _ deed: Deed) throws {
+        if let refusal = permissions(actor, deed) { throw LedgerError.denied(refusal.description) }
     }
 
-    private func requireIssuer(_ actor: Actor, of unit: UnitID) throws {
-        guard actor.has(.issuer), actor.unit == unit else {
-            throw LedgerError.denied("actor \(actor.id) (\(describe(actor))) may not issue or amend directives of \(unit); that needs the issuer role in \(unit)")
-        }
-    }
-
-    private func requireImplementer(_ actor: Actor, of unit: UnitID) throws {
-        guard actor.has(.implementer), actor.unit == unit else {
-            throw LedgerError.denied("actor \(actor.id) (\(describe(actor))) may not act for \(unit); that needs the implementer role in \(unit)")
-        }
-    }
-
-    private func requireSupervisor(_ actor: Actor, above unit: UnitID) throws {
-        guard actor.has(.supervisor), let own = actor.unit, unit.isStrictlyBelow(own) else {
-            throw LedgerError.denied("actor \(actor.id) (\(describe(actor))) may not supervise \(unit); that needs the supervisor role in a unit above \(unit)")
+    /// The state a step leaves `finding` in, or why the step cannot be taken now.
+    private func nextState(of finding: Finding, _ kind: FindingStep.Kind, verdict: Verdict? = nil) throws -> FindingState {
+        switch FindingState.after(kind, verdict: verdict, from: finding.state) {
+        case .success(let state): return state
+        case .failure(let why): throw LedgerError.invalid(JSONPointer.root / "finding", "finding \(finding.id) \(why)")
         }
     }
 
@@ -425,9 +409,4 @@ struct ActionPlanner {
         }
         return f
     }
-}
-
-func describe(_ actor: Actor) -> String {
-    let roles = actor.roles.map(\.rawValue).joined(separator: ", ")
-    return actor.unit.map { "\(roles) of \($0)" } ?? roles
 }

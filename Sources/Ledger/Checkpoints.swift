@@ -129,7 +129,7 @@ extension Ledger {
         guard let witness = try actorRecord(actorID, at: checked.commit) else {
             throw LedgerError.denied("\(actorID) was not registered at the checkpoint commit \(checked.commit.hex.prefix(12)); only supervisors registered then may witness it")
         }
-        if let why = witnessRefusal(witness, auditor: checked.auditor) { throw LedgerError.denied(why) }
+        if let refusal = Permissions.witnessRefusal(witness, auditor: checked.auditor) { throw LedgerError.denied(refusal.description) }
         guard witness.holds(key: key.publicKey.openSSH) else {
             throw LedgerError.denied("the key \(key.publicKey.fingerprint) was not a key of \(actorID) at the checkpoint commit \(checked.commit.hex.prefix(12))")
         }
@@ -147,22 +147,6 @@ extension Ledger {
             throw LedgerError.usage("\(actorID) has witnessed \(id) already (\(witnessRef))")
         }
         return WitnessResult(checkpoint: id, commit: checked.commit, witness: actorID, ref: witnessRef, tag: tag)
-    }
-
-    /// Why `witness` may not co-sign a checkpoint made by `auditor`; nil when it may.
-    func witnessRefusal(_ witness: Actor, auditor: Actor) -> String? {
-        if witness.id == auditor.id { return "\(witness.id) wrote the checkpoint; a witness is someone else" }
-        guard witness.has(.supervisor), let unit = witness.unit else {
-            return "\(witness.id) (\(describe(witness))) is not a supervisor of a unit; only supervisors witness checkpoints"
-        }
-        if let auditorUnit = auditor.unit {
-            if !auditorUnit.isWithin(unit) {
-                return "\(witness.id) supervises \(unit), which is not \(auditorUnit) (the auditor's unit) or above it"
-            }
-        } else if unit.parent != nil {
-            return "\(witness.id) supervises \(unit); the auditor \(auditor.id) has no unit, so only supervisors of a top-level unit may witness"
-        }
-        return nil
     }
 
     /// An actor's record as it was at a commit.

@@ -30,22 +30,8 @@ extension Ledger {
             verifier.problems += problems
             return nil
         }
-        try startVerifying(at: checked.commit, into: &verifier)
+        try verifier.start(at: checked.commit)
         return checked.commit
-    }
-
-    /// Starts verify from a commit taken as checked (a checkpoint's, or the head a verification
-    /// accepted before): who held which key and the policy are read from its tree.
-    func startVerifying(at commit: ObjectID, into verifier: inout Verifier) throws {
-        for (path, blob) in try repository.listBlobs(inCommit: commit, under: "actors/") {
-            guard case .actor(let a) = RecordPath(path: path) else { continue }
-            verifier.actors[a] = try? Actor(json: JSONParser.parse(repository.blob(blob)), at: .root)
-        }
-        if let bytes = try repository.blob(at: RecordPath.ledger.path, inCommit: commit),
-           let info = try? LedgerInfo(json: JSONParser.parse(bytes), at: .root) {
-            verifier.policy = info.policy
-        }
-        verifier.trustsStartingRecords = true
     }
 
     /// The checks on tags that verify runs after replaying commits:
@@ -54,7 +40,7 @@ extension Ledger {
     ///   registered at that commit;
     /// - every checkpoint written in the commits checked has its tag (a deleted tag is a problem);
     /// - every witness tag under `refs/tags/witnesses/` co-signs the current checkpoint tag, signed by
-    ///   a supervisor allowed to witness it (see `witnessRefusal`);
+    ///   a supervisor allowed to witness it (see `Permissions.witnessRefusal`);
     /// - every checkpoint in `expected` still has its tag, on the same commit, in history.
     ///
     /// From `base` (verify --since), only tags on commits from the base on are checked.
@@ -151,8 +137,8 @@ extension Ledger {
         if tag.tagger?.email != "\(checkpoint.by)@ledger" {
             problem(commit, .checkpoint, "tagged by \(tag.tagger?.email ?? "nobody"), but the checkpoint was written by \(checkpoint.by)")
         }
-        if !auditor.has(.auditor) {
-            problem(commit, .notPermitted, "\(auditor.id) (\(describe(auditor))) signed a checkpoint without the auditor role")
+        if let refusal = Permissions.refusal(auditor, .checkpoint) {
+            problem(commit, .notPermitted, refusal.description)
         }
         if !auditor.holds(key: key.openSSH) {
             problem(commit, .unknownKey, "signed by \(key.fingerprint), which is not a key of \(auditor.id) at the checkpoint commit")
@@ -202,7 +188,7 @@ extension Ledger {
             problem(at, .unknownKey, "the witness \(actorID) is not registered at the checkpoint commit")
             return
         }
-        if let why = witnessRefusal(witness, auditor: checkpoint.auditor) { problem(at, .notPermitted, why) }
+        if let refusal = Permissions.witnessRefusal(witness, auditor: checkpoint.auditor) { problem(at, .notPermitted, refusal.description) }
         guard witness.holds(key: key.openSSH) else {
             problem(at, .unknownKey, "signed by \(key.fingerprint), which is not a key of \(actorID) at the checkpoint commit")
             return

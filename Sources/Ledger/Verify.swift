@@ -68,7 +68,7 @@ extension Ledger {
                 return VerifyReport(commits: 0, problems: [VerifyProblem(commit: tip.hex, kind: .rewrittenHistory,
                     detail: "main does not descend from \(verified.hex), the head verified before: its history was rewritten")])
             }
-            try startVerifying(at: verified, into: &verifier)
+            try verifier.start(at: verified)
             base = verified
         }
         if let since {
@@ -111,6 +111,10 @@ struct Verifier {
     /// adds (see `Progress.AppendPoint`), without reading the old version: the cost of a report does
     /// not grow with the reports before it.
     private var acceptedProgress: [String: AcceptedProgress?] = [:]
+    /// The approved exemptions each plan had before its last re-adoption, by path: its unit may
+    /// carry them back, as `plan rebase` does in the edit that follows its adoption. (Verify cannot
+    /// see where one write ends, so it allows that in any later edit.)
+    private var approvalsBeforeReadoption: [String: Set<Exemption>] = [:]
     /// Whether the records at the first parent are taken as checked (verify --since: the state a
     /// checkpoint attests), so that a progress file's first change is checked by what it adds.
     var trustsStartingRecords = false
@@ -118,6 +122,20 @@ struct Verifier {
     var now = Timestamp.now
 
     init(repository: Repository) { self.repository = repository }
+
+    /// Starts from the state at `commit`, read from its tree rather than replayed: its actors and
+    /// policy, and its records taken as checked (as `verify --since` starts from a checkpoint).
+    mutating func start(at commit: ObjectID) throws {
+        for (path, blob) in try repository.listBlobs(inCommit: commit, under: "actors/") {
+            guard case .actor(let a) = RecordPath(path: path) else { continue }
+            actors[a] = try? Actor(json: JSONParser.parse(repository.blob(blob)), at: .root)
+        }
+        if let bytes = try repository.blob(at: RecordPath.ledger.path, inCommit: commit),
+           let info = try? LedgerInfo(json: JSONParser.parse(bytes), at: .root) {
+            policy = info.policy
+        }
+        trustsStartingRecords = true
+    }
 
     mutating func problem(_ commit: ObjectID, _ kind: VerifyProblem.Kind, _ detail: String) {
         problems.append(VerifyProblem(commit: commit.hex, kind: kind, detail: detail))
@@ -314,13 +332,13 @@ struct Verifier {
         return nil
     }
 
-    /// Whether the signer's roles allow this change of this path, and the trailers say so.
-    /// `addedReports`, for a progress file, are the reports the change adds when that is known
-    /// already; `old` and `new` are then not read.
+    /// Whether the table (`Permissions`) lets the signer make this change of this path, judged by
+    /// what the change does, and the trailers say so. `addedReports`, for a progress file, are the
+    /// reports the change adds when that is known already; `old` and `new` are then not read.
     private mutating func authorize(_ id: ObjectID, path: RecordPath, old: JSONValue?, new: JSONValue, addedReports: [Report]? = nil,
                                     signer: Actor, trailers: Trailers, isGenesis: Bool) {
         let action = trailers.action
-        func deny(_ why: String) { problem(id, .notPermitted, "\(signer.id) (\(describe(signer))) \(why)") }
+        func deny(_ refusal: Refusal?) { if let refusal { problem(id, .notPermitted, refusal.description) } }
         func expect(_ allowed: [ActionName]) {
             if action.map(allowed.contains) != true {
                 problem(id, .trailers, "Luoshi-Action \(action?.rawValue ?? "(none)") does not match a change of \(path.path) (expected \(allowed.map(\.rawValue).joined(separator: " or ")))")
@@ -329,13 +347,15 @@ struct Verifier {
         func expectTrailer<T: Equatable & CustomStringConvertible>(_ name: String, _ value: T?, _ want: T) {
             if value != want { problem(id, .trailers, "Luoshi-\(name) says \(value?.description ?? "nothing") but the change is to \(path.path)") }
         }
+        // Genesis writes the ledger and its first admin; nothing after it is genesis.
+        let actions = Permissions.actions(writing: path).filter { ($0 == .genesis) == isGenesis }
         switch path {
         case .ledger:
-            expect(isGenesis ? [.genesis] : [.setPolicy])
-            if !signer.has(.admin) { deny("changed ledger.json without the admin role") }
-        case .actor:
-            expect(isGenesis ? [.genesis] : [.registerActor, .revokeKey])
-            if !signer.has(.admin) { deny("changed \(path.path) without the admin role") }
+            expect(actions)
+            deny(Permissions.refusal(signer, isGenesis ? .genesis : .setPolicy))
+        case .actor(let a):
+            expect(actions)
+            deny(Permissions.refusal(signer, isGenesis ? .genesis : old == nil ? .registerActor(a) : .revokeKey(of: a)))
             // A revoked key stays revoked: giving it back would make what it signs after the revocation valid again.
             if let before = old.flatMap({ try? Actor(json: $0, at: .root) }), let after = try? Actor(json: new, at: .root) {
                 let stillRevoked = Set(after.revokedKeys.map { sshKeyIdentity($0.key) })
@@ -344,33 +364,54 @@ struct Verifier {
                 }
             }
         case .unit(let u):
-            expect([.registerUnit])
+            expect(actions)
             expectTrailer("Unit", trailers.unit, u)
-            if !signer.has(.admin) { deny("registered a unit without the admin role") }
+            deny(Permissions.refusal(signer, .registerUnit(u)))
             if old != nil { problem(id, .rewrittenHistory, "\(path.path) was registered already and was changed") }
         case .directive(let d):
             expect(old == nil ? [.issueDirective] : [.amendDirective])
             expectTrailer("Directive", trailers.directive, d)
-            let issuer = (try? Directive(json: new, at: .root))?.issuer
-            let oldIssuer = old.flatMap { try? Directive(json: $0, at: .root) }?.issuer
-            if !signer.has(.issuer) || signer.unit != issuer || (oldIssuer != nil && oldIssuer != issuer) {
-                deny("changed directive \(d) without being its issuer")
+            guard let directive = try? Directive(json: new, at: .root) else { return }
+            // An amendment is judged by the issuer it amends, as the write path judges it.
+            if let before = old.flatMap({ try? Directive(json: $0, at: .root) }) {
+                deny(Permissions.refusal(signer, .amendDirective(d, issuer: before.issuer)))
+                if directive.issuer != before.issuer {
+                    problem(id, .invalidRecord, "\(path.path): an amendment cannot change the issuer (\(before.issuer))")
+                }
+            } else {
+                deny(Permissions.refusal(signer, .issueDirective(d, issuer: directive.issuer)))
             }
         case .plan(let d, let u):
-            expect([.adopt, .editPlan, .approveExemption])
             expectTrailer("Unit", trailers.unit, u)
             expectTrailer("Directive", trailers.directive, d)
-            if signer.has(.implementer), signer.unit == u { return }
-            if signer.has(.supervisor), let own = signer.unit, u.isStrictlyBelow(own), action == .approveExemption,
-               let old, approvalsOnly(old, new, by: signer.id) {
+            guard let after = try? Plan(json: new, at: .root) else { return }
+            let before = old.flatMap { try? Plan(json: $0, at: .root) }
+            let readopted = before.map { $0.basis.commit != after.basis.commit } ?? true
+            // Approvals the unit's writer may keep: the plan's own, and those a re-adoption cleared
+            // (`plan rebase` adopts, then restores them in the edit after).
+            var kept = Set(before?.exemptions.filter { $0.approval != nil } ?? [])
+            kept.formUnion(approvalsBeforeReadoption[path.path] ?? [])
+            if readopted, let before { approvalsBeforeReadoption[path.path] = Set(before.exemptions.filter { $0.approval != nil }) }
+            let given = after.exemptions.filter { $0.approval != nil && !kept.contains($0) }
+            guard !given.isEmpty else {
+                expect([.adopt, .editPlan])
+                deny(Permissions.refusal(signer, readopted ? .adopt(d, unit: u) : .editPlan(d, unit: u)))
                 return
             }
-            deny("changed the plan of \(u)")
+            expect([.approveExemption])
+            let approve = Deed.approveExemption(d, unit: u)
+            if let refusal = Permissions.refusal(signer, approve) { deny(refusal); return }
+            if let other = given.lazy.compactMap({ $0.approval?.by }).first(where: { $0 != signer.id }) {
+                deny(Permissions.refusal(signer, approve, inTheNameOf: other))
+            }
+            // Approving changes nothing else: the rest is the unit's own to edit.
+            if before.map({ approvalsOnly($0, after) }) != true { deny(Permissions.refusal(signer, .editPlan(d, unit: u))) }
         case .progress(let d, let u):
-            expect([.reportProgress])
+            expect(actions)
             expectTrailer("Unit", trailers.unit, u)
             expectTrailer("Directive", trailers.directive, d)
-            guard signer.has(.implementer), signer.unit == u else { deny("reported progress for \(u)"); return }
+            let report = Deed.reportProgress(d, unit: u)
+            if let refusal = Permissions.refusal(signer, report) { deny(refusal); return }
             let added: ArraySlice<Report>
             if let addedReports {
                 added = addedReports[...]
@@ -383,15 +424,17 @@ struct Verifier {
                 }
                 added = newReports.dropFirst(oldReports.count)
             }
-            if added.contains(where: { $0.actor != signer.id }) {
-                deny("added a report in another actor's name")
+            if let other = added.first(where: { $0.actor != signer.id }) {
+                deny(Permissions.refusal(signer, report, inTheNameOf: other.actor))
             }
         case .finding(let f):
-            expect(old == nil ? [.openFinding] : [.rectify, .closeFinding, .holdAccountable])
             expectTrailer("Finding", trailers.finding, f)
-            guard let finding = try? Finding(json: new, at: .root) else { return }
+            guard let finding = try? Finding(json: new, at: .root) else { expect(actions); return }
             let before = old.flatMap { try? Finding(json: $0, at: .root) }
             let oldSteps = before?.steps ?? []
+            let added = finding.steps.dropFirst(oldSteps.count)
+            // Each step added is taken by the action that adds it.
+            expect(old == nil ? [.openFinding] : added.isEmpty ? actions : added.map { Permissions.action(adding: $0.kind) })
             if let before {
                 var same = finding
                 same.steps = before.steps; same.state = before.state
@@ -400,47 +443,29 @@ struct Verifier {
                     return
                 }
             }
-            for step in finding.steps.dropFirst(oldSteps.count) {
-                if step.actor != signer.id { deny("added a step to \(f) in another actor's name") }
-                switch step.kind {
-                case .rectify:
-                    if !(signer.has(.implementer) && signer.unit == finding.unit) { deny("rectified \(f) for \(finding.unit)") }
-                case .open, .close, .holdAccountable:
-                    if !(signer.has(.supervisor) && signer.unit.map { finding.unit.isStrictlyBelow($0) } == true) {
-                        deny("took the \(step.kind.rawValue) step of \(f) on \(finding.unit)")
-                    }
-                }
+            for step in added {
+                let deed = Deed.step(step.kind, of: f, unit: finding.unit)
+                deny(Permissions.refusal(signer, deed, inTheNameOf: step.actor))
+                deny(Permissions.refusal(signer, deed))
             }
         case .checkpoint:
-            expect([.checkpoint])
-            if !signer.has(.auditor) { deny("wrote a checkpoint without the auditor role") }
-            if let by = (try? Checkpoint(json: new, at: .root))?.by, by != signer.id {
-                deny("wrote a checkpoint in another actor's name (\(by))")
+            expect(actions)
+            deny(Permissions.refusal(signer, .checkpoint))
+            if let by = (try? Checkpoint(json: new, at: .root))?.by {
+                deny(Permissions.refusal(signer, .checkpoint, inTheNameOf: by))
             }
             if old != nil { problem(id, .rewrittenHistory, "\(path.path) existed and was changed") }
         }
     }
 
     /// Why a finding's steps are not a sequence the actions can make, or its state not the one its
-    /// steps lead to (nil: both are right). Mirrors ActionPlanner: opened once, first; closed only
-    /// after a rectification; no rectification after a verified close.
+    /// steps lead to (nil: both are right), by the loop the write path keeps (`FindingState.after`).
     static func stepsProblem(_ finding: Finding) -> String? {
         var state: FindingState?
         for (n, step) in finding.steps.enumerated() {
-            switch step.kind {
-            case .open:
-                if n != 0 { return "has an open step at /steps/\(n); a finding is opened once, by its first step" }
-                state = .open
-            case .rectify:
-                if n == 0 { return "starts with a rectify step; its first step must open it" }
-                if state == .closed { return "is rectified at /steps/\(n) after it was closed as verified" }
-                state = .rectified
-            case .close:
-                if n == 0 { return "starts with a close step; its first step must open it" }
-                if state != .rectified { return "is closed at /steps/\(n) without a rectification since it was opened or reopened" }
-                state = step.verdict == .reopened ? .reopened : .closed
-            case .holdAccountable:
-                if n == 0 { return "starts with a hold-accountable step; its first step must open it" }
+            switch FindingState.after(step.kind, verdict: step.verdict, from: state) {
+            case .success(let next): state = next
+            case .failure(let why): return "at /steps/\(n): finding \(finding.id) \(why)"
             }
         }
         if let state, state != finding.state {
@@ -449,11 +474,11 @@ struct Verifier {
         return nil
     }
 
-    /// Whether two plans differ only in approvals given by `supervisor`.
-    private func approvalsOnly(_ old: JSONValue, _ new: JSONValue, by supervisor: ActorID) -> Bool {
-        guard var a = try? Plan(json: old, at: .root), var b = try? Plan(json: new, at: .root) else { return false }
-        let added = zip(a.exemptions, b.exemptions).filter { $0.approval != $1.approval }
-        guard added.allSatisfy({ $0.approval == nil && $1.approval?.by == supervisor }) else { return false }
+    /// Whether two plans differ only in approvals given where there were none.
+    private func approvalsOnly(_ before: Plan, _ after: Plan) -> Bool {
+        var a = before, b = after
+        guard a.exemptions.count == b.exemptions.count,
+              zip(a.exemptions, b.exemptions).allSatisfy({ $0.approval == $1.approval || $0.approval == nil }) else { return false }
         a.exemptions = a.exemptions.map { var e = $0; e.approval = nil; return e }
         b.exemptions = b.exemptions.map { var e = $0; e.approval = nil; return e }
         return a == b

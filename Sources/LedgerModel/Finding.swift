@@ -5,6 +5,48 @@ public enum FindingState: String, JSONEnum { case open, rectified, closed, reope
 
 public enum Verdict: String, JSONEnum { case verified, reopened }
 
+extension FindingState {
+    /// The state a finding is left in by a step taken in `state` (nil: before its first step), or why
+    /// the step cannot be taken then. The one loop the write path keeps and verify checks: a finding is
+    /// opened once, by its first step; closed only after a rectification since it was opened or
+    /// reopened; never rectified after a verified close; held accountable in any state.
+    public static func after(_ kind: FindingStep.Kind, verdict: Verdict?, from state: FindingState?) -> Result<FindingState, FindingStepRefusal> {
+        guard let state else { return kind == .open ? .success(.open) : .failure(.notOpened(kind)) }
+        switch kind {
+        case .open: return .failure(.openedAgain)
+        case .rectify: return state == .closed ? .failure(.closed) : .success(.rectified)
+        case .close:
+            switch state {
+            case .closed: return .failure(.closedAlready)
+            case .open, .reopened: return .failure(.notRectified(since: state))
+            case .rectified: return .success(verdict == .reopened ? .reopened : .closed)
+            }
+        case .holdAccountable: return .success(state)
+        }
+    }
+}
+
+/// Why a step cannot follow the steps a finding has; said after "finding F-1".
+public enum FindingStepRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    case notOpened(FindingStep.Kind)
+    case openedAgain
+    /// A rectification after a verified close.
+    case closed
+    case closedAlready
+    case notRectified(since: FindingState)
+
+    public var description: String {
+        switch self {
+        case .notOpened(let kind): "starts with a \(kind.rawValue) step; its first step must open it"
+        case .openedAgain: "is opened again; a finding is opened once, by its first step"
+        case .closed: "is closed; a supervisor must reopen it before it can be rectified again"
+        case .closedAlready: "is closed already"
+        case .notRectified(let since):
+            "has not been rectified since it was \(since == .open ? "opened" : "reopened"); it can be closed only after a rectification"
+        }
+    }
+}
+
 /// One step of a finding's loop, as it was taken.
 public struct FindingStep: Sendable, Hashable, JSONCodable {
     public enum Kind: String, JSONEnum {

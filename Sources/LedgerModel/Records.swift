@@ -88,7 +88,7 @@ private func isLevelRefused(_ scalar: Unicode.Scalar) -> Bool {
     }
 }
 
-/// What an actor may do; the scope is always the actor's unit.
+/// What an actor may do, over units measured from the actor's own (`Permissions` says which).
 public enum Role: String, JSONEnum {
     case admin, issuer, implementer, supervisor, auditor
 }

@@ -53,7 +53,7 @@ extension Luoshi {
                         throw LedgerError.usage("an actor with the role \(scoped.rawValue) acts for a unit; give it with --unit")
                     }
                     let w = try Write(options, write)
-                    let admin = try w.actor(("admin", "admins")) { $0.has(.admin) }
+                    let admin = try w.actor(for: .registerActor(actorID))
                     if let unitID { try w.ledger.requireUnit(unitID) }
                     let actor = LedgerModel.Actor(id: actorID, name: name, unit: unitID, roles: role, keys: keys)
                     try w.apply(.registerActor(actor), as: admin, name: "actor add")
@@ -85,7 +85,7 @@ extension Luoshi {
                     let actorID = try parseID(id, option: "actor id", ActorID.init)!
                     let key = try luoshi.publicKey(fromFile: publicKey, option: "--public-key")
                     let w = try Write(options, write)
-                    let admin = try w.actor(("admin", "admins")) { $0.has(.admin) }
+                    let admin = try w.actor(for: .revokeKey(of: actorID))
                     try w.ledger.requireActor(actorID)
                     try w.apply(.revokeKey(actor: actorID, key: key.openSSH), as: admin, name: "actor revoke-key")
                 }

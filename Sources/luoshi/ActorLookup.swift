@@ -19,3 +19,10 @@ func signingActor(holding signer: SingleKey, in ledger: Ledger, role: (one: Stri
     }
     return first.id
 }
+
+/// The one holder of the key in `signer` whom the table (`Permissions`) permits `deed`, named in
+/// messages by the rule's holder: "the key ... belongs to no supervisor above cn/east".
+func signingActor(holding signer: SingleKey, in ledger: Ledger, for deed: Deed) throws -> ActorID {
+    let rule = Permissions.rule(for: deed.action)
+    return try signingActor(holding: signer, in: ledger, role: rule.holder(of: deed.unit)) { rule.permits($0, over: deed.unit) }
+}

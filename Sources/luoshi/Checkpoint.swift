@@ -32,7 +32,7 @@ extension Luoshi {
                 let signer = try SingleKey(path: key)
                 let ledger = try options.open()
                 let actorID = try parseID(actor, option: "--actor", ActorID.init)
-                    ?? signingActor(holding: signer, in: ledger, role: ("auditor", "auditors")) { $0.has(.auditor) }
+                    ?? signingActor(holding: signer, in: ledger, for: .checkpoint)
                 let event = Event(actor: actorID, at: .now, action: .checkpoint(note: note))
                 let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: "checkpoint"))], signer: signer)
                 guard let commit = result.commits.last, let ref = result.tags.last else {

@@ -34,9 +34,7 @@ extension Luoshi {
                     let directive = try readJSONFile(file, as: DirectiveFields.self).directive
                     let w = try Write(options, write)
                     try w.ledger.requireUnit(directive.issuer)
-                    let issuer = try w.actor(("issuer of \(directive.issuer)", "issuers of \(directive.issuer)")) {
-                        $0.has(.issuer) && $0.unit == directive.issuer
-                    }
+                    let issuer = try w.actor(for: .issueDirective(directive.id, issuer: directive.issuer))
                     try w.apply(.issueDirective(directive), as: issuer, name: file)
                 }
             }
@@ -64,9 +62,7 @@ extension Luoshi {
                     let directive = try readJSONFile(file, as: DirectiveFields.self).directive
                     let w = try Write(options, write)
                     try w.ledger.requireDirective(directive.id)
-                    let issuer = try w.actor(("issuer of \(directive.issuer)", "issuers of \(directive.issuer)")) {
-                        $0.has(.issuer) && $0.unit == directive.issuer
-                    }
+                    let issuer = try w.actor(for: .amendDirective(directive.id, issuer: directive.issuer))
                     try w.apply(.amendDirective(directive, note: note), as: issuer, name: file)
                 }
             }

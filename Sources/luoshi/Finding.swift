@@ -31,10 +31,8 @@ extension Luoshi {
             return try Finding(json: ledger.record(.finding(f), at: ledger.head())!, at: .root)
         }
 
-        static func supervisor(of unit: UnitID, _ w: Write) throws -> ActorID {
-            try w.actor(("supervisor above \(unit)", "supervisors above \(unit)")) { a in
-                a.has(.supervisor) && (a.unit.map { unit.isStrictlyBelow($0) } ?? false)
-            }
+        static func supervisor(for deed: Deed, _ w: Write) throws -> ActorID {
+            try w.actor(for: deed)
         }
 
         struct Open: ParsableCommand {
@@ -69,7 +67,7 @@ extension Luoshi {
                     try w.ledger.requireUnit(u)
                     if let d { try w.ledger.requireDirective(d) }
                     if let c, let d { try w.ledger.requireClause(c, directive: d, unit: u) }
-                    let supervisor = try FindingCommand.supervisor(of: u, w)
+                    let supervisor = try FindingCommand.supervisor(for: .openFinding(f, unit: u), w)
                     let finding = Finding(id: f, unit: u, directive: d, clause: c, text: text, severity: severity, due: day, state: .open, steps: [])
                     try w.apply(.openFinding(finding), as: supervisor, name: "finding open")
                 }
@@ -101,9 +99,7 @@ extension Luoshi {
                     let items = try evidence.map { try EvidenceFile.evidence($0) }
                     let w = try Write(options, write)
                     let finding = try FindingCommand.finding(id, in: w.ledger)
-                    let implementer = try w.actor(("implementer of \(finding.unit)", "implementers of \(finding.unit)")) {
-                        $0.unit == finding.unit && $0.has(.implementer)
-                    }
+                    let implementer = try w.actor(for: .rectify(finding.id, unit: finding.unit))
                     try w.apply(.rectify(finding: finding.id, text: text, evidence: items), as: implementer, name: "finding rectify")
                 }
             }
@@ -128,7 +124,7 @@ extension Luoshi {
                     let w = try Write(options, write)
                     let finding = try FindingCommand.finding(id, in: w.ledger)
                     try w.apply(.closeFinding(finding: finding.id, verdict: .verified, note: note),
-                                as: FindingCommand.supervisor(of: finding.unit, w), name: "finding close")
+                                as: FindingCommand.supervisor(for: .closeFinding(finding.id, unit: finding.unit), w), name: "finding close")
                 }
             }
         }
@@ -152,7 +148,7 @@ extension Luoshi {
                     let w = try Write(options, write)
                     let finding = try FindingCommand.finding(id, in: w.ledger)
                     try w.apply(.closeFinding(finding: finding.id, verdict: .reopened, note: note),
-                                as: FindingCommand.supervisor(of: finding.unit, w), name: "finding reopen")
+                                as: FindingCommand.supervisor(for: .closeFinding(finding.id, unit: finding.unit), w), name: "finding reopen")
                 }
             }
         }
@@ -185,7 +181,7 @@ extension Luoshi {
                         throw LedgerError.usage("no unit or actor \(target)" + (near.isEmpty ? "" : "; did you mean \(near.joined(separator: " or "))?"))
                     }
                     try w.apply(.holdAccountable(finding: finding.id, decision: decision, target: target),
-                                as: FindingCommand.supervisor(of: finding.unit, w), name: "finding hold")
+                                as: FindingCommand.supervisor(for: .holdAccountable(finding.id, unit: finding.unit), w), name: "finding hold")
                 }
             }
         }

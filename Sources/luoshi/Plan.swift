@@ -32,7 +32,7 @@ extension Luoshi {
                 try w.ledger.requireUnit(u)
                 let source = try parseID(from, option: "--from", UnitID.init) ?? w.ledger.defaultBasis(directive: d, unit: u)
                 try w.ledger.requireUnit(source)
-                let implementer = try w.actor(("implementer of \(u)", "implementers of \(u)")) { $0.unit == u && $0.has(.implementer) }
+                let implementer = try w.actor(for: .adopt(d, unit: u))
                 try w.apply(.adopt(unit: u, directive: d, from: source, clauses: nil), as: implementer, name: "adopt")
             }
         }
@@ -77,7 +77,7 @@ extension Luoshi {
                     let (d, u) = try plan.ids()
                     let w = try Write(options, write)
                     let current = try w.ledger.plan(directive: d, unit: u)
-                    let implementer = try w.actor(("implementer of \(u)", "implementers of \(u)")) { $0.unit == u && $0.has(.implementer) }
+                    let implementer = try w.actor(for: .editPlan(d, unit: u))
                     func check(_ edit: PlanEdit) throws -> PlanReading {
                         // Checked as the write will check it, without writing: a bad edit is caught before confirming.
                         let event = Event(actor: implementer, at: .now, action: .editPlan(unit: u, directive: d, clauses: edit.clauses, exemptions: edit.exemptions))
@@ -151,7 +151,7 @@ extension Luoshi {
                     let (d, u) = try plan.ids()
                     let w = try Write(options, write)
                     let rebase = try w.ledger.rebase(directive: d, unit: u)
-                    let implementer = try w.actor(("implementer of \(u)", "implementers of \(u)")) { $0.unit == u && $0.has(.implementer) }
+                    let implementer = try w.actor(for: .adopt(d, unit: u))
                     let basisName = rebase.oldBasis.kind == .directive ? "directive \(d)" : "the plan of \(rebase.from)"
                     guard !rebase.upToDate else {
                         print("the plan of \(u) for \(d) is up to date with its basis (\(basisName), v\(rebase.newVersion)); nothing written")
@@ -225,7 +225,7 @@ extension Luoshi {
                 let w = try Write(options, write)
                 let current = try w.ledger.plan(directive: d, unit: u)
                 try w.ledger.requireClause(c, directive: d, unit: u)
-                let implementer = try w.actor(("implementer of \(u)", "implementers of \(u)")) { $0.unit == u && $0.has(.implementer) }
+                let implementer = try w.actor(for: .editPlan(d, unit: u))
                 var edit = PlanEdit(plan: current)
                 edit.clauses.removeAll { $0.id == c || $0.derivedFrom == c }
                 edit.exemptions = (edit.exemptions ?? []).filter { $0.clause != c } + [Exemption(clause: c, reason: reason)]
@@ -274,9 +274,7 @@ extension Luoshi {
                         throw LedgerError.usage(NearestNames.message(.clause, c.rawValue, among: declared, context: " among the exemptions \(u) declares for \(d)")
                                                 + (declared.isEmpty ? "; it declares none" : ""))
                     }
-                    let supervisor = try w.actor(("supervisor above \(u)", "supervisors above \(u)")) { a in
-                        a.has(.supervisor) && (a.unit.map { u.isStrictlyBelow($0) } ?? false)
-                    }
+                    let supervisor = try w.actor(for: .approveExemption(d, unit: u))
                     try w.apply(.approveExemption(unit: u, directive: d, clause: c, note: note), as: supervisor, name: "exemption approve")
                 }
             }

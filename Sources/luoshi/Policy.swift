@@ -44,7 +44,7 @@ extension Luoshi {
                         throw LedgerError.usage("\(name): \(e.reason)" + (near.isEmpty || known.contains(name) ? "" : "; did you mean \(near.joined(separator: " or "))?"))
                     }
                     let w = try Write(options, write)
-                    let admin = try w.actor(("admin", "admins")) { $0.has(.admin) }
+                    let admin = try w.actor(for: .setPolicy)
                     try w.apply(.setPolicy(.object(patch)), as: admin, name: "policy set")
                 }
             }

@@ -58,7 +58,7 @@ extension Luoshi {
                 }
                 try ledger.requireExisting(unit: unitID, directive: directiveID, clause: clauseID)
                 let items = try evidence.map(Self.evidence)
-                let actorID = try parseID(actor, option: "--actor", ActorID.init) ?? Self.actor(for: signer, unit: unitID, in: ledger)
+                let actorID = try parseID(actor, option: "--actor", ActorID.init) ?? Self.actor(for: signer, unit: unitID, directive: directiveID, in: ledger)
                 let event = Event(actor: actorID, at: .now, action: .reportProgress(
                     unit: unitID, directive: directiveID, clause: clauseID, status: status, values: measured,
                     evidence: items, note: note, asOf: try parseDay(reportedFor ?? asOf, option: reportedFor != nil ? "--reported-for" : "--as-of")))
@@ -70,10 +70,8 @@ extension Luoshi {
             }
         }
 
-        static func actor(for signer: SingleKey, unit: UnitID, in ledger: Ledger) throws -> ActorID {
-            try signingActor(holding: signer, in: ledger, role: ("implementer of \(unit)", "implementers of \(unit)")) {
-                $0.unit == unit && $0.has(.implementer)
-            }
+        static func actor(for signer: SingleKey, unit: UnitID, directive: DirectiveID, in ledger: Ledger) throws -> ActorID {
+            try signingActor(holding: signer, in: ledger, for: .reportProgress(directive, unit: unit))
         }
 
         /// A number as JSON writes it, by the parser every record is read with: no `nan`, `inf`,

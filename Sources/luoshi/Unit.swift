@@ -33,7 +33,7 @@ extension Luoshi {
                 try execute {
                     let unitID = try parseID(id, option: "unit id", UnitID.init)!
                     let w = try Write(options, write)
-                    let admin = try w.actor(("admin", "admins")) { $0.has(.admin) }
+                    let admin = try w.actor(for: .registerUnit(unitID))
                     if let parent = unitID.parent { try w.ledger.requireUnit(parent) }
                     try w.apply(.registerUnit(LedgerModel.Unit(id: unitID, name: name, level: level)), as: admin, name: "unit add")
                 }

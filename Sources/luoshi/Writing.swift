@@ -31,13 +31,13 @@ struct Write {
         format = ledgerOptions.format
     }
 
-    /// The signing actor: `--actor`, or the one holder of the key who `qualifies` (see `signingActor`).
-    func actor(_ role: (one: String, many: String), where qualifies: (Actor) -> Bool) throws -> ActorID {
+    /// The signing actor: `--actor`, or the one holder of the key whom the table permits `deed` (see `signingActor`).
+    func actor(for deed: Deed) throws -> ActorID {
         if let named = try parseID(options.actor, option: "--actor", ActorID.init) {
             try ledger.requireActor(named)
             return named
         }
-        return try signingActor(holding: signer, in: ledger, role: role, where: qualifies)
+        return try signingActor(holding: signer, in: ledger, for: deed)
     }
 
     /// Builds the event (dated now), applies it through the one write path, or checks it only with

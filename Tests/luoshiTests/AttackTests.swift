@@ -131,7 +131,27 @@ struct AttackTests {
         let attack = try f.commit(on: twin, set: [Self.eastPlan: try f.edited(try f.record(Self.eastPlan, at: twin), "r['clauses'][1]['text'] = 'Nothing at all.'")],
                                   actor: "north.lead", signer: "north.lead", message: ledgerMessage("edit-plan", unit: "cn/east", directive: Self.directive))
         try land(f, attack, on: twin)
-        try expectOnlyBlamed(f, attack, "not-permitted", saying: "changed the plan of cn/east")
+        try expectOnlyBlamed(f, attack, "not-permitted", saying: "may not edit the plan of cn/east for D-2019-01: only an implementer of cn/east may")
+    }
+
+    @Test("an implementer approving its own plan's exemption, in a supervisor's name")
+    func selfApprovedExemption() throws {
+        let f = try Forge.burden()
+        let head = try f.head()
+        let path = "directives/D-2019-01/plans/cn/west/plan.json"
+        let exempt = "r['clauses'] = [c for c in r['clauses'] if c['id'] != '4']; r['exemptions'].append({'clause': '4', 'reason': 'No meetings are held here.'})"
+        let message = ledgerMessage("edit-plan", unit: "cn/west", directive: Self.directive)
+        // Honest twin: west.lead declares the exemption; only a supervisor above cn/west may approve it.
+        let twin = try f.commit(on: head, set: [path: try f.edited(try f.record(path, at: head), exempt)], actor: "west.lead", signer: "west.lead", message: message)
+        try land(f, twin, on: head)
+        #expect(try f.verify().ok == true)
+        try f.move(to: head, from: twin)
+        let approved = exempt.replacingOccurrences(of: "'reason': 'No meetings are held here.'",
+                                                   with: "'reason': 'No meetings are held here.', 'approval': {'by': 'central.inspector', 'at': '2020-01-10T09:00:00Z', 'note': 'Agreed.'}")
+        let attack = try f.commit(on: head, set: [path: try f.edited(try f.record(path, at: head), approved)], actor: "west.lead", signer: "west.lead",
+                                  message: ledgerMessage("approve-exemption", unit: "cn/west", directive: Self.directive))
+        try land(f, attack, on: head)
+        try expectOnlyBlamed(f, attack, "not-permitted", saying: "may not approve an exemption of cn/west from D-2019-01: only a supervisor above cn/west may")
     }
 
     @Test("a plan whose basis.blob names another text than its basis commit holds")
@@ -165,7 +185,7 @@ struct AttackTests {
         try f.move(to: head, from: twin)
         let attack = try f.commit(on: head, set: [Self.directivePath: text], actor: "north.lead", signer: "north.lead", message: message)
         try land(f, attack, on: head)
-        try expectOnlyBlamed(f, attack, "not-permitted", saying: "without being its issuer")
+        try expectOnlyBlamed(f, attack, "not-permitted", saying: "may not amend directive D-2019-01")
     }
 
     @Test("an implementer registering an actor")
@@ -180,7 +200,7 @@ struct AttackTests {
         try f.move(to: head, from: twin)
         let attack = try f.commit(on: head, set: ["actors/north.deputy.json": text], actor: "north.lead", signer: "north.lead", message: message)
         try land(f, attack, on: head)
-        try expectOnlyBlamed(f, attack, "not-permitted", saying: "without the admin role")
+        try expectOnlyBlamed(f, attack, "not-permitted", saying: "may not register actor north.deputy: only an admin may")
     }
 
     // MARK: Records
