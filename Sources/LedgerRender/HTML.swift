@@ -24,6 +24,7 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
     /// string as `\u003c`, and nothing else it writes holds one, so no text in the data can end the element.
     init(scriptData json: JSONOut) { markup = String(decoding: json.bytes, as: UTF8.self) }
 
+    /// The markup.
     public var description: String { markup }
 
     /// Text, with `&`, `<`, `>`, `"` and `'` written as character references.
@@ -61,8 +62,10 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
     /// `<br>`.
     public static let lineBreak = void("br")
 
+    /// `a`, then `b`.
     public static func + (a: HTML, b: HTML) -> HTML { HTML(markup: a.markup + b.markup) }
 
+    /// Appends `b` to `a`.
     public static func += (a: inout HTML, b: HTML) { a.markup += b.markup }
 
     /// Text for element content and attribute values alike: the five characters that could end either.
