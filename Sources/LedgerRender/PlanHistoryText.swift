@@ -28,7 +28,7 @@ public enum PlanHistoryText {
                     what += "; basis: \(basis.kind == .directive ? "the directive" : "the plan of \(basis.unit)") v\(basis.version)"
                 }
                 details[rows.count, default: []] += event.changes.filter { $0.field != "text" }.map {
-                    "\($0.field): \(DiffText.render($0.from)) → \(DiffText.render($0.to)) (\($0.effect.rawValue))"
+                    "\($0.field): \(DiffText.render($0.from)) → \(DiffText.render($0.to)) (\($0.effect.rawValue))".terminalSafe
                 }
             case .basis:
                 reading = "basis"

@@ -22,7 +22,7 @@ public enum PlanReadingText {
             line += flags(c.fidelity == .omitted ? c.basisId : c.id)
             lines.append(line)
             for change in c.changes where change.field != "text" {
-                lines.append("      \(change.field): \(DiffText.render(change.from)) → \(DiffText.render(change.to)) (\(change.effect.rawValue))")
+                lines.append("      \(change.field): \(DiffText.render(change.from)) → \(DiffText.render(change.to)) (\(change.effect.rawValue))".terminalSafe)
             }
         }
         for a in r.reading.added { lines.append("  clause \(a.id) added" + flags(a.id)) }

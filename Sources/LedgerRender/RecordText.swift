@@ -1,7 +1,7 @@
 import LedgerModel
 
 /// A record as text for people (`show --format text`): one "field: value" line each, nested records
-/// indented, list items marked with "-".
+/// indented, list items marked with "-". Names and values are terminal-safe: a record holds any user's text.
 public enum RecordText {
     /// The record's fields, sorted by name, `indent` before each line.
     public static func render(_ value: JSONValue, indent: String = "") -> String {
@@ -9,7 +9,8 @@ public enum RecordText {
         case .object(let members):
             return members.keys.sorted().map { key in
                 let v = members[key]!
-                return isScalar(v) ? "\(indent)\(key): \(scalar(v))\n" : "\(indent)\(key):\(empty(v) ? " none" : "")\n" + render(v, indent: indent + "  ")
+                let name = key.terminalSafe
+                return isScalar(v) ? "\(indent)\(name): \(scalar(v))\n" : "\(indent)\(name):\(empty(v) ? " none" : "")\n" + render(v, indent: indent + "  ")
             }.joined()
         case .array(let items):
             return items.map { item in
@@ -40,9 +41,9 @@ public enum RecordText {
 
     static func scalar(_ v: JSONValue) -> String {
         switch v {
-        case .string(let s): s.contains("\n") ? CanonicalJSON.compact(v) : s
+        case .string(let s): (s.contains("\n") ? CanonicalJSON.compact(v) : s).terminalSafe
         case .null: "none"
-        default: CanonicalJSON.compact(v)
+        default: CanonicalJSON.compact(v).terminalSafe
         }
     }
 }

@@ -1,7 +1,9 @@
+/// What the page carries as it is, fixed in the source: the style sheet, the script and the controls the
+/// script binds to. They hold no record text; `HTML.raw` takes only literals.
 extension ReportHTML {
     /// The report's style: system fonts (CJK ones named for Chinese text), class colours that also carry a
     /// letter (they survive greyscale printing), and a print layout without the controls.
-    static let style = """
+    static let style = HTML.raw("""
         :root{--fg:#1d2329;--muted:#5b6670;--line:#d8dde2;--bg:#fff;--soft:#f4f6f8;
         --F:#2e7d32;--R:#9ccc65;--W:#f9a825;--S:#8e24aa;--M:#ef6c00;--O:#c62828;--X:#eceff1;--N:#b0bec5}
         *{box-sizing:border-box}
@@ -54,11 +56,11 @@ extension ReportHTML {
           #matrix-table td.own{outline:2px solid #000}
           .cF,.cR,.cW,.cS,.cM,.cO,.cX,.cN,del,ins,.bar i{-webkit-print-color-adjust:exact;print-color-adjust:exact}
         }
-        """
+        """)
 
     /// The script that draws the matrix, the flags and the units from the embedded JSON, a page at a time.
     /// It builds every node with createElement and textContent: record text is never parsed as HTML.
-    static let script = #"""
+    static let script = HTML.raw(#"""
         (function(){"use strict";
         var D=JSON.parse(document.getElementById("report-data").textContent),S=D.strings;
         var CJK=/[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/;
@@ -174,5 +176,22 @@ extension ReportHTML {
         head();filter();render();flags();document.documentElement.dataset.ready="1";
         if(location.hash.indexOf("#u-")===0)go(decodeURIComponent(location.hash.slice(3)));
         })();
-        """#
+        """#)
+
+    /// The matrix's controls, which the script binds to by id: the search box, the filters, the page size and the pager.
+    static let matrixControls = HTML.raw("""
+        <div class="controls" role="search">
+        <label>Unit <input id="q" type="search" placeholder="id or name"></label>
+        <label>Level <select id="level"><option value="">all</option></select></label>
+        <label>Show <select id="show"><option value="">all units</option><option value="dev">deviating plans</option><option value="own">units that changed their basis</option><option value="flag">flagged units</option><option value="none">not adopted</option></select></label>
+        <label>Rows <select id="size"><option>25</option><option selected>50</option><option>200</option></select></label>
+        <span class="pager"><button id="prev" type="button">◀</button> <span id="page"></span> <button id="next" type="button">▶</button></span>
+        </div>
+        """)
+
+    /// The flags' controls: the kind filter and the pager.
+    static let flagControls = HTML.raw("""
+        <div class="controls"><label>Kind <select id="flag-kind"><option value="">all kinds</option></select></label>
+        <span class="pager"><button id="fprev" type="button">◀</button> <span id="fpage"></span> <button id="fnext" type="button">▶</button></span></div>
+        """)
 }

@@ -1,5 +1,4 @@
 import Fidelity
-import Foundation
 import Ledger
 import LedgerModel
 
@@ -137,8 +136,14 @@ public enum StatusText {
         return "'" + cell
     }
 
+    /// Quotes are doubled scalar by scalar: a `"` followed by a combining mark is one Character to Swift
+    /// (and to `replacingOccurrences`), but a lone quote to a CSV reader, which would end the field there.
     static func quote(_ field: String) -> String {
         guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quoted = "\""
+        for scalar in field.unicodeScalars {
+            if scalar == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(scalar) }
+        }
+        return quoted + "\""
     }
 }

@@ -14,6 +14,7 @@ extension String {
         return out
     }
 
+    /// Whether a terminal would act on `u` or show nothing for it: a control, format or separator character.
     public static func isUnsafeOnTerminal(_ u: Unicode.Scalar) -> Bool {
         if u.value >= 0x20 && u.value < 0x7F { return false }
         switch u.properties.generalCategory {

@@ -276,7 +276,7 @@ struct HardeningTests {
         let hostile = "Cut meetings\u{1B}[2J\u{1B}]0;owned\u{07} by \u{202E}half\u{200B}\u{2066}"
         clauses[0]["text"] = hostile
         var targets = try #require(clauses[0]["targets"] as? [[String: Any]])
-        targets[0]["unit"] = "=HYPERLINK(\"http://example.invalid\")"
+        targets[0]["unit"] = "=HYPERLINK(\"http://example.invalid\")\u{1B}[2J\u{202E}"
         clauses[0]["targets"] = targets
         let clause = try #require(clauses[0]["id"] as? String)
         let metric = try #require(targets[0]["metric"] as? String)
@@ -288,7 +288,10 @@ struct HardeningTests {
         #expect(r.status == 0, "\(r.stderr)")
         for command in [["status"], ["flags"], ["log"], ["diff", "--directive", Self.directive, "--unit", "cn/north"],
                         ["chain", "--directive", Self.directive, "--unit", "cn/north"], ["blame", "--directive", Self.directive, "--unit", "cn/north"],
-                        ["verify"]] {
+                        ["verify"], ["show", "plan", "cn/north", "--directive", Self.directive], ["show", "progress", "cn/north", "--directive", Self.directive],
+                        ["history", "--directive", Self.directive, "--unit", "cn/north"], ["history", "--directive", Self.directive, "--unit", "cn/north", "--clause", clause],
+                        ["deviations", "--directive", Self.directive],
+                        ["todo", "--unit", "cn/north"]] {
             let out = try luoshi(command + ["--ledger", loaded.ledger])
             #expect(out.status == 0, "\(command): \(out.stderr)")
             let raw = out.stdout.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || $0.value == 0x7F || $0.properties.generalCategory == .format }
