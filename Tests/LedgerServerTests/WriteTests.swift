@@ -1,0 +1,201 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerModel
+import LedgerServer
+import Testing
+
+/// Writes in two phases, signed by a client with stock `ssh-keygen`: the server never sees a key.
+@Suite("luoshi serve: two-phase writes")
+struct WriteTests {
+    static let report = #"{"action": "report-progress", "actor": "north.lead", "unit": "cn/north", "directive": "D-2019-01", "clause": "1", "status": "in-progress", "values": {"documents_cut_pct": 31}}"#
+
+    /// `git verify-commit` with the ledger's keys as allowed signers: stock git's own judgement.
+    static func gitVerifies(_ fixture: ServerFixture, _ commit: String) throws -> Bool {
+        let signers = fixture.folder.appendingPathComponent("allowed_signers")
+        var lines = ""
+        for file in try FileManager.default.contentsOfDirectory(atPath: fixture.keys) where file.hasSuffix(".pub") {
+            let key = try String(contentsOfFile: fixture.keys + "/" + file, encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+            lines += "\(file.dropLast(4))@ledger \(key)\n"
+        }
+        try lines.write(to: signers, atomically: true, encoding: .utf8)
+        let r = try run("git", ["--git-dir", fixture.ledger, "-c", "gpg.ssh.allowedSignersFile=\(signers.path)", "verify-commit", commit])
+        return r.status == 0 && r.stderr.contains("Good \"git\" signature")
+    }
+
+    @Test("a report prepared, signed by ssh-keygen and sent lands; stock git and luoshi verify accept it")
+    func lands() async throws {
+        let fixture = try ServerFixture()
+        let before = try fixture.head()
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            var api = APIClient(client: client)
+            try await api.signIn("north.lead", key: fixture.key("north.lead"))
+            let prepared = try await api.post("/api/v1/events", try jsonText(Self.report))
+            #expect(prepared.status == .ok)
+            let answer = try json(prepared)
+            // What a client checks before signing: the parent is the head it read, the trailers name the action.
+            let buffer = String(decoding: APIClient.buffer(answer), as: UTF8.self)
+            #expect(buffer.contains("parent \(before)\n"))
+            #expect(buffer.contains("Luoshi-Action: report-progress\n"))
+            #expect(fixture.configuration.ledgerPath == fixture.ledger)
+            #expect(try fixture.head() == before, "nothing lands before the signature")
+            let sig = try sshSign(APIClient.buffer(answer), key: fixture.key("north.lead"))
+            let landed = try await api.post("/api/v1/events/\(answer["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig)])]))
+            #expect(landed.status == .created, "\(String(buffer: landed.body))")
+            let head = try json(landed)["head"]?.string
+            #expect(head == (try fixture.head()))
+            #expect(try Self.gitVerifies(fixture, head!))
+            #expect(try fixture.cli(["verify"]).status == 0)
+            // The pending is single-use.
+            let again = try await api.post("/api/v1/events/\(answer["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig)])]))
+            #expect(again.status == .notFound)
+            #expect(try fixture.head() == head)
+        }
+    }
+
+    @Test("when main moved since the prepare, 409 hands a fresh pending on the new head, whose signature lands")
+    func conflict() async throws {
+        let fixture = try ServerFixture()
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            var api = APIClient(client: client)
+            try await api.signIn("north.lead", key: fixture.key("north.lead"))
+            let answer = try json(try await api.post("/api/v1/events", try jsonText(Self.report)))
+            // Another writer moves main meanwhile: the CLI, on the same ledger.
+            let other = try fixture.cli(["report", "--unit", "cn/south", "--directive", "D-2019-01", "--clause", "1", "--status", "in-progress",
+                                         "--actor", "south.lead", "--key", fixture.key("south.lead")])
+            #expect(other.status == 0, "\(other.stderr)")
+            let moved = try fixture.head()
+            let sig = try sshSign(APIClient.buffer(answer), key: fixture.key("north.lead"))
+            let r = try await api.post("/api/v1/events/\(answer["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig)])]))
+            #expect(r.status == .conflict)
+            let fresh = try json(r)
+            #expect(fresh["error"]?["code"]?.string == "conflict")
+            #expect(String(decoding: APIClient.buffer(fresh), as: UTF8.self).contains("parent \(moved)\n"))
+            #expect(try fixture.head() == moved, "nothing written on a 409")
+            let sig2 = try sshSign(APIClient.buffer(fresh), key: fixture.key("north.lead"))
+            let landed = try await api.post("/api/v1/events/\(fresh["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig2)])]))
+            #expect(landed.status == .created, "\(String(buffer: landed.body))")
+            #expect(try fixture.cli(["verify"]).status == 0)
+        }
+    }
+
+    @Test("a pending past its lifetime is 410, and nothing is written")
+    func expired() async throws {
+        let fixture = try ServerFixture()
+        let offset = Protected(Int64(0))
+        fixture.configuration.clock = { Timestamp(seconds: Int64(Date().timeIntervalSince1970) + offset.value) }
+        let before = try fixture.head()
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            var api = APIClient(client: client)
+            try await api.signIn("north.lead", key: fixture.key("north.lead"))
+            let answer = try json(try await api.post("/api/v1/events", try jsonText(Self.report)))
+            offset.value = fixture.configuration.pendingLifetime + 1
+            let sig = try sshSign(APIClient.buffer(answer), key: fixture.key("north.lead"))
+            let r = try await api.post("/api/v1/events/\(answer["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig)])]))
+            #expect(r.status == .gone)
+            #expect(errorCode(r) == "expired")
+            #expect(try fixture.head() == before)
+        }
+    }
+
+    @Test("adopt with clauses is two rounds (202, then 201), two commits, each signed by its author")
+    func adoptInRounds() async throws {
+        let fixture = try ServerFixture(isPublic: true)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            // A new unit and its implementer, registered by the admin through the same protocol.
+            let unit = try await api.write(try jsonText(#"{"action": "register-unit", "actor": "admin", "unit": {"id": "cn/south/cove", "name": "Cove County", "level": "county"}}"#), key: fixture.key("admin"))
+            #expect(unit.status == .created, "\(String(buffer: unit.body))")
+            let key = fixture.key("cove.lead")
+            #expect(try run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "cove.lead", "-f", key]).status == 0)
+            let pub = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let actor = try await api.write(try jsonText(#"{"action": "register-actor", "actor": "admin", "actorRecord": {"id": "cove.lead", "name": "Cove County Office", "unit": "cn/south/cove", "roles": ["implementer"], "keys": ["\#(pub)"]}}"#), key: fixture.key("admin"))
+            #expect(actor.status == .created, "\(String(buffer: actor.body))")
+            let before = try fixture.head()
+            let event = try jsonText(#"{"action": "adopt", "actor": "cove.lead", "unit": "cn/south/cove", "directive": "D-2019-01", "from": "cn/south", "clauses": [{"id": "1", "text": "Cut the number of documents issued to lower levels by at least 10% compared with 2018.", "modality": "should", "targets": [{"metric": "documents_cut_pct", "op": ">=", "value": 10, "unit": "%"}], "evidence": "outcome", "localize": false, "deadline": "2020-12-31"}]}"#)
+            let first = try await api.post("/api/v1/events", event)
+            try #require(first.status == .ok, "\(String(buffer: first.body))")
+            let a = try json(first)
+            let second = try await api.post("/api/v1/events/\(a["pending"]!.string!)/signatures",
+                                            .object(["signatures": .array([.string(try sshSign(APIClient.buffer(a), key: key))])]))
+            try #require(second.status == .accepted, "\(String(buffer: second.body))")
+            #expect(try fixture.head() == before, "nothing lands before the last round")
+            let b = try json(second)
+            let last = try await api.post("/api/v1/events/\(b["pending"]!.string!)/signatures",
+                                          .object(["signatures": .array([.string(try sshSign(APIClient.buffer(b), key: key))])]))
+            #expect(last.status == .created, "\(String(buffer: last.body))")
+            guard case .array(let commits)? = try json(last)["commits"] else { Issue.record("no commits"); return }
+            #expect(commits.count == 2)
+            for c in commits { #expect(try Self.gitVerifies(fixture, c.string!)) }
+            #expect(try fixture.cli(["verify"]).status == 0)
+        }
+    }
+
+    @Test("a checkpoint is its commit, then its tag, each signed; the tag lands with the commit")
+    func checkpoint() async throws {
+        let fixture = try ServerFixture(isPublic: true)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let r = try await api.write(try jsonText(#"{"action": "checkpoint", "actor": "auditor", "note": "year end"}"#), key: fixture.key("auditor"))
+            #expect(r.status == .created, "\(String(buffer: r.body))")
+            guard case .array(let tags)? = try json(r)["tags"], let ref = tags.first?.string else { Issue.record("no tag"); return }
+            let tag = try run("git", ["--git-dir", fixture.ledger, "cat-file", "-p", ref])
+            #expect(tag.text.contains("-----BEGIN SSH SIGNATURE-----"))
+            #expect(try fixture.cli(["verify"]).status == 0)
+        }
+    }
+
+    @Test("sixteen clients writing at once lose nothing, and verify is clean after")
+    func concurrentClients() async throws {
+        let fixture = try ServerFixture(isPublic: true)
+        let before = Int(try run("git", ["--git-dir", fixture.ledger, "rev-list", "--count", "refs/heads/main"]).text.dropLast())!
+        let app = try await buildApplication(fixture.configuration)
+        let writers = [("north.lead", "cn/north"), ("south.lead", "cn/south"), ("east.lead", "cn/east"), ("west.lead", "cn/west")]
+        let perClient = 4
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 0..<16 {
+                    let (actor, unit) = writers[n % writers.count]
+                    group.addTask {
+                        var landed = 0
+                        for k in 0..<perClient {
+                            let e = #"{"action": "report-progress", "actor": "\#(actor)", "unit": "\#(unit)", "directive": "D-2019-01", "clause": "1", "status": "in-progress", "note": "client \#(n) report \#(k)"}"#
+                            var r = try await api.write(try jsonText(e), key: fixture.key(actor))
+                            // A 409 hands a fresh pending: sign it, as a client does, until it lands.
+                            while r.status == .conflict {
+                                let fresh = try json(r)
+                                let sig = try sshSign(APIClient.buffer(fresh), key: fixture.key(actor))
+                                r = try await api.post("/api/v1/events/\(fresh["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig)])]))
+                            }
+                            if r.status == .created { landed += 1 } else { Issue.record("client \(n): \(r.status) \(String(buffer: r.body))") }
+                        }
+                        return landed
+                    }
+                }
+                var total = 0
+                for try await n in group { total += n }
+                #expect(total == 16 * perClient)
+            }
+        }
+        let after = Int(try run("git", ["--git-dir", fixture.ledger, "rev-list", "--count", "refs/heads/main"]).text.dropLast())!
+        #expect(after == before + 16 * perClient)
+        #expect(try fixture.cli(["verify"]).status == 0)
+    }
+}
+
+/// A value shared between a test and the clock it gives the server.
+final class Protected<Value: Sendable>: @unchecked Sendable {
+    private var stored: Value
+    private let lock = NSLock()
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
+    }
+}
