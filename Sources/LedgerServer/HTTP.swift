@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Ledger
 import LedgerModel
+import NIOCore
 
 /// The name of the session cookie.
 let sessionCookie = "luoshi-session"
@@ -22,7 +23,10 @@ extension Response {
 extension Request {
     /// The body as JSON, at most `limit` bytes: 413 above it, 400 (with the column) when it is not JSON.
     func json(limit: Int) async throws -> JSONValue {
-        var buffer = try await body.collect(upTo: limit)
+        var buffer: ByteBuffer
+        do { buffer = try await body.collect(upTo: limit) } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "too-large", "the request body is larger than this server takes (\(limit) bytes)")
+        }
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         do { return try JSONParser.parse(bytes) } catch {
             throw APIError(.badRequest, "bad-data", "the request body is not JSON (column \(error.column)): \(error.reason)", pointer: .root)
