@@ -146,13 +146,19 @@ final class LedgerService: Sendable {
 
     /// Takes a challenge for answering: single-use, so a second answer finds nothing.
     func takeChallenge(_ id: String) throws -> Challenge {
-        guard let c = challenges.withLock({ $0.removeValue(forKey: id) }) else {
-            throw APIError(.notFound, "not-found", "there is no session challenge \(id), or it was answered already; ask for a new one with POST /api/v1/session")
+        try take(id, from: challenges, expires: \.expires, what: "session challenge", again: "ask for a new one with POST /api/v1/session")
+    }
+
+    /// Takes `id` out of `store` (so a second use finds nothing): 404 when it is not there, 410 when
+    /// it is past its lifetime.
+    private func take<T>(_ id: String, from store: Protected<[String: T]>, expires: (T) -> Timestamp, what: String, again: String) throws -> T {
+        guard let item = store.withLock({ $0.removeValue(forKey: id) }) else {
+            throw APIError(.notFound, "not-found", "there is no \(what) \(id), or it was used already; \(again)")
         }
-        guard c.expires.seconds > now.seconds else {
-            throw APIError(.gone, "expired", "the session challenge \(id) expired at \(c.expires); ask for a new one with POST /api/v1/session")
+        guard expires(item).seconds > now.seconds else {
+            throw APIError(.gone, "expired", "the \(what) \(id) expired at \(expires(item)); \(again)")
         }
-        return c
+        return item
     }
 
     func openSession(for actor: ActorID) -> (String, Timestamp) {
@@ -197,13 +203,7 @@ final class LedgerService: Sendable {
 
     /// Takes a pending for signing: single-use, so a second use finds nothing.
     func takePending(_ id: String) throws -> Pending {
-        guard let p = pendings.withLock({ $0.removeValue(forKey: id) }) else {
-            throw APIError(.notFound, "not-found", "there is no pending write \(id), or it was used already; prepare the event again with POST /api/v1/events")
-        }
-        guard p.expires.seconds > now.seconds else {
-            throw APIError(.gone, "expired", "the pending write \(id) expired at \(p.expires); prepare the event again with POST /api/v1/events")
-        }
-        return p
+        try take(id, from: pendings, expires: \.expires, what: "pending write", again: "prepare the event again with POST /api/v1/events")
     }
 }
 

@@ -13,7 +13,7 @@ struct ReadController: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/v1/ledger") { request, _ in
-            try await answer(request, allowed: []) { ledger, _ in try record(ledger, .ledger, at: nil) }
+            try await answer(request, allowed: []) { ledger, _ in json(try ledger.show(.ledger, at: nil) { history(ledger) }) }
         }
         router.get("/api/v1/directives") { request, _ in
             try await answer(request, allowed: []) { ledger, _ in
@@ -133,24 +133,8 @@ struct ReadController: Sendable {
         let id = rest.isEmpty ? nil : (rest.removingPercentEncoding ?? rest)
         return try await answer(request, allowed: ["directive", "at", "asOf"]) { ledger, q in
             let path = try recordPath(kind: kind, id: id, directive: q["directive"])
-            switch path {
-            case .actor(let a): try ledger.requireActor(a)
-            case .unit(let u): try ledger.requireUnit(u)
-            case .directive(let d): try ledger.requireDirective(d)
-            case .finding(let f): try ledger.requireFinding(f)
-            case .plan(let d, let u), .progress(let d, let u): try ledger.requireExisting(unit: u, directive: d)
-            default: break
-            }
-            return try record(ledger, path, at: try pointInHistory(q))
+            return json(try ledger.show(path, at: try pointInHistory(q)) { history(ledger) })
         }
-    }
-
-    private func record(_ ledger: Ledger, _ path: RecordPath, at spec: String?) throws -> [UInt8] {
-        let commit = try ledger.resolve(at: spec, history: spec.flatMap { try? Day($0) } == nil ? nil : history(ledger))
-        guard let value = try ledger.record(path, at: commit) else {
-            throw LedgerError.notFound("there is no \(path.path) at \(commit.hex.prefix(12))\(spec.map { " (\($0))" } ?? "")")
-        }
-        return CanonicalJSON.encode(value)
     }
 
     private func history(_ ledger: Ledger) -> any HistorySource {

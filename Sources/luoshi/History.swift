@@ -97,19 +97,7 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let ledger = try options.open()
-                let path = try path()
-                switch path {
-                case .actor(let a): try ledger.requireActor(a)
-                case .unit(let u): try ledger.requireUnit(u)
-                case .directive(let d): try ledger.requireDirective(d)
-                case .finding(let f): try ledger.requireFinding(f)
-                case .plan(let d, let u), .progress(let d, let u): try ledger.requireExisting(unit: u, directive: d)
-                case .ledger, .checkpoint: break
-                }
-                let commit = try ledger.resolve(at: at, history: at.flatMap { try? Day($0) } == nil ? nil : options.history(ledger))
-                guard let value = try ledger.record(path, at: commit) else {
-                    throw LedgerError.notFound("there is no \(path.path) at \(commit.hex.prefix(12))\(at.map { " (\($0))" } ?? "")")
-                }
+                let value = try ledger.show(try path(), at: at) { options.history(ledger) }
                 switch options.format {
                 case .json: printJSON(JSONDocument.record(value))
                 case .text: print(RecordText.render(value), terminator: "")
