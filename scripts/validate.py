@@ -94,12 +94,14 @@ def registry() -> Registry:
     resources = []
     for path in sorted(SCHEMAS.rglob("*.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
+        if "openapi" in contents:  # openapi.json describes the HTTP API; it is not a JSON Schema
+            continue
         resources.append((contents["$id"], Resource.from_contents(contents)))
     return Registry().with_resources(resources)
 
 
 def schema_names() -> list[str]:
-    return sorted(str(p.relative_to(SCHEMAS).with_suffix("")) for p in SCHEMAS.rglob("*.json"))
+    return sorted(str(p.relative_to(SCHEMAS).with_suffix("")) for p in SCHEMAS.rglob("*.json") if p.name != "openapi.json")
 
 
 @lru_cache(maxsize=None)

@@ -25,6 +25,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     SessionController(service: service).register(on: router)
     ReadController(service: service).register(on: router)
     WriteController(service: service).register(on: router)
+    DescriptionController().register(on: router)
 
     let http = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.requestTimeLimit))
     let server: HTTPServerBuilder
@@ -96,7 +97,7 @@ struct HealthController: Sendable {
     let service: LedgerService
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/healthz") { request, _ in
+        router.on(.health) { request, _ in
             _ = try request.query(allowed: [])
             let h = service.health.withLock { $0 }
             let head = try await service.handles.with { try $0.head().hex }

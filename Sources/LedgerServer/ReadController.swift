@@ -12,17 +12,17 @@ struct ReadController: Sendable {
     let service: LedgerService
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/api/v1/ledger") { request, _ in
+        router.on(.ledger) { request, _ in
             try await answer(request, allowed: []) { ledger, _ in json(try ledger.show(.ledger, at: nil) { history(ledger) }) }
         }
-        router.get("/api/v1/directives") { request, _ in
+        router.on(.directives) { request, _ in
             try await answer(request, allowed: []) { ledger, _ in
                 json(JSONDocument.directives(try ledger.directives()))
             }
         }
-        router.get("/api/v1/records/:kind/**") { request, context in try await records(request, context) }
-        router.get("/api/v1/records/:kind") { request, context in try await records(request, context) }
-        router.get("/api/v1/status") { request, _ in
+        router.on(.record) { request, context in try await records(request, context) }
+        router.on(.recordOfKind) { request, context in try await records(request, context) }
+        router.on(.status) { request, _ in
             try await answer(request, allowed: ["directive", "under", "asOf", "at", "limit", "cursor"]) { ledger, q in
                 let d = try parseParameter(q["directive"], "directive", DirectiveID.init)
                 let u = try parseParameter(q["under"], "under", UnitID.init)
@@ -37,7 +37,7 @@ struct ReadController: Sendable {
                 return JSONDocument.status(matrices)
             }
         }
-        router.get("/api/v1/diff") { request, _ in
+        router.on(.diff) { request, _ in
             try await answer(request, allowed: ["directive", "unit", "against", "asOf", "at"]) { ledger, q in
                 let (d, u) = try plan(q)
                 let against = try parseParameter(q["against"], "against") { s in
@@ -48,14 +48,14 @@ struct ReadController: Sendable {
                 return json(JSONDocument.diff(try ledger.diff(directive: d, unit: u, against: against, at: try pointInHistory(q))))
             }
         }
-        router.get("/api/v1/chain") { request, _ in
+        router.on(.chain) { request, _ in
             try await answer(request, allowed: ["directive", "unit", "asOf", "at"]) { ledger, q in
                 let (d, u) = try plan(q)
                 try ledger.requireExisting(unit: u, directive: d)
                 return json(JSONDocument.chain(try ledger.chain(directive: d, unit: u, at: try pointInHistory(q))))
             }
         }
-        router.get("/api/v1/flags") { request, _ in
+        router.on(.flags) { request, _ in
             try await answer(request, allowed: ["directive", "unit", "kind", "asOf", "at"]) { ledger, q in
                 let u = try parseParameter(q["unit"], "unit", UnitID.init)
                 let d = try parseParameter(q["directive"], "directive", DirectiveID.init)
@@ -65,7 +65,7 @@ struct ReadController: Sendable {
                 return json(JSONDocument.flags(flags))
             }
         }
-        router.get("/api/v1/log") { request, _ in
+        router.on(.log) { request, _ in
             try await answer(request, allowed: ["unit", "directive", "clause", "finding", "actor", "since", "until", "limit", "cursor"]) { ledger, q in
                 let filter = HistoryFilter(
                     unit: try parseParameter(q["unit"], "unit", UnitID.init),
@@ -79,21 +79,21 @@ struct ReadController: Sendable {
                 return json(try HistoryEntry.json(entries, page: try pageRequest(q)))
             }
         }
-        router.get("/api/v1/blame") { request, _ in
+        router.on(.blame) { request, _ in
             try await answer(request, allowed: ["directive", "unit"]) { ledger, q in
                 let (d, u) = try plan(q)
                 try ledger.requireExisting(unit: u, directive: d)
                 return json(JSONDocument.blame(directive: d, unit: u, lines: try ledger.blame(directive: d, unit: u, history: history(ledger))))
             }
         }
-        router.get("/api/v1/history") { request, _ in
+        router.on(.history) { request, _ in
             try await answer(request, allowed: ["directive", "unit", "clause"]) { ledger, q in
                 let (d, u) = try plan(q)
                 let c = try parseParameter(q["clause"], "clause", ClauseID.init)
                 return json(JSONDocument.history(try ledger.planHistory(directive: d, unit: u, clause: c, history: history(ledger))))
             }
         }
-        router.get("/api/v1/verify") { request, _ in
+        router.on(.verify) { request, _ in
             try await answer(request, allowed: []) { ledger, _ in json(JSONDocument.verify(try ledger.verify())) }
         }
     }

@@ -9,9 +9,9 @@ struct SessionController: Sendable {
     let service: LedgerService
 
     func register(on router: Router<BasicRequestContext>) {
-        router.post("/api/v1/session") { request, _ in try await challenge(request) }
-        router.post("/api/v1/session/:id") { request, context in try await answer(request, context) }
-        router.delete("/api/v1/session") { request, _ in try logout(request) }
+        router.on(.sessionChallenge) { request, _ in try await challenge(request) }
+        router.on(.sessionAnswer) { request, context in try await answer(request, context) }
+        router.on(.logout) { request, _ in try logout(request) }
     }
 
     func challenge(_ request: Request) async throws -> Response {

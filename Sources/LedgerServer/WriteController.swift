@@ -9,8 +9,8 @@ struct WriteController: Sendable {
     let service: LedgerService
 
     func register(on router: Router<BasicRequestContext>) {
-        router.post("/api/v1/events") { request, context in try await prepare(request, context) }
-        router.post("/api/v1/events/:id/signatures") { request, context in try await sign(request, context) }
+        router.on(.prepare) { request, context in try await prepare(request, context) }
+        router.on(.sign) { request, context in try await sign(request, context) }
     }
 
     /// Step 1: one event in, its first object to sign out.
