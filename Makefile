@@ -15,6 +15,7 @@ SOAK_SECONDS ?= 60
 .PHONY: deps build release demo test bench clean fuzz fuzz-libfuzzer soak
 
 # System packages: libgit2 (and pkg-config to find it), libdeflate, jemalloc, SQLite (the history index, through GRDB), ssh-keygen for keys and signature checks,
+# curl for the server's tests, schemathesis to check the server against schemas/openapi.json,
 # Python's jsonschema to check records against schemas/ with an independent validator, Chromium (and
 # a Chinese font) to test the HTML report in a real browser.
 deps:
@@ -25,6 +26,7 @@ deps:
 	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
 	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
 	command -v git >/dev/null || missing="$$missing git"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \
@@ -33,10 +35,10 @@ deps:
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi; \
-	if ! python3 -c 'import jsonschema, referencing, rfc3339_validator, regex' 2>/dev/null; then \
-	  echo "installing: jsonschema rfc3339-validator regex (PyPI)"; \
+	if ! python3 -c 'import jsonschema, referencing, rfc3339_validator, regex' 2>/dev/null || ! python3 -m schemathesis.cli --version >/dev/null 2>&1; then \
+	  echo "installing: jsonschema rfc3339-validator regex schemathesis (PyPI)"; \
 	  python3 -m pip --version >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; $$SUDO apt-get install -y -qq python3-pip >/dev/null; }; \
-	  python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator regex 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator regex; \
+	  python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator regex schemathesis 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator regex schemathesis; \
 	fi
 
 build: deps
@@ -48,8 +50,10 @@ release: deps
 demo: release
 	@scripts/demo.sh $(BIN) $(DEMO_DIR)
 
+# The Swift tests, then the live server against its OpenAPI description (schemathesis, bounded).
 test: deps
 	$(SWIFT) test
+	scripts/check-openapi.sh .build/debug/luoshi
 
 bench: release
 	@scripts/bench.sh $(BIN)

@@ -9,7 +9,8 @@ set -euo pipefail
 luoshi=$(realpath "${1:?usage: check-openapi.sh LUOSHI_BINARY [MAX_EXAMPLES]}")
 examples=${2:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
-command -v schemathesis >/dev/null || { echo "check-openapi: schemathesis not found (pip install schemathesis)" >&2; exit 2; }
+# Through the interpreter, so a console script missing from PATH (pip --user, pyenv) does not matter.
+python3 -m schemathesis.cli --version >/dev/null 2>&1 || { echo "check-openapi: schemathesis not found (pip install schemathesis)" >&2; exit 2; }
 work=$(mktemp -d)
 server=
 cleanup() {
@@ -27,7 +28,7 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 status=0
-schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
+python3 -m schemathesis.cli run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --checks not_a_server_error,response_schema_conformance \
   --max-examples "$examples" --workers 1 --seed 2019 \
   --suppress-health-check all || status=$?
