@@ -64,10 +64,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The client of `luoshi serve` for `apply`, `import` and `report --remote`: signs locally.
+        .target(
+            name: "LedgerClient",
+            dependencies: ["Ledger", "LedgerModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "luoshi",
             dependencies: [
-                "Ledger", "LedgerIndex", "LedgerModel", "Fidelity", "LedgerRender", "LedgerServer",
+                "Ledger", "LedgerIndex", "LedgerModel", "Fidelity", "LedgerRender", "LedgerServer", "LedgerClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -53,7 +53,7 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The same error, said about `source` when it did not name one yet.
-    func located(_ source: InputSource?) -> LedgerError {
+    public func located(_ source: InputSource?) -> LedgerError {
         switch self {
         case .invalidInput(nil, let p, let r): .invalidInput(source: source, pointer: p, reason: r)
         case .notPermitted(nil, let r): .notPermitted(source: source, reason: r)

@@ -13,17 +13,23 @@ public final class KeyDirectory: Signer {
     public init(directory: String) { self.directory = directory }
 
     public func key(for actor: Actor) throws -> SSHPrivateKey {
-        if let k = loaded[actor.id] { return try checked(k, actor, "\(directory)/\(actor.id)") }
-        let path = "\(directory)/\(actor.id)"
+        try checked(privateKey(of: actor.id), actor, "\(directory)/\(actor.id)")
+    }
+
+    /// The key file of `actor`, read once, without asking whether the ledger knows it: for a write
+    /// through a server, which checks the signature against the actor's keys itself.
+    public func privateKey(of actor: ActorID) throws -> SSHPrivateKey {
+        if let k = loaded[actor] { return k }
+        let path = "\(directory)/\(actor)"
         let key: SSHPrivateKey
         do { key = try SSHPrivateKey(fileAt: path) } catch let e as IdentityError {
             if case .unreadable = e {
-                throw LedgerError.denied("actor \(actor.id) has no key file \(path); put its OpenSSH ed25519 private key there")
+                throw LedgerError.denied("actor \(actor) has no key file \(path); put its OpenSSH ed25519 private key there")
             }
             throw LedgerError.denied("\(e)")
         }
-        loaded[actor.id] = key
-        return try checked(key, actor, path)
+        loaded[actor] = key
+        return key
     }
 }
 

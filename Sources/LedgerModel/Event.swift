@@ -162,10 +162,21 @@ public struct Event: Sendable, Hashable, JSONReadable {
     }
 }
 
+extension JSONValue {
+    /// An event's JSON with `at` set to `time` when it has none (and `time` is given).
+    public func dated(_ time: Timestamp?) -> JSONValue {
+        guard let time, case .object(var members) = self, members["at"] == nil else { return self }
+        members["at"] = time.json
+        return .object(members)
+    }
+}
+
 /// An event as read from a JSON Lines file, with the line it came from.
 public struct LineEvent: Sendable {
     public var line: Int
     public var event: Event
+    /// The line's JSON as read, for a client that sends the event on as it was written.
+    public var json: JSONValue
 }
 
 /// A problem in an events file: which line, and where in it.
@@ -184,7 +195,10 @@ public struct EventFileError: Error, Sendable, CustomStringConvertible {
 
 public enum EventFile {
     /// Parses JSON Lines: one event a line; blank lines and lines starting with `#` are skipped.
-    public static func parse(_ bytes: [UInt8], file: String) throws -> [LineEvent] {
+    ///
+    /// `atWhenMissing`, for events sent to a server that dates them itself: an event without `at` is
+    /// checked as if dated then, and its JSON is kept without it.
+    public static func parse(_ bytes: [UInt8], file: String, atWhenMissing: Timestamp? = nil) throws -> [LineEvent] {
         var events: [LineEvent] = []
         var lineNumber = 0
         var start = 0
@@ -202,7 +216,7 @@ public enum EventFile {
                                          reason: "malformed JSON (column \(error.column)): \(error.reason)")
                 }
                 do {
-                    events.append(LineEvent(line: lineNumber, event: try Event(json: value, at: .root)))
+                    events.append(LineEvent(line: lineNumber, event: try Event(json: value.dated(atWhenMissing), at: .root), json: value))
                 } catch let e as ValidationError {
                     throw EventFileError(file: file, line: lineNumber, pointer: e.pointer, reason: e.reason)
                 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerClient
 import LedgerModel
 import LedgerRender
 
@@ -37,11 +38,12 @@ extension Luoshi {
         @Option(help: "The signer's OpenSSH ed25519 private key file.") var key: String
         @ArgumentParser.Flag(name: .customLong("dry-run"), help: "Check everything and print what would be written, but write nothing.")
         var dryRun = false
+        @Option(help: ArgumentHelp("Report through `luoshi serve` at this URL instead of a local ledger (with --actor); signed here.", valueName: "url"))
+        var remote: String?
 
         func run() throws {
             try execute {
                 let signer = try SingleKey(path: key)
-                let ledger = try options.open()
                 guard let unitID = try parseID(unit, option: "--unit", UnitID.init),
                       let directiveID = try parseID(directive, option: "--directive", DirectiveID.init),
                       let clauseID = try parseID(clause, option: "--clause", ClauseID.init) else { return }
@@ -56,12 +58,31 @@ extension Luoshi {
                     }
                     measured[String(parts[0])] = try n.get()
                 }
-                try ledger.requireExisting(unit: unitID, directive: directiveID, clause: clauseID)
                 let items = try evidence.map(Self.evidence)
+                let reportedDay = try parseDay(reportedFor ?? asOf, option: reportedFor != nil ? "--reported-for" : "--as-of")
+                if let remote {
+                    guard let actorID = try parseID(actor, option: "--actor", ActorID.init) else {
+                        throw LedgerError.usage("--remote needs --actor: the actor the key signs for (the server checks that it holds the key)")
+                    }
+                    guard !dryRun else { throw LedgerError.usage("--dry-run checks against a local ledger; it does not go with --remote") }
+                    var event: [String: JSONValue] = [
+                        "action": .string("report-progress"), "actor": actorID.json, "unit": unitID.json, "directive": directiveID.json,
+                        "clause": clauseID.json, "status": .string(status.rawValue),
+                        "values": .object(measured.mapValues { $0.rounded() == $0 && abs($0) < 1e15 ? .integer(Int64($0)) : .number($0) }),
+                        "evidence": .array(items.map(\.json)),
+                    ]
+                    if let note { event["note"] = .string(note) }
+                    if let reportedDay { event["asOf"] = reportedDay.json }
+                    let written = try RemoteLedger(url: remote, key: signer.key, actor: actorID).write(.object(event), source: InputSource(file: "report"))
+                    printWrite(commits: written.commits, head: written.head, action: "report-progress", format: options.format)
+                    return
+                }
+                let ledger = try options.open()
+                try ledger.requireExisting(unit: unitID, directive: directiveID, clause: clauseID)
                 let actorID = try parseID(actor, option: "--actor", ActorID.init) ?? Self.actor(for: signer, unit: unitID, directive: directiveID, in: ledger)
                 let event = Event(actor: actorID, at: .now, action: .reportProgress(
                     unit: unitID, directive: directiveID, clause: clauseID, status: status, values: measured,
-                    evidence: items, note: note, asOf: try parseDay(reportedFor ?? asOf, option: reportedFor != nil ? "--reported-for" : "--as-of")))
+                    evidence: items, note: note, asOf: reportedDay))
                 let result = try ledger.apply([SourcedEvent(event: event, source: InputSource(file: "report"))], signer: signer, dryRun: dryRun)
                 switch options.format {
                 case .json: printWrite(result, action: "report-progress", format: .json)
