@@ -116,7 +116,13 @@ public struct RevokedKey: Sendable, Hashable, JSONCodable {
 /// Checks the text form `ssh-ed25519 AAAA... [comment]` (the key itself is decoded by the ledger).
 public func sshKeyCheck(_ key: String, _ pointer: JSONPointer) throws {
     let parts = key.split(separator: " ", omittingEmptySubsequences: true)
-    guard parts.count >= 2, parts[0] == "ssh-ed25519", parts[1].hasPrefix("AAAAC3NzaC1lZDI1NTE5"), parts[1].count == 68 else {
+    // The key field is base64, counted in bytes: a letter with a combining mark is one Character but
+    // two scalars, and no base64 at all.
+    func isBase64(_ b: UInt8) -> Bool {
+        (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x2B || b == 0x2F
+    }
+    guard parts.count >= 2, parts[0] == "ssh-ed25519", parts[1].hasPrefix("AAAAC3NzaC1lZDI1NTE5"), parts[1].utf8.count == 68,
+          parts[1].utf8.allSatisfy(isBase64) else {
         throw ValidationError(pointer, "must be an OpenSSH ed25519 public key, \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5... comment\"")
     }
 }

@@ -226,9 +226,9 @@ public enum EmbeddedSchemas {
       "pattern": "^[0-9a-f]{40}$"
     },
     "sshKey": {
-      "description": "An OpenSSH ed25519 public key, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5... comment': the key field is 68 characters.",
+      "description": "An OpenSSH ed25519 public key, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5... comment': the key field is 68 base64 characters.",
       "type": "string",
-      "pattern": "^ *ssh-ed25519 +AAAAC3NzaC1lZDI1NTE5[^ ]{48}( [\\s\\S]*)?$"
+      "pattern": "^ *ssh-ed25519 +AAAAC3NzaC1lZDI1NTE5[A-Za-z0-9+/]{48}( [\\s\\S]*)?$"
     },
     "text": {
       "description": "Text that is not empty and not only white space.",

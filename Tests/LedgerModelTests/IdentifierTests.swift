@@ -105,4 +105,15 @@ struct IdentifierTests {
         #expect(sshKeyIdentity("ssh-ed25519 ") == "ssh-ed25519")
         #expect(sshKeyIdentity("") == "")
     }
+
+    @Test("a public key's field is 68 base64 characters, counted as bytes: a letter with a combining mark is refused")
+    func keyField() throws {
+        let good = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICfsyuvDnpU18mTg2ArHcz6LEc/MNqtKYVfU1Yh71ePH comment"
+        try sshKeyCheck(good, .root)
+        // "e" + U+0301 is one Character, so the field still counts 68 Characters; it is 69 scalars and no base64.
+        let marked = good.replacingOccurrences(of: "71ePH", with: "71e\u{301}PH")
+        #expect(throws: ValidationError.self) { try sshKeyCheck(marked, .root) }
+        #expect(throws: ValidationError.self) { try sshKeyCheck(good.replacingOccurrences(of: "71ePH", with: "71éPH"), .root) }
+        #expect(throws: ValidationError.self) { try sshKeyCheck(good.replacingOccurrences(of: "71ePH", with: "71-PH"), .root) }
+    }
 }
