@@ -14,7 +14,9 @@ SOAK_SECONDS ?= 60
 
 .PHONY: deps build release demo test bench clean fuzz fuzz-libfuzzer soak
 
-# System packages: libgit2 (and pkg-config to find it), libdeflate, jemalloc, SQLite (the history index, through GRDB), ssh-keygen for keys and signature checks,
+# System packages: libgit2 (and pkg-config to find it), libdeflate, jemalloc, SQLite (the history index, through GRDB),
+# libcurl (Foundation's URLSession, which `--remote` uses, links it; a static-stdlib release build needs its -dev),
+# openssl for the server's HTTPS test certificate, ssh-keygen for keys and signature checks,
 # curl for the server's tests, schemathesis to check the server against schemas/openapi.json,
 # Python's jsonschema to check records against schemas/ with an independent validator, Chromium (and
 # a Chinese font) to test the HTML report in a real browser.
@@ -24,6 +26,8 @@ deps:
 	pkg-config --exists libdeflate 2>/dev/null || missing="$$missing libdeflate-dev"; \
 	pkg-config --exists jemalloc 2>/dev/null || missing="$$missing libjemalloc-dev"; \
 	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	pkg-config --exists libcurl 2>/dev/null || missing="$$missing libcurl4-openssl-dev"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
 	command -v git >/dev/null || missing="$$missing git"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
