@@ -39,6 +39,17 @@ struct PendingCheckpointTag {
     var key: SSHPrivateKey
 }
 
+/// A witness tag before it is signed: what it co-signs, its ref and bytes, and the witness as
+/// registered at the checkpoint commit, whose keys may sign it.
+struct WitnessTag: Sendable {
+    var checkpoint: CheckpointID
+    var ref: String
+    var buffer: [UInt8]
+    /// The checkpoint commit: the witness is judged as registered there.
+    var keysAt: ObjectID
+    var actor: Actor
+}
+
 /// What `witness` wrote.
 public struct WitnessResult: Sendable, JSONWritable {
     public var checkpoint: CheckpointID
@@ -112,6 +123,19 @@ extension Ledger {
     /// auditor's unit or a unit above it (any top-level unit when the auditor has none), and not
     /// the auditor. The checkpoint tag must pass verify's checks.
     public func witness(_ spec: String, as actorID: ActorID, key: SSHPrivateKey, at time: Timestamp = .now) throws -> WitnessResult {
+        let witness = try witnessTag(spec, as: actorID, at: time)
+        guard witness.actor.holds(key: key.publicKey.openSSH) else {
+            throw LedgerError.denied("the key \(key.publicKey.fingerprint) was not a key of \(actorID) at the checkpoint commit \(witness.keysAt.hex.prefix(12))")
+        }
+        let tag = try repository.writeTagObject(buffer: witness.buffer + Array(try SSHSignature.sign(witness.buffer, with: key).utf8))
+        try createWitnessRef(witness, to: tag)
+        return WitnessResult(checkpoint: witness.checkpoint, commit: witness.keysAt, witness: actorID, ref: witness.ref, tag: tag)
+    }
+
+    /// The unsigned witness tag `actorID` would write on checkpoint `spec`, after every check but the
+    /// key's: the checkpoint tag exists and verifies, the witness was registered at its commit and
+    /// may witness it, and has not witnessed it already.
+    func witnessTag(_ spec: String, as actorID: ActorID, at time: Timestamp) throws -> WitnessTag {
         let id = try CheckpointTags.id(named: spec)
         let ref = CheckpointTags.ref(id)
         guard let target = try repository.resolve(ref) else {
@@ -130,9 +154,6 @@ extension Ledger {
             throw LedgerError.denied("\(actorID) was not registered at the checkpoint commit \(checked.commit.hex.prefix(12)); only supervisors registered then may witness it")
         }
         if let refusal = Permissions.witnessRefusal(witness, auditor: checked.auditor) { throw LedgerError.denied(refusal.description) }
-        guard witness.holds(key: key.publicKey.openSSH) else {
-            throw LedgerError.denied("the key \(key.publicKey.fingerprint) was not a key of \(actorID) at the checkpoint commit \(checked.commit.hex.prefix(12))")
-        }
         let witnessRef = CheckpointTags.witnessRef(id, actorID)
         if try repository.resolve(witnessRef) != nil {
             throw LedgerError.usage("\(actorID) has witnessed \(id) already (\(witnessRef))")
@@ -140,13 +161,16 @@ extension Ledger {
         let tagger = GitSignature(name: witness.name, email: "\(actorID)@ledger", time: time.seconds, offsetMinutes: time.offsetMinutes)
         let message = "witness checkpoint \(id): \(actorID) saw the ledger at \(checked.checkpoint.head), checkpointed in \(checked.commit.hex)\n"
         let buffer = try repository.tagBuffer(target: target, name: "witnesses/\(id)/\(actorID)", tagger: tagger, message: message)
-        let tag = try repository.writeTagObject(buffer: buffer + Array(try SSHSignature.sign(buffer, with: key).utf8))
+        return WitnessTag(checkpoint: id, ref: witnessRef, buffer: buffer, keysAt: checked.commit, actor: witness)
+    }
+
+    /// Creates the witness's ref on its signed tag object; refused when it exists already.
+    func createWitnessRef(_ witness: WitnessTag, to tag: ObjectID) throws {
         do {
-            try repository.createTagReference(witnessRef, to: tag, logMessage: "luoshi witness \(id)")
+            try repository.createTagReference(witness.ref, to: tag, logMessage: "luoshi witness \(witness.checkpoint)")
         } catch let e as GitError where e.code == .exists {
-            throw LedgerError.usage("\(actorID) has witnessed \(id) already (\(witnessRef))")
+            throw LedgerError.usage("\(witness.actor.id) has witnessed \(witness.checkpoint) already (\(witness.ref))")
         }
-        return WitnessResult(checkpoint: id, commit: checked.commit, witness: actorID, ref: witnessRef, tag: tag)
     }
 
     /// An actor's record as it was at a commit.

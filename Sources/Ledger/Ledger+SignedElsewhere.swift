@@ -9,23 +9,32 @@ import LedgerModel
 ///
 /// An event makes one object to sign, or several in rounds when each names the one before it by an
 /// id that includes that one's signature: `adopt` with clauses (two commits), `checkpoint` (its
-/// commit, then its tag). `next` is the object the current round asks for; nil once all are signed.
+/// commit, then its tag). A witness's co-signature of a checkpoint is one tag and no commit.
+/// `next` is the object the current round asks for; nil once all are signed.
 public struct PreparedWrite: Sendable {
-    /// The event, as checked.
-    public let event: Event
+    /// The event, as checked; nil for a witness tag, which is not an event.
+    public let event: Event?
+    /// Who signs every object of the write.
+    public let actor: ActorID
     /// The head it was checked against: landing fails with a conflict when `main` moved from it.
     public let base: ObjectID?
     /// The commits the event makes, in order.
     let steps: [Step]
     /// The checkpoint tag to sign after the checkpoint commit, if the event writes one.
     let checkpoint: (Checkpoint, Actor)?
+    /// The witness tag to sign, when the write is a witness's.
+    let witness: WitnessTag?
     /// The objects signed so far, in order (commits, then the tag).
     public internal(set) var signed: [ObjectID] = []
     /// The object to sign next; nil when every object is signed and the write can land.
     public internal(set) var next: UnsignedObject?
 
-    /// How many objects the write makes: its commits, and the tag of a checkpoint.
-    public var objectCount: Int { steps.count + (checkpoint == nil ? 0 : 1) }
+    /// How many objects the write makes: its commits, and the tag of a checkpoint or a witness.
+    public var objectCount: Int { steps.count + (checkpoint == nil ? 0 : 1) + (witness == nil ? 0 : 1) }
+
+    init(event: Event?, actor: ActorID, base: ObjectID?, steps: [Step], checkpoint: (Checkpoint, Actor)?, witness: WitnessTag? = nil) {
+        self.event = event; self.actor = actor; self.base = base; self.steps = steps; self.checkpoint = checkpoint; self.witness = witness
+    }
 
     struct Step: Sendable {
         var action: ActionName
@@ -103,7 +112,16 @@ extension Ledger {
                                             author: plan.gitSignature, message: plan.message, changes: changes))
             if plan.action == .checkpoint, let c = plan.checkpoint { checkpoint = (c, plan.actor) }
         }
-        var write = PreparedWrite(event: sourced.event, base: head, steps: steps, checkpoint: checkpoint)
+        var write = PreparedWrite(event: sourced.event, actor: sourced.event.actor, base: head, steps: steps, checkpoint: checkpoint)
+        write.next = try nextObject(of: write)
+        return write
+    }
+
+    /// Checks that `actorID` may witness the checkpoint `spec` (as `witness` checks it) and prepares
+    /// the witness tag to sign. Nothing is written until it is signed and landed.
+    public func prepareWitness(_ spec: String, as actorID: ActorID, at time: Timestamp) throws -> PreparedWrite {
+        let tag = try witnessTag(spec, as: actorID, at: time)
+        var write = PreparedWrite(event: nil, actor: actorID, base: try head(), steps: [], checkpoint: nil, witness: tag)
         write.next = try nextObject(of: write)
         return write
     }
@@ -120,8 +138,9 @@ extension Ledger {
         case .success(let k): key = k
         case .failure(let p): throw LedgerError.invalid(nil, "the signature does not verify over the \(object.kind.rawValue) it is for: \(p.detail)")
         }
-        let actorID = write.event.actor
-        let actor = try write.base.flatMap { try actorRecord(actorID, at: $0) }
+        let actorID = write.actor
+        // A witness's keys are those it held at the checkpoint commit; an event's, those at its base.
+        let actor = try (write.witness?.keysAt ?? write.base).flatMap { try actorRecord(actorID, at: $0) }
         guard let actor else { throw LedgerError.invalid(JSONPointer.root / "actor", "actor \"\(actorID)\" is not registered") }
         if let (_, why) = keyProblem(key, of: actor) { throw LedgerError.denied(why) }
         var next = write
@@ -139,6 +158,13 @@ extension Ledger {
     /// once every object is signed. `LedgerError.conflict` when `main` moved since it was prepared:
     /// prepare the event again on the new head and sign that.
     public func land(_ write: PreparedWrite) throws -> WriteResult {
+        if let witness = write.witness {
+            guard write.next == nil, let tag = write.signed.first else {
+                throw LedgerError.invalid(nil, "this witness tag is not signed yet")
+            }
+            try createWitnessRef(witness, to: tag)
+            return WriteResult(commits: [], head: write.base, retries: 0, tags: [witness.ref], changes: [])
+        }
         guard write.next == nil, write.signed.count == write.objectCount, let tip = write.signed.prefix(write.steps.count).last else {
             throw LedgerError.invalid(nil, "this write has \(write.objectCount - write.signed.count) object(s) still to sign")
         }
@@ -162,6 +188,9 @@ extension Ledger {
     /// The object the write asks to be signed after those signed so far; nil when none is left.
     private func nextObject(of write: PreparedWrite) throws -> UnsignedObject? {
         let n = write.signed.count
+        if let witness = write.witness {
+            return n == 0 ? UnsignedObject(kind: .tag, buffer: witness.buffer, changes: [], trees: []) : nil
+        }
         if n < write.steps.count {
             let step = write.steps[n]
             let parent = n == 0 ? write.base : write.signed[n - 1]

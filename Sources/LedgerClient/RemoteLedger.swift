@@ -3,8 +3,8 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Ledger
-import LedgerModel
+public import Ledger
+public import LedgerModel
 
 /// A ledger served by `luoshi serve` elsewhere, written to as its own commands write locally: each
 /// event is prepared by the server, checked here, signed here with the actor's key, and sent back.
@@ -35,14 +35,37 @@ public final class RemoteLedger {
     /// for; refusals come back as the library's errors, located at `source`.
     public func write(_ event: JSONValue, source: InputSource) throws -> Written {
         if token == nil { try signIn() }
-        var answer = try request("POST", "/api/v1/events", event, source: source)
         var action = ""
         if case .object(let m) = event, case .string(let a)? = m["action"] { action = a }
+        return try signRounds(try request("POST", "/api/v1/events", event, source: source), expecting: .action(action), source: source)
+    }
+
+    /// Co-signs checkpoint `spec` (`cp-…` or `checkpoints/cp-…`) as this actor, a witness: the
+    /// server prepares the tag, which is checked and signed here. Returns the witness ref.
+    public func witness(_ spec: String) throws -> String {
+        let id = try CheckpointTags.id(named: spec)
+        if token == nil { try signIn() }
+        let first = try request("POST", "/api/v1/witnesses", .object(["actor": .string(actor.rawValue), "checkpoint": .string(id.rawValue)]), source: nil)
+        _ = try signRounds(first, expecting: .witness(id), source: nil)
+        return CheckpointTags.witnessRef(id, actor)
+    }
+
+    /// What the objects a write asks to be signed must be.
+    enum Expected {
+        /// The commits of an event with this action (and a checkpoint's tag).
+        case action(String)
+        /// This actor's witness tag on this checkpoint.
+        case witness(CheckpointID)
+    }
+
+    /// Signs each object the server's answers ask for, after checking it, until the write lands.
+    private func signRounds(_ first: Answer, expecting: Expected, source: InputSource?) throws -> Written {
+        var answer = first
         for _ in 0..<64 {
             switch answer.status {
             case 200, 202, 409:
                 let (pending, object) = try pendingObject(answer.body, source: source)
-                try check(object, action: action, source: source)
+                try check(object, expecting: expecting, source: source)
                 let signature = try SSHSignature.sign(object.buffer, with: key)
                 answer = try request("POST", "/api/v1/events/\(pending)/signatures",
                                      .object(["signatures": .array([.string(signature)])]), source: source)
@@ -102,10 +125,22 @@ public final class RemoteLedger {
 
     /// Refuses to sign a commit that is not what was asked for: its trailers must name the action,
     /// every record it writes must hash to the blob its tree names, and the trees must hash up to the
-    /// commit's tree line. A tag is the checkpoint's, on the commit signed just before.
-    func check(_ object: Object, action: String, source: InputSource?) throws {
+    /// commit's tree line. A tag is the checkpoint's, on the commit signed just before, or the
+    /// witness tag asked for, in this actor's name.
+    func check(_ object: Object, expecting: Expected, source: InputSource?) throws {
         func refuse(_ why: String) -> LedgerError {
             .internalFailure("\(url) asked to sign a \(object.kind) that \(why); nothing was signed")
+        }
+        let action: String
+        switch expecting {
+        case .witness(let id):
+            let text = String(decoding: object.buffer, as: UTF8.self)
+            guard object.kind == "tag", text.hasPrefix("object "), text.contains("\ntype tag\ntag witnesses/\(id)/\(self.actor)\ntagger "),
+                  text.contains(" <\(self.actor)@ledger> ") else {
+                throw refuse("is not \(self.actor)'s witness tag on \(id)")
+            }
+            return
+        case .action(let a): action = a
         }
         guard object.kind == "commit" else {
             guard String(decoding: object.buffer, as: UTF8.self).hasPrefix("object "), action == "checkpoint" else {

@@ -3691,6 +3691,84 @@ public enum EmbeddedSchemas {
           }
         }
       }
+    },
+    "/api/v1/witnesses": {
+      "post": {
+        "operationId": "prepareWitness",
+        "summary": "Prepare a witness's co-signature of a checkpoint: the tag to sign",
+        "tags": [
+          "writes"
+        ],
+        "security": [
+          {
+            "bearer": []
+          },
+          {
+            "cookie": []
+          },
+          {}
+        ],
+        "description": "What `luoshi witness` writes, signed on the client: a signed annotated tag `refs/tags/witnesses/<id>/<actor>` on the checkpoint's tag, dated by the server's clock. The witness must be a supervisor registered at the checkpoint commit in the auditor's unit or above it, not the auditor, signing with a key it held there. The answer's one object has `\"kind\": \"tag\"`; its signature goes to `/api/v1/events/{id}/signatures` like an event's, and lands with `201` and the witness ref in `tags` (`main` does not move).",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "actor",
+                  "checkpoint"
+                ],
+                "properties": {
+                  "actor": {
+                    "$ref": "schemas/defs.json#/$defs/actorId"
+                  },
+                  "checkpoint": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The checkpoint: its id (`cp-…`) or its tag (`checkpoints/cp-…`)."
+                  }
+                },
+                "additionalProperties": false
+              }
+            }
+          },
+          "description": "The witness and the checkpoint."
+        },
+        "responses": {
+          "200": {
+            "description": "The witness tag to sign.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Pending"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadData"
+          },
+          "401": {
+            "$ref": "#/components/responses/NoSession"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyPendings"
+          },
+          "503": {
+            "$ref": "#/components/responses/NotVerified"
+          }
+        }
+      }
     }
   },
   "components": {

@@ -46,12 +46,13 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let logout = Endpoint(.delete, "/api/v1/session")
     public static let prepare = Endpoint(.post, "/api/v1/events")
     public static let sign = Endpoint(.post, "/api/v1/events/:id/signatures")
+    public static let witness = Endpoint(.post, "/api/v1/witnesses")
 
     /// Everything the server answers.
     public static let all: [Endpoint] = [
         health, openAPI, schema,
         ledger, directives, recordOfKind, record, status, diff, chain, flags, log, blame, history, verify,
-        sessionChallenge, sessionAnswer, logout, prepare, sign,
+        sessionChallenge, sessionAnswer, logout, prepare, sign, witness,
     ]
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import LedgerModel
 import NIOPosix
+import Hummingbird
 
 /// A value behind a lock, for the server's shared state.
 final class Protected<Value>: @unchecked Sendable {
@@ -91,6 +92,8 @@ final class LedgerService: Sendable {
     let challenges = Protected<[String: Challenge]>([:])
     let sessions = Protected<[String: Session]>([:])
     let answers = Protected<AnswerCache>(AnswerCache())
+    /// Status matrices whole, so that each page of a paged status is a slice, not a new reading.
+    let matrices = Protected<MatrixCache>(MatrixCache())
     let health = Protected<Health>(Health())
     /// Landing is one at a time in this process, so concurrent writers queue instead of racing the
     /// compare-and-swap; writers outside it (the CLI, a push) still lose the swap and are re-prepared.
@@ -192,9 +195,9 @@ final class LedgerService: Sendable {
         try pendings.withLock { all in
             // Expired pendings are kept a while longer, so that using one answers 410 rather than 404.
             all = all.filter { $0.value.expires.seconds + configuration.pendingLifetime > t }
-            let open = all.values.filter { $0.write.event.actor == write.event.actor && $0.expires.seconds > t }.count
+            let open = all.values.filter { $0.write.actor == write.actor && $0.expires.seconds > t }.count
             guard open < limit else {
-                throw APIError(.tooManyRequests, "too-many-pendings", "\(write.event.actor) has \(open) writes prepared and not signed; sign or let them expire (\(configuration.pendingLifetime) s) before preparing more")
+                throw APIError(.tooManyRequests, "too-many-pendings", "\(write.actor) has \(open) writes prepared and not signed; sign or let them expire (\(configuration.pendingLifetime) s) before preparing more")
             }
             all[id] = Pending(write: write, expires: expires, serverDated: serverDated)
         }
@@ -228,5 +231,25 @@ struct AnswerCache: Sendable {
         if let any = entries.first?.value, any.head != answer.head { entries.removeAll(keepingCapacity: true) }
         if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
         entries[question] = answer
+    }
+}
+
+/// The status matrices of the last few status questions (directive, unit, point in history) at the
+/// current head: a client paging through 40,000 units reads the ledger once, not once a page.
+struct MatrixCache: Sendable {
+    private var head = ""
+    private var entries: [(question: String, matrices: [StatusMatrix])] = []
+    private let limit = 4
+
+    func matrices(_ question: String, head: String) -> [StatusMatrix]? {
+        guard head == self.head else { return nil }
+        return entries.first { $0.question == question }?.matrices
+    }
+
+    mutating func store(_ question: String, head: String, _ matrices: [StatusMatrix]) {
+        if head != self.head { entries.removeAll(); self.head = head }
+        entries.removeAll { $0.question == question }
+        entries.append((question, matrices))
+        if entries.count > limit { entries.removeFirst() }
     }
 }

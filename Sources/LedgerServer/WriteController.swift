@@ -1,6 +1,7 @@
 import Hummingbird
 import Ledger
 import LedgerModel
+import Foundation
 
 /// Writes, in two phases: the server prepares the exact objects an event makes, the client signs
 /// them with its own key and sends the signatures, and the server lands them on `main`. The server
@@ -11,6 +12,7 @@ struct WriteController: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.on(.prepare) { request, context in try await prepare(request, context) }
         router.on(.sign) { request, context in try await sign(request, context) }
+        router.on(.witness) { request, context in try await witness(request, context) }
     }
 
     /// Step 1: one event in, its first object to sign out.
@@ -33,6 +35,25 @@ struct WriteController: Sendable {
         }
         let write = try await service.handles.with { ledger in try ledger.prepare(SourcedEvent(event: event)) }
         return try pendingAnswer(write, serverDated: serverDated, status: .ok)
+    }
+
+    /// Step 1 of a witness's co-signature of a checkpoint (`luoshi witness`, which is a tag and not
+    /// an event): `{"actor", "checkpoint"}` in, the witness tag to sign out, dated by the server's
+    /// clock. Its signature goes to the same `signatures` endpoint as an event's.
+    func witness(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        try refuseWhenReadOnly()
+        let sessionActor = try service.reader(of: request)
+        var reader = try BodyReader(try await request.json(limit: service.configuration.maxBodyBytes))
+        let actor: ActorID = try reader.required("actor")
+        let checkpoint: String = try reader.required("checkpoint")
+        try reader.finish()
+        if let sessionActor, sessionActor != actor {
+            throw APIError(.forbidden, "not-permitted", "the witness \(actor) is not this session's actor (\(sessionActor)); sign in as \(actor) to witness as them", pointer: JSONPointer.root / "actor")
+        }
+        let time = service.now
+        let write = try await service.handles.with { ledger in try ledger.prepareWitness(checkpoint, as: actor, at: time) }
+        return try pendingAnswer(write, serverDated: true, status: .ok)
     }
 
     /// Step 2: the signatures of this round's object; the next round's object (202), the landed
@@ -63,14 +84,14 @@ struct WriteController: Sendable {
                 return try ledger.land(signed)
             }
             var answer: [String: JSONValue] = [
-                "head": .string(result.head?.hex ?? ""),
-                "commits": .array(result.commits.map { .string($0.hex) }),
+                "head": .string(result.head.map { "\($0)" } ?? ""),
+                "commits": .array(result.commits.map { .string("\($0)") }),
             ]
             if !result.tags.isEmpty { answer["tags"] = .array(result.tags.map { .string($0) }) }
             return .json(.object(answer), status: .created)
-        } catch LedgerError.conflict(let why) {
+        } catch LedgerError.conflict(let why) where signed.event != nil {
             // Checked again against the new head; the client signs the fresh objects.
-            var redated = signed.event
+            var redated = signed.event!
             if pending.serverDated { redated.at = service.now }
             let event = redated
             let again = try await service.handles.with { ledger in try ledger.prepare(SourcedEvent(event: event)) }

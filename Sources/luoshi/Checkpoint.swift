@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerClient
 import LedgerModel
 
 extension Luoshi {
@@ -41,10 +42,10 @@ extension Luoshi {
                 let id = String(ref.dropFirst(CheckpointTags.prefix.count))
                 switch options.format {
                 case .json:
-                    printJSON(.object(["id": .string(id), "commit": .string(commit.hex), "tag": .string(ref),
-                                       "head": result.head.map { .string($0.hex) } ?? .null]))
+                    printJSON(.object(["id": .string(id), "commit": .string("\(commit)"), "tag": .string(ref),
+                                       "head": result.head.map { .string("\($0)") } ?? .null]))
                 case .text:
-                    print("\(id) \(commit.hex)")
+                    print("\(id) \(commit)")
                     if stderrIsTerminal {
                         FileHandle.standardError.write(Data("luoshi: signed tag \(ref); keep the line above for `luoshi verify --expect-checkpoints`\n".utf8))
                     }
@@ -73,17 +74,30 @@ extension Luoshi {
         @Argument(help: "The checkpoint: its id (cp-...) or tag (checkpoints/cp-...).") var checkpoint: String
         @Option(help: "The actor id, when the key belongs to more than one supervisor.") var actor: String?
         @Option(help: "The witness's OpenSSH ed25519 private key file.") var key: String
+        @Option(help: ArgumentHelp("Witness through `luoshi serve` at this URL instead of a local ledger (with --actor); signed here.", valueName: "url"))
+        var remote: String?
 
         func run() throws {
             try execute {
                 let signer = try SingleKey(path: key)
+                if let remote {
+                    guard let actorID = try parseID(actor, option: "--actor", ActorID.init) else {
+                        throw LedgerError.usage("--remote needs --actor: the supervisor the key signs for (the server checks that it holds the key)")
+                    }
+                    let ref = try RemoteLedger(url: remote, key: signer.key, actor: actorID).witness(checkpoint)
+                    switch options.format {
+                    case .json: printJSON(.object(["ref": .string(ref), "witness": actorID.json]))
+                    case .text: print("witness: \(ref)")
+                    }
+                    return
+                }
                 let ledger = try options.open()
                 let actorID = try parseID(actor, option: "--actor", ActorID.init)
                     ?? signingActor(holding: signer, in: ledger, role: ("supervisor", "supervisors")) { $0.has(.supervisor) }
                 let result = try ledger.witness(checkpoint, as: actorID, key: signer.key)
                 switch options.format {
                 case .json: printJSON(result.json)
-                case .text: print("witness: \(result.ref) (\(result.tag.hex.prefix(12))) co-signs \(result.checkpoint) at \(result.commit.hex.prefix(12))")
+                case .text: print("witness: \(result.ref) (\(String(describing: result.tag).prefix(12))) co-signs \(result.checkpoint) at \(String(describing: result.commit).prefix(12))")
                 }
             }
         }

@@ -8,7 +8,7 @@ struct RemoteTests {
     @Test("report, apply (a checkpoint and its tag) and import go through the server; import stops at the first refusal, naming its line")
     func remote() async throws {
         let fixture = try ServerFixture()
-        let server = try KillTests.Server(ledger: fixture.ledger, folder: fixture.folder)
+        let server = try LiveServer(ledger: fixture.ledger, folder: fixture.folder)
         defer { server.process.terminate(); server.process.waitUntilExit() }
         let count = { Int(try run("git", ["--git-dir", fixture.ledger, "rev-list", "--count", "refs/heads/main"]).text.dropLast())! }
         let before = try count()
@@ -28,6 +28,15 @@ struct RemoteTests {
         #expect(checkpoint.status == 0, "\(checkpoint.stderr)")
         let tags = try run("git", ["--git-dir", fixture.ledger, "tag", "-l", "checkpoints/*"]).text.split(separator: "\n")
         #expect(tags.count == 2, "the scenario's checkpoint and this one")
+        // A witness co-signs it through the server: one tag, signed here.
+        let newest = String(tags.sorted().last ?? "")   // cp-<date>: the scenario's is of 2019, this one of today
+        let witnessed = try run(luoshiBinary, ["witness", newest, "--remote", server.url,
+                                               "--actor", "central.inspector", "--key", fixture.key("central.inspector"), "--format", "json"])
+        #expect(witnessed.status == 0, "\(witnessed.stderr)")
+        let witnessRef = try JSONParser.parse(witnessed.stdout)["ref"]?.stringValue ?? ""
+        #expect(witnessRef.hasPrefix("refs/tags/witnesses/cp-") && witnessRef.hasSuffix("/central.inspector"))
+        #expect(try run("git", ["--git-dir", fixture.ledger, "cat-file", "-t", witnessRef]).text == "tag\n")
+        #expect(try count() == before + 2, "a witness moves no branch")
 
         let events = fixture.folder.appendingPathComponent("remote.jsonl")
         try """
