@@ -4,6 +4,7 @@ import Ledger
 import LedgerIndex
 import LedgerModel
 import LedgerRender
+import Foundation
 
 /// Reads under `/api/v1/`: each answers exactly the bytes `luoshi … --format json` prints for the same
 /// question at the same head, through the same library call. Answers are cached per question and
@@ -32,9 +33,17 @@ struct ReadController: Sendable {
                     throw APIError(.badRequest, "bad-request", "status pages by unit within one directive: give directive= with limit=")
                 }
                 try ledger.requireExisting(unit: u, directive: d)
-                let matrices = try ledger.status(directive: d, under: u, at: point)
-                if let page, let matrix = matrices.first { return try StatusMatrix.encodeJSON(matrix, page: page) }
-                return JSONDocument.status(matrices)
+                guard let page else { return JSONDocument.status(try ledger.status(directive: d, under: u, at: point)) }
+                // Pages of one question share its matrix, read once at this head.
+                let head = String(describing: try ledger.head())
+                let question = "\(d.map { "\($0)" } ?? "")|\(u.map { "\($0)" } ?? "")|\(q["asOf"] ?? "")|\(q["at"] ?? "")"
+                let matrices = try service.matrices.withLock { $0.matrices(question, head: head) } ?? {
+                    let read = try ledger.status(directive: d, under: u, at: point)
+                    service.matrices.withLock { $0.store(question, head: head, read) }
+                    return read
+                }()
+                guard let matrix = matrices.first else { return JSONDocument.status(matrices) }
+                return try StatusMatrix.encodeJSON(matrix, page: page)
             }
         }
         router.on(.diff) { request, _ in
@@ -107,7 +116,7 @@ struct ReadController: Sendable {
         let query = try request.query(allowed: allowed)
         _ = try service.reader(of: request)
         let question = request.uri.path + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-        let head = try await service.handles.with { try $0.head().hex }
+        let head = try await service.handles.with { String(describing: try $0.head()) }
         let etag = "\"\(head.prefix(20))-\(fnv1a(question))\""
         var headers = HTTPFields()
         headers[.eTag] = etag
@@ -120,7 +129,7 @@ struct ReadController: Sendable {
         }
         let body = try await service.handles.with { ledger in
             // The answer is read at the head the ETag names, whatever lands meanwhile.
-            guard try ledger.head().hex == head else { throw LedgerError.conflict("moved") }
+            guard String(describing: try ledger.head()) == head else { throw LedgerError.conflict("moved") }
             return try compute(ledger, query)
         }
         service.answers.withLock { $0.store(question, AnswerCache.Answer(head: head, body: body, contentType: contentType)) }
