@@ -10,6 +10,8 @@ struct ReportData {
     var index: [String: Int] = [:]
     var diffs: [[(Int, Int)]] = []
     var diffIndex: [String: Int] = [:]
+    /// The text diff's bound on its work (`TextDiff.workLimit`).
+    var workLimit = TextDiff.workLimit
 
     mutating func intern(_ text: String) -> Int {
         if let n = index[text] { return n }
@@ -21,18 +23,21 @@ struct ReportData {
     /// Writes the index of an interned string.
     mutating func s(_ text: String) { out.int(intern(text)) }
 
-    /// The index of the word/character diff of two texts (pieces of op 0 same, 1 removed, 2 added); -1 when equal.
+    /// The index of the word/character diff of two texts (pieces of op 0 same, 1 removed, 2 added,
+    /// and 3 a note that the texts were too different to compare finely); -1 when equal.
     mutating func diff(_ a: String, _ b: String) -> Int {
         if a == b { return -1 }
         let key = a + "\u{0}" + b
         if let n = diffIndex[key] { return n }
-        let pieces = TextDiff.pieces(a, b).map { p -> (Int, Int) in
+        let (found, coarse) = TextDiff.diff(a, b, workLimit: workLimit)
+        var pieces = found.map { p -> (Int, Int) in
             switch p {
             case .same(let t): (0, intern(t))
             case .removed(let t): (1, intern(t))
             case .added(let t): (2, intern(t))
             }
         }
+        if coarse { pieces.append((3, intern(TextDiff.coarseNote))) }
         diffIndex[key] = diffs.count
         diffs.append(pieces)
         return diffs.count - 1

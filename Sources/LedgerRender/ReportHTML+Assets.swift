@@ -113,7 +113,7 @@ extension ReportHTML {
             u[3]==null?"not adopted":(u[13]?u[13]+" clause"+(u[13]>1?"s":"")+" changed from its basis":"its basis kept")," · "+u[4]+" flag"+(u[4]===1?"":"s")]);
           d.appendChild(sm);d.addEventListener("toggle",function(){if(d.open&&!d.dataset.drawn){d.dataset.drawn="1";body(d,u);}});
           if(u[3]!=null&&u[13]>0){d.dataset.drawn="1";body(d,u);d.open=true;}box.appendChild(d);});}
-        function pieces(ix,keep){var out=[];D.diffs[ix].forEach(function(p){if(p[0]===0)out.push(tx("span",str(p[1])));else if(p[0]===keep)out.push(tx(keep===1?"del":"ins",str(p[1])));});return out;}
+        function pieces(ix,keep){var out=[];D.diffs[ix].forEach(function(p){if(p[0]===0)out.push(tx("span",str(p[1])));else if(p[0]===keep)out.push(tx(keep===1?"del":"ins",str(p[1])));else if(p[0]===3&&keep===2)out.push(tx("div",str(p[1]),{class:"note"}));});return out;}
         function body(d,u){var x=u[3];
           d.appendChild(h("p",null,["Adopted "+u[10]+" from "+str(u[11])+(u[12]>0?"; "+u[12]+" version"+(u[12]>1?"s":"")+" behind the directive":"; on the newest version")+". Side by side with its basis:"]));
           var t=h("table",{class:"diff"},h("thead",null,h("tr",null,[h("th",null,"clause"),h("th",null,"basis"),h("th",null,"this plan"),h("th",null,"class")])));

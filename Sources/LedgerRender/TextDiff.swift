@@ -88,6 +88,9 @@ public enum TextDiff {
             case .removed(let s): colour ? "\u{1B}[31;9m\(s)\u{1B}[0m" : "[-\(s)-]"
             case .added(let s): colour ? "\u{1B}[32m\(s)\u{1B}[0m" : "{+\(s)+}"
             }
-        }.joined() + (coarse ? " (texts too different to compare word by word: parts shown whole)" : "")
+        }.joined() + (coarse ? " (\(coarseNote))" : "")
     }
+
+    /// What a diff that settled for a coarser one says of itself.
+    public static let coarseNote = "texts too different to compare word by word: parts shown whole"
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import LedgerRender
+@testable import LedgerRender
 
 /// The text diff is Myers' in linear space: minimal, in memory that grows with the texts, and with
 /// a bound on its work after which it settles for a coarser diff and says so.
@@ -65,5 +65,16 @@ struct TextDiffTests {
         #expect(coarse)
         #expect(pieces.contains { if case .removed = $0 { true } else { false } })
         #expect(TextDiff.inline(a, a + "x", colour: false).hasSuffix("{+x+}"))
+    }
+
+    @Test("the HTML report's data says so too, with the plan's side of a diff that settled for a coarser one")
+    func reportNote() {
+        let a = (0..<2_000).map { "w\($0) " }.joined(), b = (0..<2_000).map { "w\(($0 * 7) % 2_000) " }.joined()
+        var data = ReportData()
+        data.workLimit = 10_000
+        let coarse = data.diff(a, b), fine = data.diff("a b c", "a x c")
+        #expect(data.diffs[coarse].last.map { $0.0 } == 3)
+        #expect(data.diffs[coarse].last.map { data.strings[$0.1] } == TextDiff.coarseNote)
+        #expect(!data.diffs[fine].contains { $0.0 == 3 })
     }
 }
