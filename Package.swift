@@ -1,6 +1,11 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The front ends (the renderers, the server, the client and the command-line tool) reach the ledger
+/// only through `Ledger`'s API: a member is visible only where its module is imported, and an import
+/// is internal unless written `public`, so none of them can come to depend on `GitStore`.
+let frontEnd: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("InternalImportsByDefault")]
+
 let package = Package(
     name: "Luoshi",
     platforms: [.macOS(.v13)],
@@ -49,7 +54,7 @@ let package = Package(
         ),
         // What the readings look like: text tables, CSV, the HTML report and the JSON documents, the same
         // for the command-line tool and a server.
-        .target(name: "LedgerRender", dependencies: ["Ledger", "LedgerModel", "Fidelity"]),
+        .target(name: "LedgerRender", dependencies: ["Ledger", "LedgerModel", "Fidelity"], swiftSettings: frontEnd),
         // `luoshi serve`: the ledger over HTTP. Writes are prepared here and signed by the client;
         // the server never holds a key.
         .target(
@@ -62,12 +67,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: frontEnd
         ),
         // The client of `luoshi serve` for `apply`, `import` and `report --remote`: signs locally.
         .target(
             name: "LedgerClient",
-            dependencies: ["Ledger", "LedgerModel", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Ledger", "LedgerModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: frontEnd
         ),
         .executableTarget(
             name: "luoshi",
@@ -79,6 +86,7 @@ let package = Package(
             // jemalloc in place of glibc's malloc: reading a ledger makes and frees hundreds of
             // thousands of small values on every core, and status over 10,000 plans takes a tenth
             // less CPU and time with it (README: Code).
+            swiftSettings: frontEnd,
             linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         // A seeded fuzzer of the event parser, the record readers and canonical JSON (README: Fuzzing).

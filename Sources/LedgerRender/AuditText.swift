@@ -1,4 +1,4 @@
-import Ledger
+public import Ledger
 import LedgerModel
 
 /// Text output of the auditors' readings: `log`, `blame` and `verify`.
@@ -6,14 +6,14 @@ public enum AuditText {
     /// The commits as a table, one a line: time, commit, actor, signature status, action.
     public static func log(_ entries: [HistoryEntry]) -> String {
         let rows = entries.map { e in
-            [time(e.time), String(e.commit.hex.prefix(12)), e.actor, e.signature.rawValue, e.subject]
+            [time(e.time), String(String(describing: e.commit).prefix(12)), e.actor, e.signature.rawValue, e.subject]
         }
         return TextTable.render(header: ["time", "commit", "actor", "signature", "action"], rows: rows)
     }
 
     /// Per clause of a plan, its last change: clause, commit, actor, date, action, text.
     public static func blame(_ lines: [BlameLine]) -> String {
-        let rows = lines.map { [$0.clause.rawValue, String($0.commit.hex.prefix(12)), $0.actor, $0.time.utcDay.description, $0.action?.rawValue ?? "-", $0.text] }
+        let rows = lines.map { [$0.clause.rawValue, String(String(describing: $0.commit).prefix(12)), $0.actor, $0.time.utcDay.description, $0.action?.rawValue ?? "-", $0.text] }
         return TextTable.render(header: ["clause", "commit", "actor", "date", "action", "text"], rows: rows)
     }
 

@@ -1,4 +1,5 @@
-import Fidelity
+public import Fidelity
+import LedgerModel
 
 /// Text output of `deviations`.
 public enum DeviationText {

@@ -1,6 +1,6 @@
-import Fidelity
-import Ledger
-import LedgerModel
+public import Fidelity
+public import Ledger
+public import LedgerModel
 
 /// Text output of `diff` and `chain`, for supervisors.
 public enum DiffText {

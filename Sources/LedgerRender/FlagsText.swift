@@ -1,6 +1,6 @@
-import Fidelity
+public import Fidelity
 import Ledger
-import LedgerModel
+public import LedgerModel
 
 /// Text output of `flags`: an aligned table.
 public enum FlagsText {

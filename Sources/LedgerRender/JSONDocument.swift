@@ -1,6 +1,6 @@
-import Fidelity
-import Ledger
-import LedgerModel
+public import Fidelity
+public import Ledger
+public import LedgerModel
 
 /// The JSON document each command prints with `--format json`, built in one call from what the
 /// library returned, so a server answers the same bytes as the command line: encode the value with
@@ -64,12 +64,12 @@ public enum JSONDocument {
     public static func written(_ result: WriteResult, dryRun: Bool, extra: [String: JSONValue] = [:]) -> JSONValue {
         var o: [String: JSONValue] = [
             "dryRun": .bool(dryRun),
-            "commits": .array(result.commits.map { .string($0.hex) }),
-            "head": result.head.map { .string($0.hex) } ?? .null,
+            "commits": .array(result.commits.map { .string("\($0)") }),
+            "head": result.head.map { .string("\($0)") } ?? .null,
             "changes": .array(result.changes.map { c in
                 .object(["action": .string(c.action.rawValue), "subject": .string(c.subject),
                          "records": .array(c.records.map { .string($0.path) }),
-                         "commit": c.commit.map { .string($0.hex) } ?? .null])
+                         "commit": c.commit.map { .string("\($0)") } ?? .null])
             }),
         ]
         o.merge(extra) { a, _ in a }

@@ -1,6 +1,6 @@
-import Fidelity
-import Ledger
-import LedgerModel
+public import Fidelity
+public import Ledger
+public import LedgerModel
 
 /// Text output of the lists: `units`, `directives`, `actors`, `findings`, `todo` and `deviations`.
 public enum ListText {

@@ -1,4 +1,6 @@
-import Ledger
+public import Ledger
+import Fidelity
+import LedgerModel
 
 /// Text output of `history`: a table of events, each plan version's changes under it.
 public enum PlanHistoryText {
@@ -36,7 +38,7 @@ public enum PlanHistoryText {
             case .finding:
                 reading = "finding"
             }
-            rows.append([e.time.utcDay.description, reading, e.actor, e.signature.rawValue, String(e.commit.hex.prefix(12)), what])
+            rows.append([e.time.utcDay.description, reading, e.actor, e.signature.rawValue, String(String(describing: e.commit).prefix(12)), what])
         }
         let table = TextTable.render(header: header, rows: rows).split(separator: "\n", omittingEmptySubsequences: false)
         out += table[0] + "\n"

@@ -1,5 +1,5 @@
 import Fidelity
-import Ledger
+public import Ledger
 import LedgerModel
 
 /// Text of a plan's reading, as `adopt`, `plan edit`, `exempt` and `plan rebase` print it.

@@ -1,4 +1,4 @@
-import Ledger
+public import Ledger
 import LedgerModel
 
 /// Text of `plan rebase`: what happens to each clause, and the editor's header for conflicts.

@@ -1,4 +1,4 @@
-import LedgerModel
+public import LedgerModel
 
 /// A record as text for people (`show --format text`): one "field: value" line each, nested records
 /// indented, list items marked with "-". Names and values are terminal-safe: a record holds any user's text.

@@ -1,5 +1,5 @@
 import Fidelity
-import Ledger
+public import Ledger
 import LedgerModel
 
 /// The self-contained HTML report of one directive: no network, no external script, style or font.

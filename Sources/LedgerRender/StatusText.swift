@@ -1,5 +1,5 @@
 import Fidelity
-import Ledger
+public import Ledger
 import LedgerModel
 
 /// Text and CSV output of `status`.

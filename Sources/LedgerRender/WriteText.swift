@@ -1,4 +1,5 @@
-import Ledger
+public import Ledger
+import LedgerModel
 
 /// Text output of the writing verbs.
 public enum WriteText {
@@ -9,7 +10,7 @@ public enum WriteText {
         for c in result.changes {
             out += "\(c.action.rawValue): \(c.subject)\n"
             for r in c.records { out += "  \(dryRun ? "would write" : "wrote") \(r.path)\n" }
-            if let commit = c.commit { out += "  commit \(commit.hex.prefix(12))\n" }
+            if let commit = c.commit { out += "  commit \(String(describing: commit).prefix(12))\n" }
         }
         for line in lines { out += line + "\n" }
         if dryRun { out += "dry run: nothing written\n" }

@@ -1,6 +1,6 @@
-import Hummingbird
-import Ledger
-import LedgerModel
+public import Hummingbird
+public import Ledger
+public import LedgerModel
 
 /// An answer that is not a success: `{"error": {"code", "message", "pointer"?, "commit"?}}` with its
 /// status. Nothing is written when one is answered.

@@ -1,10 +1,10 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Ledger
 import LedgerModel
-import Logging
+public import Logging
 import NIOCore
 
 /// The HTTP server of one ledger: reads, two-phase writes, sessions and health, each controller a
@@ -58,6 +58,12 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     return app
 }
 
+/// Serves `configuration`'s ledger until SIGTERM or SIGINT, which stop it once the requests in
+/// flight are answered.
+public func serve(_ configuration: ServerConfiguration) async throws {
+    try await buildApplication(configuration).runService()
+}
+
 /// Why the server could not start: a ledger that is not there, an unreadable certificate.
 public struct ServerStartError: Error, CustomStringConvertible {
     public var message: String
@@ -71,7 +77,7 @@ extension LedgerService {
                 let head = try ledger.head()
                 let report = try ledger.verify(after: ledger.verifiedHead())
                 if report.ok { try ledger.recordVerifiedHead(head) }
-                return (report, head.hex)
+                return (report, String(describing: head))
             }
             health.withLock { h in
                 h.verified = report.ok
@@ -100,7 +106,7 @@ struct HealthController: Sendable {
         router.on(.health) { request, _ in
             _ = try request.query(allowed: [])
             let h = service.health.withLock { $0 }
-            let head = try await service.handles.with { try $0.head().hex }
+            let head = try await service.handles.with { String(describing: try $0.head()) }
             let body: JSONValue = .object([
                 "ok": .bool(h.verified != false),
                 "head": .string(head),

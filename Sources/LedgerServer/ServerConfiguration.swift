@@ -1,5 +1,5 @@
 import Ledger
-import LedgerModel
+public import LedgerModel
 
 /// How `luoshi serve` serves one ledger.
 public struct ServerConfiguration: Sendable {

@@ -60,10 +60,10 @@ extension Luoshi {
                 case .json:
                     printJSON(.object([
                         "events": .integer(Int64(events.count)), "commits": .integer(Int64(result.commits.count)),
-                        "head": result.head.map { .string($0.hex) } ?? .null, "retries": .integer(Int64(result.retries)),
+                        "head": result.head.map { .string("\($0)") } ?? .null, "retries": .integer(Int64(result.retries)),
                     ]))
                 case .text:
-                    print("imported \(events.count) events as \(result.commits.count) commits in \(String(format: "%.2f", seconds)) s; head \(result.head?.hex.prefix(12) ?? "none")")
+                    print("imported \(events.count) events as \(result.commits.count) commits in \(String(format: "%.2f", seconds)) s; head \(result.head.map { "\($0)".prefix(12) } ?? "none")")
                 }
             }
         }
@@ -119,7 +119,7 @@ extension Luoshi {
 }
 
 func printWrite(_ result: WriteResult, action: String, format: OutputFormat) {
-    printWrite(commits: result.commits.map(\.hex), head: result.head?.hex, action: action, format: format)
+    printWrite(commits: result.commits.map { "\($0)" }, head: result.head.map { "\($0)" }, action: action, format: format)
 }
 
 func printWrite(commits: [String], head: String?, action: String, format: OutputFormat) {

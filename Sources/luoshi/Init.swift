@@ -42,8 +42,8 @@ extension Luoshi {
                 let ledger = try Ledger.create(at: path, name: ledgerName, admin: adminID, adminName: adminName, key: signer.key)
                 let head = try ledger.head()
                 switch format {
-                case .json: printJSON(.object(["ledger": .string(path), "head": .string(head.hex), "admin": adminID.json]))
-                case .text: print("created ledger \"\(ledgerName)\" at \(path), genesis \(head.hex.prefix(12)), admin \(adminID)")
+                case .json: printJSON(.object(["ledger": .string(path), "head": .string("\(head)"), "admin": adminID.json]))
+                case .text: print("created ledger \"\(ledgerName)\" at \(path), genesis \(String(describing: head).prefix(12)), admin \(adminID)")
                 }
             }
         }

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Fidelity
 import Foundation
 import Ledger

@@ -59,8 +59,7 @@ extension Luoshi {
                 let done = DispatchSemaphore(value: 0)
                 Task {
                     do {
-                        let app = try await buildApplication(configuration)
-                        try await app.runService()
+                        try await serve(configuration)
                     } catch {
                         outcome.set("\(error)")
                     }
