@@ -5,43 +5,12 @@ import Testing
 /// `luoshi serve` as its own process, killed with SIGKILL in a burst of writes.
 @Suite("luoshi serve: killed in a burst of writes")
 struct KillTests {
-    /// A server process on a free loopback port.
-    final class Server: @unchecked Sendable {
-        let process = Process()
-        let port: Int
-        let log: URL
-
-        init(ledger: String, folder: URL) throws {
-            port = Int.random(in: 20_000..<60_000)
-            log = folder.appendingPathComponent("serve-\(port).log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.executableURL = URL(fileURLWithPath: luoshiBinary)
-            process.arguments = ["serve", "--ledger", ledger, "--listen", "127.0.0.1:\(port)", "--public"]
-            process.standardOutput = try FileHandle(forWritingTo: log)
-            process.standardError = try FileHandle(forWritingTo: log)
-            try process.run()
-            for _ in 0..<100 {
-                if let r = try? curl(["http://127.0.0.1:\(port)/healthz"]), r.status == 0, r.text.contains("\"verification\": \"ok\"") { return }
-                usleep(100_000)
-            }
-            process.terminate()
-            throw FixtureError("luoshi serve did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-        }
-
-        var url: String { "http://127.0.0.1:\(port)" }
-
-        func kill9() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
     static func curl(_ arguments: [String]) throws -> RunResult {
         try run("curl", ["-sS", "--max-time", "10"] + arguments)
     }
 
     /// One report through the API with curl and ssh-keygen; the landed head, or nil when it did not land.
-    static func report(_ server: Server, key: String, note: String) throws -> String? {
+    static func report(_ server: LiveServer, key: String, note: String) throws -> String? {
         let event = #"{"action": "report-progress", "actor": "north.lead", "unit": "cn/north", "directive": "D-2019-01", "clause": "1", "status": "in-progress", "note": "\#(note)"}"#
         var r = try curl(["-X", "POST", server.url + "/api/v1/events", "-d", event])
         guard r.status == 0, var answer = try? JSONParser.parse(r.stdout) else { return nil }
@@ -63,7 +32,7 @@ struct KillTests {
     @Test("no write that got 201 is lost, main's history verifies, and the server starts again cleanly")
     func killNine() async throws {
         let fixture = try ServerFixture()
-        let server = try Server(ledger: fixture.ledger, folder: fixture.folder)
+        let server = try LiveServer(ledger: fixture.ledger, folder: fixture.folder)
         let landed = Protected<[String]>([])
         let key = fixture.key("north.lead")
         // Three writers in a burst; the server is killed while they write.
@@ -71,7 +40,7 @@ struct KillTests {
             Thread {
                 for n in 0..<200 {
                     guard let head = try? Self.report(server, key: key, note: "writer \(w) report \(n)") else { return }
-                    landed.value = landed.value + [head]
+                    landed.mutate { $0.append(head) }
                 }
             }
         }
@@ -89,7 +58,7 @@ struct KillTests {
         }
         #expect(try fixture.cli(["verify"]).status == 0)
         // Started again on the same ledger, it verifies and takes writes.
-        let again = try Server(ledger: fixture.ledger, folder: fixture.folder)
+        let again = try LiveServer(ledger: fixture.ledger, folder: fixture.folder)
         defer { again.process.terminate(); again.process.waitUntilExit() }
         #expect(try Self.report(again, key: key, note: "after the restart") != nil)
         #expect(try fixture.cli(["verify"]).status == 0)

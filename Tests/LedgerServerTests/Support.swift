@@ -175,3 +175,47 @@ struct APIClient {
         return r
     }
 }
+
+/// `luoshi serve` as its own process on a free loopback port, ready once its start-up verification
+/// has passed.
+final class LiveServer: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let log: URL
+    let scheme: String
+    /// curl's options to reach it (`--cacert` under TLS).
+    let curlOptions: [String]
+
+    init(ledger: String, folder: URL, arguments: [String] = ["--public"], tls: (certificate: String, key: String)? = nil) throws {
+        port = Int.random(in: 20_000..<60_000)
+        log = folder.appendingPathComponent("serve-\(port).log")
+        scheme = tls == nil ? "http" : "https"
+        curlOptions = tls.map { ["--cacert", $0.certificate] } ?? []
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: luoshiBinary)
+        process.arguments = ["serve", "--ledger", ledger, "--listen", "127.0.0.1:\(port)"] + arguments
+            + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? [])
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        for _ in 0..<100 {
+            if let r = try? run("curl", ["-sS", "--max-time", "10"] + curlOptions + [url + "/healthz"]), r.status == 0,
+               r.text.contains("\"verification\": \"ok\"") { return }
+            usleep(100_000)
+        }
+        process.terminate()
+        throw FixtureError("luoshi serve did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    }
+
+    /// `https://localhost:PORT` under TLS (the name its certificate is for), else `http://127.0.0.1:PORT`.
+    var url: String { scheme == "https" ? "https://localhost:\(port)" : "http://127.0.0.1:\(port)" }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning { kill9() }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Ledger
 import LedgerModel
 import LedgerServer
 import Testing
@@ -10,8 +11,8 @@ import Testing
 struct WriteTests {
     static let report = #"{"action": "report-progress", "actor": "north.lead", "unit": "cn/north", "directive": "D-2019-01", "clause": "1", "status": "in-progress", "values": {"documents_cut_pct": 31}}"#
 
-    /// `git verify-commit` with the ledger's keys as allowed signers: stock git's own judgement.
-    static func gitVerifies(_ fixture: ServerFixture, _ commit: String) throws -> Bool {
+    /// An allowed-signers file of the ledger's keys, for stock git's own judgement.
+    static func allowedSigners(_ fixture: ServerFixture) throws -> String {
         let signers = fixture.folder.appendingPathComponent("allowed_signers")
         var lines = ""
         for file in try FileManager.default.contentsOfDirectory(atPath: fixture.keys) where file.hasSuffix(".pub") {
@@ -19,7 +20,18 @@ struct WriteTests {
             lines += "\(file.dropLast(4))@ledger \(key)\n"
         }
         try lines.write(to: signers, atomically: true, encoding: .utf8)
-        let r = try run("git", ["--git-dir", fixture.ledger, "-c", "gpg.ssh.allowedSignersFile=\(signers.path)", "verify-commit", commit])
+        return signers.path
+    }
+
+    /// `git verify-commit` with the ledger's keys as allowed signers.
+    static func gitVerifies(_ fixture: ServerFixture, _ commit: String) throws -> Bool {
+        let r = try run("git", ["--git-dir", fixture.ledger, "-c", "gpg.ssh.allowedSignersFile=\(try allowedSigners(fixture))", "verify-commit", commit])
+        return r.status == 0 && r.stderr.contains("Good \"git\" signature")
+    }
+
+    /// `git verify-tag` with the ledger's keys as allowed signers.
+    static func gitVerifiesTag(_ fixture: ServerFixture, _ ref: String) throws -> Bool {
+        let r = try run("git", ["--git-dir", fixture.ledger, "-c", "gpg.ssh.allowedSignersFile=\(try allowedSigners(fixture))", "verify-tag", ref])
         return r.status == 0 && r.stderr.contains("Good \"git\" signature")
     }
 
@@ -150,41 +162,95 @@ struct WriteTests {
         }
     }
 
-    @Test("sixteen clients writing at once lose nothing, and verify is clean after")
+    @Test("a witness co-signs a checkpoint with one tag signed by ssh-keygen; stock git verifies it and main does not move")
+    func witness() async throws {
+        let fixture = try ServerFixture(isPublic: true)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let cp = try await api.write(try jsonText(#"{"action": "checkpoint", "actor": "auditor", "note": "year end"}"#), key: fixture.key("auditor"))
+            try #require(cp.status == .created, "\(String(buffer: cp.body))")
+            let checkpoint = try json(cp)["tags"]![0]!.string!.replacingOccurrences(of: "refs/tags/", with: "")
+            let head = try fixture.head()
+            // The auditor may not witness its own checkpoint: refused at prepare, nothing to sign.
+            let own = try await api.post("/api/v1/witnesses", .object(["actor": .string("auditor"), "checkpoint": .string(checkpoint)]))
+            #expect(own.status == .forbidden, "\(String(buffer: own.body))")
+            let prepared = try await api.post("/api/v1/witnesses", .object(["actor": .string("central.inspector"), "checkpoint": .string(checkpoint)]))
+            try #require(prepared.status == .ok, "\(String(buffer: prepared.body))")
+            let answer = try json(prepared)
+            #expect(answer["commits"]?[0]?["kind"]?.string == "tag")
+            let buffer = String(decoding: APIClient.buffer(answer), as: UTF8.self)
+            #expect(buffer.contains("tag witnesses/\(checkpoint.dropFirst("checkpoints/".count))/central.inspector\n"))
+            // Signed by another supervisor's key: refused, and no ref is made.
+            let wrong = try await api.post("/api/v1/events/\(answer["pending"]!.string!)/signatures",
+                                           .object(["signatures": .array([.string(try sshSign(APIClient.buffer(answer), key: fixture.key("east.inspector")))])]))
+            #expect(wrong.status == .forbidden, "\(String(buffer: wrong.body))")
+            let again = try json(try await api.post("/api/v1/witnesses", .object(["actor": .string("central.inspector"), "checkpoint": .string(checkpoint)])))
+            let landed = try await api.post("/api/v1/events/\(again["pending"]!.string!)/signatures",
+                                            .object(["signatures": .array([.string(try sshSign(APIClient.buffer(again), key: fixture.key("central.inspector")))])]))
+            try #require(landed.status == .created, "\(String(buffer: landed.body))")
+            let ref = try json(landed)["tags"]?[0]?.string
+            #expect(ref == "refs/tags/witnesses/\(checkpoint.dropFirst("checkpoints/".count))/central.inspector")
+            #expect(try fixture.head() == head, "a witness tag does not move main")
+            #expect(try Self.gitVerifiesTag(fixture, ref!))
+            #expect(try fixture.cli(["verify"]).status == 0)
+            // A second witness by the same supervisor is refused.
+            let twice = try await api.post("/api/v1/witnesses", .object(["actor": .string("central.inspector"), "checkpoint": .string(checkpoint)]))
+            #expect(twice.status == .badRequest, "\(String(buffer: twice.body))")
+        }
+    }
+
+    @Test("sixteen clients writing 1,000 reports at once lose nothing, and verify is clean after")
     func concurrentClients() async throws {
         let fixture = try ServerFixture(isPublic: true)
         let before = Int(try run("git", ["--git-dir", fixture.ledger, "rev-list", "--count", "refs/heads/main"]).text.dropLast())!
         let app = try await buildApplication(fixture.configuration)
         let writers = [("north.lead", "cn/north"), ("south.lead", "cn/south"), ("east.lead", "cn/east"), ("west.lead", "cn/west")]
-        let perClient = 4
+        // Signed in process (the same SSHSIG bytes ssh-keygen makes): 1,000 ssh-keygen runs would time the tool, not the server.
+        var keys: [String: SSHPrivateKey] = [:]
+        for (actor, _) in writers { keys[actor] = try SSHPrivateKey(fileAt: fixture.key(actor)) }
+        let signers = keys
+        let clients = 16, reports = 1_000
+        let told = Protected<[String]>([])
         try await app.test(.router) { client in
             let api = APIClient(client: client)
             try await withThrowingTaskGroup(of: Int.self) { group in
-                for n in 0..<16 {
+                for n in 0..<clients {
                     let (actor, unit) = writers[n % writers.count]
+                    let mine = (reports - n + clients - 1) / clients   // reports n, n + clients, ...
                     group.addTask {
                         var landed = 0
-                        for k in 0..<perClient {
+                        for k in 0..<mine {
                             let e = #"{"action": "report-progress", "actor": "\#(actor)", "unit": "\#(unit)", "directive": "D-2019-01", "clause": "1", "status": "in-progress", "note": "client \#(n) report \#(k)"}"#
-                            var r = try await api.write(try jsonText(e), key: fixture.key(actor))
-                            // A 409 hands a fresh pending: sign it, as a client does, until it lands.
-                            while r.status == .conflict {
-                                let fresh = try json(r)
-                                let sig = try sshSign(APIClient.buffer(fresh), key: fixture.key(actor))
-                                r = try await api.post("/api/v1/events/\(fresh["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig)])]))
+                            var r = try await api.post("/api/v1/events", try jsonText(e))
+                            // Each answer hands an object to sign: a 409 a fresh one on the new head. Sign until it lands.
+                            while r.status == .ok || r.status == .conflict {
+                                let answer = try json(r)
+                                let sig = try SSHSignature.sign(APIClient.buffer(answer), with: signers[actor]!)
+                                r = try await api.post("/api/v1/events/\(answer["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig)])]))
                             }
-                            if r.status == .created { landed += 1 } else { Issue.record("client \(n): \(r.status) \(String(buffer: r.body))") }
+                            if r.status == .created {
+                                landed += 1
+                                let commits = try json(r)["commits"]
+                                told.mutate { $0.append(commits?[0]?.string ?? "") }
+                            } else {
+                                Issue.record("client \(n): \(r.status) \(String(buffer: r.body))")
+                            }
                         }
                         return landed
                     }
                 }
                 var total = 0
                 for try await n in group { total += n }
-                #expect(total == 16 * perClient)
+                #expect(total == reports)
             }
         }
         let after = Int(try run("git", ["--git-dir", fixture.ledger, "rev-list", "--count", "refs/heads/main"]).text.dropLast())!
-        #expect(after == before + 16 * perClient)
+        #expect(after == before + reports)
+        // Every commit a client was told of is on main.
+        let main = Set(try run("git", ["--git-dir", fixture.ledger, "rev-list", "refs/heads/main"]).text.split(separator: "\n").map(String.init))
+        #expect(told.value.count == reports)
+        #expect(told.value.allSatisfy(main.contains))
         #expect(try fixture.cli(["verify"]).status == 0)
     }
 }
@@ -197,5 +263,9 @@ final class Protected<Value: Sendable>: @unchecked Sendable {
     var value: Value {
         get { lock.lock(); defer { lock.unlock() }; return stored }
         set { lock.lock(); stored = newValue; lock.unlock() }
+    }
+    /// Changes the value under the lock: a read and a write no other thread can come between.
+    func mutate(_ change: (inout Value) -> Void) {
+        lock.lock(); change(&stored); lock.unlock()
     }
 }
