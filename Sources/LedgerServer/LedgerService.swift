@@ -98,12 +98,16 @@ final class LedgerService: Sendable {
     /// Landing is one at a time in this process, so concurrent writers queue instead of racing the
     /// compare-and-swap; writers outside it (the CLI, a push) still lose the swap and are re-prepared.
     let landing = NSLock()
+    /// Writers through this server take turns at preparing on head (`WriteTurns`).
+    let turns: WriteTurns
 
     struct Pending: Sendable {
         var write: PreparedWrite
         var expires: Timestamp
         /// The event came without `at`: a re-preparation dates it anew.
         var serverDated: Bool
+        /// The writer's turn this write was prepared in.
+        var turn: WriteTurns.Turn
     }
 
     struct Challenge: Sendable {
@@ -128,6 +132,7 @@ final class LedgerService: Sendable {
 
     init(configuration: ServerConfiguration) throws {
         self.configuration = configuration
+        turns = WriteTurns(length: configuration.writeTurn)
         self.handles = try LedgerHandles(path: configuration.ledgerPath, clock: configuration.clock)
     }
 
@@ -187,7 +192,7 @@ final class LedgerService: Sendable {
 
     // MARK: Pendings
 
-    func keep(_ write: PreparedWrite, serverDated: Bool) throws -> (String, Timestamp) {
+    func keep(_ write: PreparedWrite, serverDated: Bool, turn: WriteTurns.Turn) throws -> (String, Timestamp) {
         let id = Token.make()
         let expires = Timestamp(seconds: now.seconds + configuration.pendingLifetime)
         let limit = configuration.pendingsPerActor
@@ -199,9 +204,23 @@ final class LedgerService: Sendable {
             guard open < limit else {
                 throw APIError(.tooManyRequests, "too-many-pendings", "\(write.actor) has \(open) writes prepared and not signed; sign or let them expire (\(configuration.pendingLifetime) s) before preparing more")
             }
-            all[id] = Pending(write: write, expires: expires, serverDated: serverDated)
+            all[id] = Pending(write: write, expires: expires, serverDated: serverDated, turn: turn)
         }
         return (id, expires)
+    }
+
+    /// Prepares a write in the writer's own turn (`WriteTurns`), and keeps it for its signatures.
+    /// The turn ends at once when the write is refused.
+    func prepareInTurn(serverDated: Bool, _ prepare: @escaping @Sendable (Ledger) throws -> PreparedWrite) async throws -> (PreparedWrite, String, Timestamp) {
+        let turn = await turns.take()
+        do {
+            let write = try await handles.with(prepare)
+            let (id, expires) = try keep(write, serverDated: serverDated, turn: turn)
+            return (write, id, expires)
+        } catch {
+            await turns.end(turn)
+            throw error
+        }
     }
 
     /// Takes a pending for signing: single-use, so a second use finds nothing.

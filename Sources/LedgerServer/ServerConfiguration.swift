@@ -26,6 +26,10 @@ public struct ServerConfiguration: Sendable {
     public var sessionLifetime: Int64 = 8 * 3600
     /// How long a request may take before the server answers 503 in its place, in seconds.
     public var requestTimeLimit: Int64 = 120
+    /// How long a writer's turn lasts at most: from its prepare to its signature's landing, other
+    /// writers through this server wait (`WriteTurns`); a client slower than this to sign loses its
+    /// turn, and its signature answers `409` with a fresh pending.
+    public var writeTurn: Duration = .seconds(2)
     /// What time it is for the server: sessions, pendings and the ledger's own clock.
     public var clock: @Sendable () -> Timestamp = { .now }
 

@@ -33,8 +33,14 @@ struct WriteController: Sendable {
         if let sessionActor, sessionActor != event.actor {
             throw APIError(.forbidden, "not-permitted", "the event's actor \(event.actor) is not this session's (\(sessionActor)); sign in as \(event.actor) to write as them", pointer: JSONPointer.root / "actor")
         }
-        let write = try await service.handles.with { ledger in try ledger.prepare(SourcedEvent(event: event)) }
-        return try pendingAnswer(write, serverDated: serverDated, status: .ok)
+        // Prepared in the writer's turn, and dated when the turn comes: a write that waited is not
+        // dated before the one that landed ahead of it.
+        let (write, id, expires) = try await service.prepareInTurn(serverDated: serverDated) { [service, serverDated] ledger in
+            var dated = event
+            if serverDated { dated.at = service.now }
+            return try ledger.prepare(SourcedEvent(event: dated))
+        }
+        return pendingAnswer(write, id: id, expires: expires, status: .ok)
     }
 
     /// Step 1 of a witness's co-signature of a checkpoint (`luoshi witness`, which is a tag and not
@@ -51,9 +57,10 @@ struct WriteController: Sendable {
         if let sessionActor, sessionActor != actor {
             throw APIError(.forbidden, "not-permitted", "the witness \(actor) is not this session's actor (\(sessionActor)); sign in as \(actor) to witness as them", pointer: JSONPointer.root / "actor")
         }
-        let time = service.now
-        let write = try await service.handles.with { ledger in try ledger.prepareWitness(checkpoint, as: actor, at: time) }
-        return try pendingAnswer(write, serverDated: true, status: .ok)
+        let (write, id, expires) = try await service.prepareInTurn(serverDated: true) { [service] ledger in
+            try ledger.prepareWitness(checkpoint, as: actor, at: service.now)
+        }
+        return pendingAnswer(write, id: id, expires: expires, status: .ok)
     }
 
     /// Step 2: the signatures of this round's object; the next round's object (202), the landed
@@ -67,6 +74,16 @@ struct WriteController: Sendable {
         let signatures: [String] = try reader.required("signatures")
         try reader.finish()
         let pending = try service.takePending(id)
+        do {
+            return try await land(signatures, pending)
+        } catch {
+            // Refused, or handed a fresh pending in a new turn: this turn is over.
+            await service.turns.end(pending.turn)
+            throw error
+        }
+    }
+
+    private func land(_ signatures: [String], _ pending: LedgerService.Pending) async throws -> Response {
         guard signatures.count == 1 else {
             throw APIError(.badRequest, "bad-data", "this round asks for 1 signature, of the one object in its \"commits\"; \(signatures.count) were sent", pointer: JSONPointer.root / "signatures")
         }
@@ -76,13 +93,19 @@ struct WriteController: Sendable {
         } catch LedgerError.invalidInput(_, nil, let reason) {
             throw APIError(.badRequest, "bad-data", reason, pointer: JSONPointer.root / "signatures" / "0")
         }
-        if signed.next != nil { return try pendingAnswer(signed, serverDated: pending.serverDated, status: .accepted) }
+        if signed.next != nil {
+            // The next round keeps the turn.
+            await service.turns.renew(pending.turn)
+            let (id, expires) = try service.keep(signed, serverDated: pending.serverDated, turn: pending.turn)
+            return pendingAnswer(signed, id: id, expires: expires, status: .accepted)
+        }
         do {
             let result = try await service.handles.with { [service] ledger in
                 service.landing.lock()
                 defer { service.landing.unlock() }
                 return try ledger.land(signed)
             }
+            await service.turns.end(pending.turn)
             var answer: [String: JSONValue] = [
                 "head": .string(result.head.map { "\($0)" } ?? ""),
                 "commits": .array(result.commits.map { .string("\($0)") }),
@@ -90,22 +113,23 @@ struct WriteController: Sendable {
             if !result.tags.isEmpty { answer["tags"] = .array(result.tags.map { .string($0) }) }
             return .json(.object(answer), status: .created)
         } catch LedgerError.conflict(let why) where signed.event != nil {
-            // Checked again against the new head; the client signs the fresh objects.
-            var redated = signed.event!
-            if pending.serverDated { redated.at = service.now }
-            let event = redated
-            let again = try await service.handles.with { ledger in try ledger.prepare(SourcedEvent(event: event)) }
-            let (newID, expires) = try service.keep(again, serverDated: pending.serverDated)
+            // Checked again against the new head, in a new turn; the client signs the fresh objects.
+            await service.turns.end(pending.turn)
+            let event = signed.event!
+            let (again, newID, expires) = try await service.prepareInTurn(serverDated: pending.serverDated) { [service] ledger in
+                var redated = event
+                if pending.serverDated { redated.at = service.now }
+                return try ledger.prepare(SourcedEvent(event: redated))
+            }
             var error = APIError(.conflict, "conflict", why)
             error.extra = ["pending": .string(newID), "expires": expires.json, "commits": .array(again.next.map { [$0.json] } ?? [])]
             throw error
         }
     }
 
-    private func pendingAnswer(_ write: PreparedWrite, serverDated: Bool, status: HTTPResponse.Status) throws -> Response {
-        let (id, expires) = try service.keep(write, serverDated: serverDated)
-        return .json(.object(["pending": .string(id), "expires": expires.json, "commits": .array(write.next.map { [$0.json] } ?? [])]),
-                     status: status)
+    private func pendingAnswer(_ write: PreparedWrite, id: String, expires: Timestamp, status: HTTPResponse.Status) -> Response {
+        .json(.object(["pending": .string(id), "expires": expires.json, "commits": .array(write.next.map { [$0.json] } ?? [])]),
+              status: status)
     }
 
     private func refuseWhenReadOnly() throws {
