@@ -57,7 +57,7 @@ extension Ledger {
             checking.verifiesObjectHashes = true
             let ledger = try Ledger.open(at: path, configuration: checking)
             ledger.clock = clock
-            return try ledger.verify(since: since, expecting: expected, progress: progress)
+            return try ledger.verify(since: since, after: verified, expecting: expected, progress: progress)
         }
         let tip = try head()
         var verifier = Verifier(repository: repository)
@@ -68,7 +68,8 @@ extension Ledger {
                 return VerifyReport(commits: 0, problems: [VerifyProblem(commit: tip.hex, kind: .rewrittenHistory,
                     detail: "main does not descend from \(verified.hex), the head verified before: its history was rewritten")])
             }
-            try verifier.start(at: verified)
+            // The state at the verified head is read only when there are commits after it to judge.
+            if verified != tip { try verifier.start(at: verified) }
             base = verified
         }
         if let since {
