@@ -1,5 +1,5 @@
-public import Ledger
 import Fidelity
+public import Ledger
 import LedgerModel
 
 /// Text output of `history`: a table of events, each plan version's changes under it.

@@ -1,8 +1,8 @@
 import Foundation
+import Hummingbird
 import Ledger
 import LedgerModel
 import NIOPosix
-import Hummingbird
 
 /// A value behind a lock, for the server's shared state.
 final class Protected<Value>: @unchecked Sendable {

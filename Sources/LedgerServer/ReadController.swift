@@ -1,10 +1,10 @@
 import Fidelity
+import Foundation
 import Hummingbird
 import Ledger
 import LedgerIndex
 import LedgerModel
 import LedgerRender
-import Foundation
 
 /// Reads under `/api/v1/`: each answers exactly the bytes `luoshi … --format json` prints for the same
 /// question at the same head, through the same library call. Answers are cached per question and

@@ -1,7 +1,7 @@
+import Foundation
 import Hummingbird
 import Ledger
 import LedgerModel
-import Foundation
 
 /// Writes, in two phases: the server prepares the exact objects an event makes, the client signs
 /// them with its own key and sends the signatures, and the server lands them on `main`. The server
@@ -33,13 +33,8 @@ struct WriteController: Sendable {
         if let sessionActor, sessionActor != event.actor {
             throw APIError(.forbidden, "not-permitted", "the event's actor \(event.actor) is not this session's (\(sessionActor)); sign in as \(event.actor) to write as them", pointer: JSONPointer.root / "actor")
         }
-        // Prepared in the writer's turn, and dated when the turn comes: a write that waited is not
-        // dated before the one that landed ahead of it.
-        let (write, id, expires) = try await service.prepareInTurn(serverDated: serverDated) { [service, serverDated] ledger in
-            var dated = event
-            if serverDated { dated.at = service.now }
-            return try ledger.prepare(SourcedEvent(event: dated))
-        }
+        // Dated when its turn comes: a write that waited is not dated before the one that landed ahead of it.
+        let (write, id, expires) = try await prepareInTurn(event, serverDated: serverDated)
         return pendingAnswer(write, id: id, expires: expires, status: .ok)
     }
 
@@ -115,15 +110,19 @@ struct WriteController: Sendable {
         } catch LedgerError.conflict(let why) where signed.event != nil {
             // Checked again against the new head, in a new turn; the client signs the fresh objects.
             await service.turns.end(pending.turn)
-            let event = signed.event!
-            let (again, newID, expires) = try await service.prepareInTurn(serverDated: pending.serverDated) { [service] ledger in
-                var redated = event
-                if pending.serverDated { redated.at = service.now }
-                return try ledger.prepare(SourcedEvent(event: redated))
-            }
+            let (again, newID, expires) = try await prepareInTurn(signed.event!, serverDated: pending.serverDated)
             var error = APIError(.conflict, "conflict", why)
             error.extra = ["pending": .string(newID), "expires": expires.json, "commits": .array(again.next.map { [$0.json] } ?? [])]
             throw error
+        }
+    }
+
+    /// Prepares `event` in the writer's turn; an event the server dates is dated when its turn comes.
+    private func prepareInTurn(_ event: Event, serverDated: Bool) async throws -> (PreparedWrite, String, Timestamp) {
+        try await service.prepareInTurn(serverDated: serverDated) { [service] ledger in
+            var dated = event
+            if serverDated { dated.at = service.now }
+            return try ledger.prepare(SourcedEvent(event: dated))
         }
     }
 

@@ -29,22 +29,28 @@ struct KillTests {
         return nil
     }
 
+    /// `writers` threads, each writing up to 200 reports through curl and ssh-keygen until one does
+    /// not land (the server is gone); the heads acknowledged to them, as they come.
+    static func burst(_ server: LiveServer, writers: Int, key: String) -> Protected<[String]> {
+        let landed = Protected<[String]>([])
+        for w in 0..<writers {
+            Thread {
+                for n in 0..<200 {
+                    guard let head = try? report(server, key: key, note: "writer \(w) report \(n)") else { return }
+                    landed.mutate { $0.append(head) }
+                }
+            }.start()
+        }
+        return landed
+    }
+
     @Test("no write that got 201 is lost, main's history verifies, and the server starts again cleanly")
     func killNine() async throws {
         let fixture = try ServerFixture()
         let server = try LiveServer(ledger: fixture.ledger, folder: fixture.folder)
-        let landed = Protected<[String]>([])
         let key = fixture.key("north.lead")
         // Three writers in a burst; the server is killed while they write.
-        let writers = (0..<3).map { w in
-            Thread {
-                for n in 0..<200 {
-                    guard let head = try? Self.report(server, key: key, note: "writer \(w) report \(n)") else { return }
-                    landed.mutate { $0.append(head) }
-                }
-            }
-        }
-        writers.forEach { $0.start() }
+        let landed = Self.burst(server, writers: 3, key: key)
         // Let some writes land first.
         for _ in 0..<100 where landed.value.count < 6 { try await Task.sleep(for: .milliseconds(100)) }
         server.kill9()

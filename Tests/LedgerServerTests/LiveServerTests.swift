@@ -49,17 +49,7 @@ struct LiveServerTests {
         let fixture = try ServerFixture()
         let before = try fixture.head()
         let server = try LiveServer(ledger: fixture.ledger, folder: fixture.folder)
-        let acknowledged = Protected<[String]>([])
-        let key = fixture.key("north.lead")
-        let writers = (0..<4).map { w in
-            Thread {
-                for n in 0..<200 {
-                    guard let head = try? KillTests.report(server, key: key, note: "writer \(w) report \(n)") else { return }
-                    acknowledged.mutate { $0.append(head) }
-                }
-            }
-        }
-        writers.forEach { $0.start() }
+        let acknowledged = KillTests.burst(server, writers: 4, key: fixture.key("north.lead"))
         for _ in 0..<100 where acknowledged.value.count < 8 { try await Task.sleep(for: .milliseconds(100)) }
         kill(server.process.processIdentifier, SIGTERM)
         let stopped = Date()

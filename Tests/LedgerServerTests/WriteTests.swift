@@ -23,15 +23,11 @@ struct WriteTests {
         return signers.path
     }
 
-    /// `git verify-commit` with the ledger's keys as allowed signers.
-    static func gitVerifies(_ fixture: ServerFixture, _ commit: String) throws -> Bool {
-        let r = try run("git", ["--git-dir", fixture.ledger, "-c", "gpg.ssh.allowedSignersFile=\(try allowedSigners(fixture))", "verify-commit", commit])
-        return r.status == 0 && r.stderr.contains("Good \"git\" signature")
-    }
-
-    /// `git verify-tag` with the ledger's keys as allowed signers.
-    static func gitVerifiesTag(_ fixture: ServerFixture, _ ref: String) throws -> Bool {
-        let r = try run("git", ["--git-dir", fixture.ledger, "-c", "gpg.ssh.allowedSignersFile=\(try allowedSigners(fixture))", "verify-tag", ref])
+    /// Stock git's judgement of a signed commit or tag (`verify-commit` / `verify-tag`), with the
+    /// ledger's keys as allowed signers.
+    static func gitVerifies(_ fixture: ServerFixture, _ object: String, tag: Bool = false) throws -> Bool {
+        let r = try run("git", ["--git-dir", fixture.ledger, "-c", "gpg.ssh.allowedSignersFile=\(try allowedSigners(fixture))",
+                                tag ? "verify-tag" : "verify-commit", object])
         return r.status == 0 && r.stderr.contains("Good \"git\" signature")
     }
 
@@ -192,7 +188,7 @@ struct WriteTests {
             let ref = try json(landed)["tags"]?[0]?.string
             #expect(ref == "refs/tags/witnesses/\(checkpoint.dropFirst("checkpoints/".count))/central.inspector")
             #expect(try fixture.head() == head, "a witness tag does not move main")
-            #expect(try Self.gitVerifiesTag(fixture, ref!))
+            #expect(try Self.gitVerifies(fixture, ref!, tag: true))
             #expect(try fixture.cli(["verify"]).status == 0)
             // A second witness by the same supervisor is refused.
             let twice = try await api.post("/api/v1/witnesses", .object(["actor": .string("central.inspector"), "checkpoint": .string(checkpoint)]))
