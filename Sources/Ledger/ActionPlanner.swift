@@ -231,7 +231,7 @@ struct ActionPlanner {
 
         case .checkpoint(let note):
             try permit(actor, .checkpoint)
-            guard let head = snapshot.base else {
+            guard let head = try snapshot.head() else {
                 throw LedgerError.invalid(nil, "an empty ledger has nothing to checkpoint")
             }
             let id = try checkpointID(at: event.at)
@@ -259,7 +259,7 @@ struct ActionPlanner {
     /// What `unit` adopts from `from`: the directive, or `from`'s plan, as at head, with the blob
     /// that record has there.
     private func basisFor(directive: Directive, unit: UnitID, from: UnitID) throws -> BasisRead {
-        let head = snapshot.base?.hex ?? String(repeating: "0", count: 40)
+        let head = try snapshot.head()?.hex ?? String(repeating: "0", count: 40)
         func blob(_ path: RecordPath) throws -> String? { try snapshot.blobID(path)?.hex }
         if from == directive.issuer {
             return BasisRead(basis: Basis(kind: .directive, unit: from, version: directive.version, commit: head,

@@ -17,7 +17,14 @@ public struct PreparedWrite: Sendable {
     /// Who signs every object of the write.
     public let actor: ActorID
     /// The head it was checked against: landing fails with a conflict when `main` moved from it.
-    public let base: ObjectID?
+    /// For a write prepared after another not landed yet, that one's base until `attach(_:to:)`.
+    public internal(set) var base: ObjectID?
+    /// Set while the write waits for the write it was prepared after (`Ledger.prepare(_:after:)`)
+    /// to land: the tree and commit time that write leaves, which the commit it lands as must have.
+    /// Nothing can be signed until it is attached to that commit.
+    var follows: (tree: ObjectID, time: Int64)?
+    /// True while the write waits to be attached to the commit of the write it was prepared after.
+    public var isFollowing: Bool { follows != nil }
     /// The commits the event makes, in order.
     let steps: [Step]
     /// The checkpoint tag to sign after the checkpoint commit, if the event writes one.
@@ -84,12 +91,58 @@ extension Ledger {
     /// Blobs and trees go into the object store (unreachable until the write lands); no ref moves.
     public func prepare(_ sourced: SourcedEvent) throws -> PreparedWrite {
         let head = try repository.resolve(Ledger.mainRef)
-        let snapshot = Snapshot(repository: repository, base: head)
-        var parentTree = try head.map { try repository.treeID(ofCommit: $0) }
+        let parentTree = try head.map { try repository.treeID(ofCommit: $0) }
         let parentTime = try head.flatMap { id -> Int64? in
             let info = try repository.commit(id)
             return info.parents.isEmpty ? nil : info.committer.time
         }
+        var write = try prepare(sourced, on: Snapshot(repository: repository, base: head), tree: parentTree, time: parentTime, base: head)
+        write.next = try nextObject(of: write)
+        return write
+    }
+
+    /// Checks `event` against the state `ahead` (prepared, not landed) leaves, exactly as `apply`
+    /// would check it once `ahead` has landed, and prepares its objects on top of `ahead`'s. Its
+    /// commit names `ahead`'s as parent, whose id is known only once `ahead` is signed: the write
+    /// has nothing to sign until `attach(_:to:)`. A writer that waits for another to land can so be
+    /// checked meanwhile. `LedgerError.conflict` when the event's records name the head commit (an
+    /// adoption's basis, a checkpoint), or `ahead` leaves nothing to prepare on: prepare it with
+    /// `prepare(_:)` once `ahead` lands.
+    public func prepare(_ sourced: SourcedEvent, after ahead: PreparedWrite) throws -> PreparedWrite {
+        guard ahead.follows == nil, ahead.witness == nil, let base = ahead.base, let last = ahead.steps.last else {
+            throw LedgerError.conflict("the write ahead of this one leaves no state to check it on; prepare it once that write lands")
+        }
+        let changes = ahead.steps.flatMap { step in step.changes.map { (path: $0.path, bytes: $0.content) } }
+        let snapshot = Snapshot(repository: repository, base: base, ahead: changes)
+        var write = try prepare(sourced, on: snapshot, tree: last.tree, time: last.author.time, base: base)
+        write.follows = (last.tree, last.author.time)
+        return write
+    }
+
+    /// `write`, prepared after another write, made to follow it now that it has `landed`: its first
+    /// object to sign names the landed head as parent. `LedgerError.conflict` when that head is not
+    /// at the tree and time the write was checked against (prepare it again on the head).
+    public func attach(_ write: PreparedWrite, after landed: WriteResult) throws -> PreparedWrite {
+        guard let follows = write.follows else { return write }
+        guard let commit = landed.head else {
+            throw LedgerError.conflict("the write ahead of this one left no head; prepare this one again on the head")
+        }
+        let info = try repository.commit(commit)
+        guard info.tree == follows.tree, info.committer.time == follows.time else {
+            throw LedgerError.conflict("the write ahead of this one did not land as it was prepared; prepare this one again on the head")
+        }
+        var attached = write
+        attached.base = commit
+        attached.follows = nil
+        attached.next = try nextObject(of: attached)
+        return attached
+    }
+
+    /// The commits `sourced.event` makes on `snapshot`, whose state is tree `parentTree` after a
+    /// commit made at `parentTime`, their blobs and trees written; nothing to sign yet.
+    private func prepare(_ sourced: SourcedEvent, on snapshot: Snapshot, tree parentTree: ObjectID?, time parentTime: Int64?,
+                         base: ObjectID?) throws -> PreparedWrite {
+        var parentTree = parentTree
         let plans: [CommitPlan]
         do {
             plans = try ActionPlanner(snapshot: snapshot, previousTime: parentTime, now: clock()).plan(sourced.event)
@@ -112,9 +165,7 @@ extension Ledger {
                                             author: plan.gitSignature, message: plan.message, changes: changes))
             if plan.action == .checkpoint, let c = plan.checkpoint { checkpoint = (c, plan.actor) }
         }
-        var write = PreparedWrite(event: sourced.event, actor: sourced.event.actor, base: head, steps: steps, checkpoint: checkpoint)
-        write.next = try nextObject(of: write)
-        return write
+        return PreparedWrite(event: sourced.event, actor: sourced.event.actor, base: base, steps: steps, checkpoint: checkpoint)
     }
 
     /// Checks that `actorID` may witness the checkpoint `spec` (as `witness` checks it) and prepares

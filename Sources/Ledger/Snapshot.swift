@@ -13,6 +13,9 @@ final class Snapshot {
     private let origin: ObjectID?
     /// The latest commit: `origin`, then each commit the transaction makes.
     private(set) var base: ObjectID?
+    /// The records of a write prepared on `origin` and not landed yet, which this snapshot reads
+    /// on top of `origin` (`Ledger.prepare(_:after:)`); empty for a snapshot of a commit.
+    private var ahead: [String: [UInt8]] = [:]
     /// Changes made on top of `origin`, path → canonical bytes.
     private var pending: [String: [UInt8]] = [:]
     private var decoded: [String: Any] = [:]
@@ -28,6 +31,28 @@ final class Snapshot {
         self.repository = repository
         self.origin = base
         self.base = base
+    }
+
+    /// The state `ahead`'s records will make on top of commit `base` once that write lands: reads
+    /// see them first. Its head commit is not known yet, so `head()` refuses.
+    init(repository: Repository, base: ObjectID, ahead changes: [(path: String, bytes: [UInt8])]) {
+        self.repository = repository
+        self.origin = base
+        self.base = base
+        for (path, bytes) in changes {
+            ahead[path] = bytes
+            pending[path] = bytes
+        }
+    }
+
+    /// The commit the snapshot's state is at, for records that name it (a checkpoint's head, a
+    /// basis's commit). A snapshot on top of a write not landed yet does not know it: conflict,
+    /// prepare on the head once that write lands.
+    func head() throws -> ObjectID? {
+        guard ahead.isEmpty else {
+            throw LedgerError.conflict("this event's records name the head commit, which is not known until the write before it lands")
+        }
+        return base
     }
 
     /// The bytes at `path`, or nil when no such record exists.
@@ -110,7 +135,8 @@ final class Snapshot {
 
     /// A plan as it was when the transaction started, before anything it wrote.
     func planBeforeThisWrite(_ d: DirectiveID, _ u: UnitID) throws -> Plan? {
-        guard let origin, let bytes = try repository.blob(at: RecordPath.plan(d, u).path, inCommit: origin) else { return nil }
+        let path = RecordPath.plan(d, u).path
+        guard let origin, let bytes = try ahead[path] ?? repository.blob(at: path, inCommit: origin) else { return nil }
         return try? Plan(json: JSONParser.parse(bytes), at: .root)
     }
 

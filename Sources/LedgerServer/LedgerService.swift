@@ -210,15 +210,30 @@ final class LedgerService: Sendable {
     }
 
     /// Prepares a write in the writer's own turn (`WriteTurns`), and keeps it for its signatures.
-    /// The turn ends at once when the write is refused.
-    func prepareInTurn(serverDated: Bool, _ prepare: @escaping @Sendable (Ledger) throws -> PreparedWrite) async throws -> (PreparedWrite, String, Timestamp) {
-        let turn = await turns.take()
+    /// `onHead` prepares it on the head. A writer next in line is prepared meanwhile on top of the
+    /// write ahead of it by `after` (an event's write; nil for one that cannot be), and attached to
+    /// the commit that write lands as; when that write does not land, or this one cannot be attached,
+    /// it is prepared on the head after all. The turn ends at once when the write is refused.
+    func prepareInTurn(serverDated: Bool, onHead: @escaping @Sendable (Ledger) throws -> PreparedWrite,
+                       after: (@Sendable (Ledger, PreparedWrite) throws -> PreparedWrite)? = nil) async throws -> (PreparedWrite, String, Timestamp) {
+        let start = await turns.take()
         do {
-            let write = try await handles.with(prepare)
-            let (id, expires) = try keep(write, serverDated: serverDated, turn: turn)
-            return (write, id, expires)
+            var write: PreparedWrite?
+            if let ahead = start.ahead {
+                var early: PreparedWrite?
+                if let after { early = try? await handles.with { try after($0, ahead) } }
+                let landed = await turns.follow(start.turn)
+                if let landed, let early {
+                    write = try? await handles.with { try $0.attach(early, after: landed) }
+                }
+            }
+            let prepared: PreparedWrite
+            if let write { prepared = write } else { prepared = try await handles.with(onHead) }
+            let (id, expires) = try keep(prepared, serverDated: serverDated, turn: start.turn)
+            await turns.prepared(start.turn, prepared)
+            return (prepared, id, expires)
         } catch {
-            await turns.end(turn)
+            await turns.end(start.turn)
             throw error
         }
     }

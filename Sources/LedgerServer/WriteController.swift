@@ -52,9 +52,9 @@ struct WriteController: Sendable {
         if let sessionActor, sessionActor != actor {
             throw APIError(.forbidden, "not-permitted", "the witness \(actor) is not this session's actor (\(sessionActor)); sign in as \(actor) to witness as them", pointer: JSONPointer.root / "actor")
         }
-        let (write, id, expires) = try await service.prepareInTurn(serverDated: true) { [service] ledger in
+        let (write, id, expires) = try await service.prepareInTurn(serverDated: true, onHead: { [service] ledger in
             try ledger.prepareWitness(checkpoint, as: actor, at: service.now)
-        }
+        })
         return pendingAnswer(write, id: id, expires: expires, status: .ok)
     }
 
@@ -100,7 +100,7 @@ struct WriteController: Sendable {
                 defer { service.landing.unlock() }
                 return try ledger.land(signed)
             }
-            await service.turns.end(pending.turn)
+            await service.turns.end(pending.turn, landed: result)
             var answer: [String: JSONValue] = [
                 "head": .string(result.head.map { "\($0)" } ?? ""),
                 "commits": .array(result.commits.map { .string("\($0)") }),
@@ -119,11 +119,14 @@ struct WriteController: Sendable {
 
     /// Prepares `event` in the writer's turn; an event the server dates is dated when its turn comes.
     private func prepareInTurn(_ event: Event, serverDated: Bool) async throws -> (PreparedWrite, String, Timestamp) {
-        try await service.prepareInTurn(serverDated: serverDated) { [service] ledger in
+        let dated: @Sendable () -> Event = { [service] in
             var dated = event
             if serverDated { dated.at = service.now }
-            return try ledger.prepare(SourcedEvent(event: dated))
+            return dated
         }
+        return try await service.prepareInTurn(serverDated: serverDated,
+                                               onHead: { ledger in try ledger.prepare(SourcedEvent(event: dated())) },
+                                               after: { ledger, ahead in try ledger.prepare(SourcedEvent(event: dated()), after: ahead) })
     }
 
     private func pendingAnswer(_ write: PreparedWrite, id: String, expires: Timestamp, status: HTTPResponse.Status) -> Response {

@@ -89,6 +89,42 @@ struct WriteTests {
         }
     }
 
+    @Test("a writer waiting behind another is prepared on top of its write and names it as parent once it lands; behind one that does not land, it is prepared on the head")
+    func preparedBehind() async throws {
+        let fixture = try ServerFixture()
+        let app = try await buildApplication(fixture.configuration)
+        let south = #"{"action": "report-progress", "actor": "south.lead", "unit": "cn/south", "directive": "D-2019-01", "clause": "1", "status": "in-progress", "note": "behind north"}"#
+        try await app.test(.router) { client in
+            var north = APIClient(client: client)
+            try await north.signIn("north.lead", key: fixture.key("north.lead"))
+            var southClient = APIClient(client: client)
+            try await southClient.signIn("south.lead", key: fixture.key("south.lead"))
+            let behind = southClient
+            for lands in [true, false] {
+                let before = try fixture.head()
+                let a = try json(try await north.post("/api/v1/events", try jsonText(Self.report)))
+                // South asks while north holds the turn: it waits, and is checked on top of north's write meanwhile.
+                let waiting = Task { try await behind.post("/api/v1/events", try jsonText(south)) }
+                try await Task.sleep(for: .milliseconds(200))
+                // North signs (or, the second time, signs with a key it does not hold: refused).
+                let sig = try sshSign(APIClient.buffer(a), key: fixture.key(lands ? "north.lead" : "south.lead"))
+                let r = try await north.post("/api/v1/events/\(a["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig)])]))
+                #expect(r.status == (lands ? .created : .forbidden), "\(String(buffer: r.body))")
+                let parent = lands ? try #require(try json(r)["head"]?.string) : before
+                let b = try await waiting.value
+                #expect(b.status == .ok, "\(String(buffer: b.body))")
+                let answer = try json(b)
+                #expect(String(decoding: APIClient.buffer(answer), as: UTF8.self).contains("parent \(parent)\n"))
+                let sig2 = try sshSign(APIClient.buffer(answer), key: fixture.key("south.lead"))
+                let landed = try await behind.post("/api/v1/events/\(answer["pending"]!.string!)/signatures", .object(["signatures": .array([.string(sig2)])]))
+                #expect(landed.status == .created, "\(String(buffer: landed.body))")
+                let head = try #require(try json(landed)["head"]?.string)
+                #expect(try Self.gitVerifies(fixture, head))
+            }
+            #expect(try fixture.cli(["verify"]).status == 0)
+        }
+    }
+
     @Test("a pending past its lifetime is 410, and nothing is written")
     func expired() async throws {
         let fixture = try ServerFixture()
