@@ -14,9 +14,13 @@ extension Response {
     }
 
     static func bytes(_ bytes: [UInt8], contentType: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        buffer(ByteBuffer(bytes: bytes), contentType: contentType, status: status, headers: extra)
+    }
+
+    static func buffer(_ buffer: ByteBuffer, contentType: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
         var headers = extra
         headers[.contentType] = contentType
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
     }
 }
 

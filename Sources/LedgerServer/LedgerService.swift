@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Ledger
 import LedgerModel
+import NIOCore
 import NIOPosix
 
 /// A value behind a lock, for the server's shared state.
@@ -248,8 +249,12 @@ final class LedgerService: Sendable {
 struct AnswerCache: Sendable {
     struct Answer: Sendable {
         var head: String
-        var body: [UInt8]
+        /// The answer's bytes; a `ByteBuffer` so that each response shares them instead of copying.
+        var body: ByteBuffer
         var contentType: String
+        /// The same bytes gzipped, once compressed (for clients that accept gzip); nil until then,
+        /// and for answers too small to gain from it.
+        var gzipped: ByteBuffer?
     }
 
     private var entries: [String: Answer] = [:]
@@ -265,6 +270,12 @@ struct AnswerCache: Sendable {
         if let any = entries.first?.value, any.head != answer.head { entries.removeAll(keepingCapacity: true) }
         if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
         entries[question] = answer
+    }
+
+    /// Adds the gzipped bytes of the answer to `question` at `head`, if it is still kept.
+    mutating func store(gzipped: ByteBuffer, for question: String, head: String) {
+        guard entries[question]?.head == head else { return }
+        entries[question]?.gzipped = gzipped
     }
 }
 

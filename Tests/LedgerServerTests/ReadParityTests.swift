@@ -91,6 +91,41 @@ struct ReadParityTests {
         }
     }
 
+    @Test("an answer of 16 KiB or more goes gzipped, once compressed, to a client that accepts gzip, under its own ETag; it decodes to the same bytes")
+    func gzipped() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let plain = try await api.get("/api/v1/log")
+            #expect(plain.body.readableBytes >= 16 * 1024, "the sample's log is large enough to be gzipped")
+            #expect(plain.headers[.contentEncoding] == nil)
+            #expect(plain.headers[.vary] == "Accept-Encoding")
+            var h = HTTPFields()
+            h[.acceptEncoding] = "br;q=1.0, gzip;q=0.8"
+            // It is compressed in the background after the first answer: ask until it is there.
+            var zipped: TestResponse?
+            for _ in 0..<200 {
+                let r = try await api.get("/api/v1/log", headers: h)
+                if r.headers[.contentEncoding] == "gzip" { zipped = r; break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let z = try #require(zipped, "a client that accepts gzip gets it")
+            #expect(z.headers[.eTag] != nil && z.headers[.eTag] != plain.headers[.eTag], "each encoding its own tag")
+            #expect(z.body.readableBytes * 4 < plain.body.readableBytes)
+            let decoded = try run("gzip", ["-dc"], input: Array(z.body.readableBytesView))
+            #expect(decoded.status == 0)
+            #expect(decoded.stdout == Array(plain.body.readableBytesView), "stock gzip decodes it to the plain answer")
+            h[.acceptEncoding] = "gzip;q=0, identity"
+            #expect(try await api.get("/api/v1/log", headers: h).headers[.contentEncoding] == nil, "q=0 refuses gzip")
+            for tag in [plain.headers[.eTag]!, z.headers[.eTag]!] {
+                var conditional = HTTPFields()
+                conditional[.ifNoneMatch] = tag
+                #expect(try await api.get("/api/v1/log", headers: conditional).status == .notModified, "\(tag) names the answer at this head")
+            }
+        }
+    }
+
     @Test("status pages by unit and log by commit; the pages put together are the whole answer")
     func paging() async throws {
         let fixture = try ServerFixture(isPublic: true)
