@@ -92,6 +92,9 @@ struct WriteTests {
     @Test("a writer waiting behind another is prepared on top of its write and names it as parent once it lands; behind one that does not land, it is prepared on the head")
     func preparedBehind() async throws {
         let fixture = try ServerFixture()
+        // North's turn must not run out while ssh-keygen signs on a loaded machine: south would then
+        // be prepared on the old head, and rightly lose to north with a 409.
+        fixture.configuration.writeTurn = .seconds(300)
         let app = try await buildApplication(fixture.configuration)
         let south = #"{"action": "report-progress", "actor": "south.lead", "unit": "cn/south", "directive": "D-2019-01", "clause": "1", "status": "in-progress", "note": "behind north"}"#
         try await app.test(.router) { client in
