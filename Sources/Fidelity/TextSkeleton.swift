@@ -1,20 +1,26 @@
 import LedgerModel
 
-/// The skeleton of a text, in the spirit of Unicode TR39: what it reads as, once characters that
-/// show nothing are dropped and letters that look like Latin ones are read as those. Modal words
-/// are read on the skeleton, so a weakening cannot hide behind `m\u{200B}ay`, `mаy` (Cyrillic а)
-/// or `可\u{200B}以`.
+/// The skeleton of a text, after Unicode TR39: what it reads as, once characters that show nothing
+/// are dropped and characters that look like the letters of modal words are read as those letters.
+/// Modal words are read on the skeleton, so a weakening cannot hide behind `m\u{200B}ay`, `mаy`
+/// (Cyrillic а), `𝗆𝖺𝗒` or `可\u{200B}以`.
 ///
-/// Pure standard library: the confusables are those of the Latin letters in the modal words'
-/// alphabet (Cyrillic, Greek and Armenian look-alikes, dotless i, the mathematical alphanumerics);
-/// full-width forms are folded by `TextNormalizer`.
+/// The look-alikes are TR39's own data (`Confusables`, generated from Unicode's confusables.txt by
+/// `scripts/confusables.py`): every character outside ASCII whose prototype is made of Latin letters,
+/// and the radicals and compatibility forms whose prototype is a CJK ideograph. ASCII is left as it
+/// is (TR39 would also read `m` as `rn` and `I` as `l`, which a skeleton compared with itself allows,
+/// but the modal words are read on this one as words); full-width forms are folded by `TextNormalizer`.
 enum TextSkeleton {
     static func skeleton(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { !$0.isASCII }) else { return text }
         var out = String.UnicodeScalarView()
         for u in text.unicodeScalars {
             if isHidden(u) { continue }
-            out.append(latin(u))
+            if !u.isASCII, let reading = Confusables.table[u.value] {
+                out.append(contentsOf: reading.unicodeScalars)
+            } else {
+                out.append(u)
+            }
         }
         return String(out)
     }
@@ -35,33 +41,4 @@ enum TextSkeleton {
         guard after > before else { return nil }
         return FieldChange(field: "text.hidden", from: .integer(Int64(before)), to: .integer(Int64(after)), effect: .neutral)
     }
-
-    private static func latin(_ u: Unicode.Scalar) -> Unicode.Scalar {
-        if let mapped = confusables[u] { return mapped }
-        // Mathematical alphanumerics (𝐦𝐮𝐬𝐭, 𝘮𝘢𝘺): thirteen alphabets of A–Z, a–z from U+1D400.
-        if (0x1D400...0x1D6A3).contains(u.value) {
-            let n = (u.value - 0x1D400) % 52
-            return Unicode.Scalar(n < 26 ? 0x41 + n : 0x61 + n - 26)!
-        }
-        return u
-    }
-
-    private static let confusables: [Unicode.Scalar: Unicode.Scalar] = {
-        let pairs: [(String, String)] = [
-            // Cyrillic
-            ("аеорсухѕіјһԁԛԝӏɡ", "aeopcyxsijhdqwlg"),
-            ("АВЕКМНОРСТХЅІЈ", "ABEKMHOPCTXSIJ"),
-            // Greek
-            ("αονικρυχ", "aovikpux"),
-            ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX"),
-            // Armenian, Latin look-alikes
-            ("օսհոզ", "ouhnq"),
-            ("ıℓⅰⅼ", "illl"),
-        ]
-        var table: [Unicode.Scalar: Unicode.Scalar] = [:]
-        for (from, to) in pairs {
-            for (f, t) in zip(from.unicodeScalars, to.unicodeScalars) { table[f] = t }
-        }
-        return table
-    }()
 }

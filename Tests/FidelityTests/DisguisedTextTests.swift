@@ -17,6 +17,9 @@ struct DisguisedTextTests {
         ("Every county \u{1D5C6}\u{1D5BA}\u{1D5D2} publish its list of inspection items.", "may", false),  // sans-serif 𝗆𝖺𝗒
         ("Every county m\u{2060}a\u{00AD}y publish its list of inspection items.", "may", true),
         ("Every county sh\u{043E}uld publish its list of inspection items.", "should", false),  // Cyrillic о
+        ("Every county \u{217F}ay publish its list of inspection items.", "may", false),     // ⅿ, small Roman numeral 1,000
+        ("Every county SH\u{041E}ULD publish its list of inspection items.", "should", false),  // Cyrillic capital О
+        ("Every county m\u{0251}y publish its list of inspection items.", "may", false),     // Latin alpha ɑ
     ])
     func english(_ text: String, _ word: String, _ hidden: Bool) {
         let b = Sample.clause("1", "Every county must publish its list of inspection items.")
@@ -47,5 +50,25 @@ struct DisguisedTextTests {
         for text in ["Every county must publish.", "各地必须公开督查检查事项清单。", "Über 30 % — «must»"] {
             #expect(TextSkeleton.skeleton(text) == text)
         }
+    }
+
+    @Test("the look-alikes are TR39's: each modal word is its own skeleton, and Cyrillic, Greek, Armenian and letter-like symbols read as the Latin letters they look like")
+    func tr39() {
+        let words = ["must", "must not", "must never", "mustn't", "shall", "shall not", "shan't", "may", "may not", "do not",
+                     "don't", "prohibited", "forbidden", "avoided", "should", "should not", "shouldn't", "ought to", "ought not",
+                     "not recommended", "discouraged", "avoid", "required to", "in principle",
+                     "原则上", "不应当", "不应该", "不可以", "不得", "严禁", "禁止", "不准", "不许", "尽量避免", "不提倡", "尽量不",
+                     "不宜", "不应", "必须", "务必", "应当", "应该", "应", "可以"]
+        for word in words { #expect(TextSkeleton.skeleton(word) == word, "\(word)") }
+        let lookAlikes: [(String, String)] = [
+            ("аеорсухѕіјһԁԛԝɡ", "aeopcyxsijhdqwg"), ("АВЕКМНОРСТХЅІЈ", "abekmhopctxsij"),   // Cyrillic
+            ("αοιρυ", "aoipu"), ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "abezhikmnoptyx"),                         // Greek
+            ("օսհոզ", "ouhnq"), ("ıℓⅰⅼ\u{212A}", "ililk"),                                    // Armenian; ı, ℓ, ⅰ, ⅼ, the Kelvin sign
+        ]
+        for (disguised, latin) in lookAlikes {
+            #expect(String(String.UnicodeScalarView(TextNormalizer.folded(TextSkeleton.skeleton(disguised)))) == latin, "\(disguised)")
+        }
+        #expect(Confusables.count > 2000, "TR39's data, not a hand-picked list")
+        #expect(Confusables.table.keys.allSatisfy { $0 > 0x7F }, "ASCII reads as itself")
     }
 }
