@@ -1,6 +1,6 @@
 import LedgerModel
 
-// MARK: - selective, adapted, escalated, not-localized: a plan read against its own basis
+// MARK: - selective, adapted, escalated, not-localized, hidden-text: a plan read against its own basis
 
 extension Indicators {
     /// The flags of one plan's text, read against the basis the unit adopted (not the directive), so a
@@ -29,11 +29,16 @@ extension Indicators {
             default:
                 break
             }
+            if let id = reading.id, let hidden = reading.changes.first(where: { $0.field == "text.hidden" }) {
+                flag(.hiddenText, id, jsonObject(["basisId": reading.basisId, "hidden": hidden.to, "basisHidden": hidden.from, "basis": against]))
+            }
             if reading.basis.localize, let own = reading.plan, let id = reading.id, sameText(reading, own) {
                 flag(.notLocalized, id, jsonObject(["basisId": reading.basisId, "text": own.text, "basis": against]))
             }
         }
         for added in diff.added {
+            let hidden = TextSkeleton.hiddenCount(added.text)
+            if hidden > 0 { flag(.hiddenText, added.id, jsonObject(["added": true, "hidden": hidden, "basis": against])) }
             flag(.escalated, added.id, jsonObject([
                 "added": true, "modality": added.modality, "targets": added.targets, "deadline": added.deadline,
                 "basis": against,
@@ -53,7 +58,7 @@ extension Indicators {
 }
 
 extension Indicators {
-    /// The flags one plan's own text raises (selective, adapted, escalated, not-localized), sorted:
+    /// The flags one plan's own text raises (selective, adapted, escalated, not-localized, hidden-text), sorted:
     /// what an edit of the plan will raise, before it is written.
     public static func planFlags(of context: PlanContext) -> [Flag] {
         var sink = FlagSink(detailed: true)

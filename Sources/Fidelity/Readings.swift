@@ -79,6 +79,9 @@ public enum FlagKind: String, Sendable, CaseIterable, JSONEnum {
     case stale, overdue
     case openLoop = "open-loop"
     case burden
+    /// A plan clause whose text hides characters a reader cannot see (zero-width, bidi controls):
+    /// what it says to a machine is not what it shows a supervisor.
+    case hiddenText = "hidden-text"
 }
 
 /// One indicator raised against one unit.

@@ -71,4 +71,24 @@ struct DisguisedTextTests {
         #expect(Confusables.count > 2000, "TR39's data, not a hand-picked list")
         #expect(Confusables.table.keys.allSatisfy { $0 > 0x7F }, "ASCII reads as itself")
     }
+
+    @Test("a plan clause that hides invisible characters raises hidden-text, with the counts, and so does an added clause; a plain plan raises none")
+    func hiddenTextFlag() throws {
+        let b = Sample.clause("3", "Every county must publish its list of inspection items.")
+        func flags(_ text: String, added: String? = nil) throws -> [Flag] {
+            var clauses = [Sample.edited(b) { $0.text = text }]
+            if let added { clauses.append(Sample.clause("9", added)) }
+            let plan = Plan(directive: "D-1", unit: try UnitID("cn/a"),
+                            basis: Basis(kind: .directive, unit: try UnitID("cn"), version: 1, commit: String(repeating: "0", count: 40)),
+                            adopted: try Timestamp("2019-03-20T09:00:00Z"), clauses: clauses, exemptions: [])
+            return Indicators.planFlags(of: PlanContext(plan: plan, basisClauses: [b], progress: nil))
+        }
+        let hidden = try flags("Every county must\u{200B} publish its list of \u{2066}inspection\u{2069} items.").filter { $0.kind == .hiddenText }
+        #expect(hidden.count == 1)
+        #expect(hidden.first?.clause == "3")
+        #expect(hidden.first?.detail["hidden"] == .integer(3))
+        #expect(hidden.first?.detail["basisHidden"] == .integer(0))
+        #expect(try flags(b.text).isEmpty)
+        #expect(try flags(b.text, added: "Every town must\u{202E} report.").contains { $0.kind == .hiddenText && $0.clause == "9" })
+    }
 }
