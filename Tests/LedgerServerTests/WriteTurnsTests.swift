@@ -9,7 +9,7 @@ import Testing
 struct WriteTurnsTests {
     @Test("a second writer waits until the first turn ends, a third until the second's runs out")
     func order() async throws {
-        let turns = WriteTurns(length: .milliseconds(300))
+        let turns = WriteTurns(length: .seconds(3))
         let first = await turns.take().turn
         let order = Protected<[String]>([])
         let second = Task {
@@ -20,13 +20,14 @@ struct WriteTurnsTests {
         try await Task.sleep(for: .milliseconds(100))
         #expect(order.value.isEmpty, "the second writer waits while the first holds its turn")
         order.mutate { $0.append("first ends") }
+        // The second's turn begins after this moment, so it cannot run out before three seconds after it.
+        let start = ContinuousClock.now
         await turns.end(first)
         let t2 = await second.value
         #expect(order.value == ["first ends", "second"])
         // The second never ends its turn: the third gets it once it runs out, not before.
-        let start = ContinuousClock.now
         let t3 = await turns.take().turn
-        #expect(ContinuousClock.now - start >= .milliseconds(150))
+        #expect(ContinuousClock.now - start >= .seconds(3))
         #expect(t3 != t2)
         // Ending a turn that ran out changes nothing: the third still holds its turn.
         await turns.end(t2)
