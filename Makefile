@@ -16,6 +16,7 @@ SOAK_SECONDS ?= 60
 
 # System packages: libgit2 (and pkg-config to find it), libdeflate, jemalloc, SQLite (the history index, through GRDB),
 # libcurl (Foundation's URLSession, which `--remote` uses, links it; a static-stdlib release build needs its -dev),
+# zlib (the server gzips large answers with it),
 # openssl for the server's HTTPS test certificate, ssh-keygen for keys and signature checks,
 # curl for the server's tests, schemathesis to check the server against schemas/openapi.json,
 # Python's jsonschema to check records against schemas/ with an independent validator, Chromium (and
@@ -26,6 +27,7 @@ deps:
 	pkg-config --exists libdeflate 2>/dev/null || missing="$$missing libdeflate-dev"; \
 	pkg-config --exists jemalloc 2>/dev/null || missing="$$missing libjemalloc-dev"; \
 	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	pkg-config --exists zlib 2>/dev/null || missing="$$missing zlib1g-dev"; \
 	pkg-config --exists libcurl 2>/dev/null || missing="$$missing libcurl4-openssl-dev"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
