@@ -17,7 +17,7 @@ public struct PreparedWrite: Sendable {
     /// Who signs every object of the write.
     public let actor: ActorID
     /// The head it was checked against: landing fails with a conflict when `main` moved from it.
-    /// For a write prepared after another not landed yet, that one's base until `attach(_:to:)`.
+    /// For a write prepared after another not landed yet, that one's base until `attach(_:after:)`.
     public internal(set) var base: ObjectID?
     /// Set while the write waits for the write it was prepared after (`Ledger.prepare(_:after:)`)
     /// to land: the tree and commit time that write leaves, which the commit it lands as must have.
@@ -104,7 +104,7 @@ extension Ledger {
     /// Checks `event` against the state `ahead` (prepared, not landed) leaves, exactly as `apply`
     /// would check it once `ahead` has landed, and prepares its objects on top of `ahead`'s. Its
     /// commit names `ahead`'s as parent, whose id is known only once `ahead` is signed: the write
-    /// has nothing to sign until `attach(_:to:)`. A writer that waits for another to land can so be
+    /// has nothing to sign until `attach(_:after:)`. A writer that waits for another to land can so be
     /// checked meanwhile. `LedgerError.conflict` when the event's records name the head commit (an
     /// adoption's basis, a checkpoint), or `ahead` leaves nothing to prepare on: prepare it with
     /// `prepare(_:)` once `ahead` lands.

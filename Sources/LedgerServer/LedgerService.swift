@@ -255,6 +255,8 @@ struct AnswerCache: Sendable {
         /// The same bytes gzipped, once compressed (for clients that accept gzip); nil until then,
         /// and for answers too small to gain from it.
         var gzipped: ByteBuffer?
+        /// Whether its compression has been started, so that it is compressed once.
+        var compressing = false
     }
 
     private var entries: [String: Answer] = [:]
@@ -270,6 +272,14 @@ struct AnswerCache: Sendable {
         if let any = entries.first?.value, any.head != answer.head { entries.removeAll(keepingCapacity: true) }
         if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
         entries[question] = answer
+    }
+
+    /// The bytes of the answer to `question` at `head` for the one caller that is to gzip them: nil
+    /// when it is too small, gone, or compressed or being compressed already.
+    mutating func claimCompression(_ question: String, head: String) -> ByteBuffer? {
+        guard let a = entries[question], a.head == head, a.gzipped == nil, !a.compressing, a.body.readableBytes >= gzipFrom else { return nil }
+        entries[question]?.compressing = true
+        return a.body
     }
 
     /// Adds the gzipped bytes of the answer to `question` at `head`, if it is still kept.

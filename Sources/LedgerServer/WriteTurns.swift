@@ -12,7 +12,7 @@ import Ledger
 ///
 /// The writer next in line does not wait idle: once the holder's write is prepared, the next one
 /// is checked and prepared on top of it (`Ledger.prepare(_:after:)`) while the holder's client
-/// signs, and when the holder lands it only needs its parent filled in (`Ledger.attach(_:to:)`).
+/// signs, and when the holder lands it only needs its parent filled in (`Ledger.attach(_:after:)`).
 /// So a turn costs the holder's signing and landing, not also the next write's checking. When the
 /// holder's write does not land, the next one is prepared again on the head.
 actor WriteTurns {
@@ -28,9 +28,14 @@ actor WriteTurns {
 
     private let length: Duration
     private var holder: (turn: Turn, until: ContinuousClock.Instant, prepared: PreparedWrite?)?
-    /// The writer next in line, preparing on top of the holder's write, and how the holder ended
-    /// once it has (`.some(nil)`: without landing).
-    private var next: (turn: Turn, outcome: WriteResult??, resume: CheckedContinuation<WriteResult?, Never>?)?
+    /// Where the writer next in line is: preparing on top of the holder's write, waiting for the
+    /// holder to end, or told how it ended (nil: without landing) before it asked.
+    private enum Follower {
+        case preparing
+        case waiting(CheckedContinuation<WriteResult?, Never>)
+        case told(WriteResult?)
+    }
+    private var next: (turn: Turn, state: Follower)?
     private var waiting: [(turn: Turn, resume: CheckedContinuation<PreparedWrite?, Never>)] = []
     private var last: Turn = 0
 
@@ -45,7 +50,7 @@ actor WriteTurns {
             return Start(turn: turn, ahead: nil)
         }
         if let ahead = holder?.prepared, next == nil, waiting.isEmpty {
-            next = (turn, nil, nil)
+            next = (turn, .preparing)
             return Start(turn: turn, ahead: ahead)
         }
         let ahead = await withCheckedContinuation { waiting.append((turn, $0)) }
@@ -59,7 +64,7 @@ actor WriteTurns {
         holder?.prepared = write
         guard next == nil, !waiting.isEmpty else { return }
         let w = waiting.removeFirst()
-        next = (w.turn, nil, nil)
+        next = (w.turn, .preparing)
         w.resume.resume(returning: write)
     }
 
@@ -67,11 +72,11 @@ actor WriteTurns {
     /// returns how the holder's write landed, or nil when it did not land.
     func follow(_ turn: Turn) async -> WriteResult? {
         guard let n = next, n.turn == turn else { return nil }
-        if let outcome = n.outcome {
+        if case .told(let landed) = n.state {
             next = nil
-            return outcome
+            return landed
         }
-        return await withCheckedContinuation { next?.resume = $0 }
+        return await withCheckedContinuation { next?.state = .waiting($0) }
     }
 
     /// Gives `turn` a fresh length: a write signed in rounds keeps its turn from one round to the next.
@@ -114,11 +119,11 @@ actor WriteTurns {
             return
         }
         grant(n.turn)
-        if let resume = n.resume {
+        if case .waiting(let resume) = n.state {
             next = nil
             resume.resume(returning: landed)
         } else {
-            next?.outcome = .some(landed)
+            next?.state = .told(landed)
         }
     }
 

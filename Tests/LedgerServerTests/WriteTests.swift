@@ -89,7 +89,7 @@ struct WriteTests {
         }
     }
 
-    @Test("a writer waiting behind another is prepared on top of its write and names it as parent once it lands; behind one that does not land, it is prepared on the head")
+    @Test("a writer waiting behind another gets a commit whose parent is the one that write landed as; behind a write refused, the old head")
     func preparedBehind() async throws {
         let fixture = try ServerFixture()
         // North's turn must not run out while ssh-keygen signs on a loaded machine: south would then
