@@ -11,7 +11,8 @@ extension Repository {
     /// The commits reachable from `tip` but not from `hiding`, oldest first (parents before
     /// children).
     public func walk(from tip: ObjectID, hiding: ObjectID?) throws -> [ObjectID] {
-        try withRevisionWalk(from: tip, hiding: hiding) { walker in
+        if let line = try line(from: tip, to: hiding) { return line }
+        return try withRevisionWalk(from: tip, hiding: hiding) { walker in
             try check("git_revwalk_sorting") {
                 git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue)
             }
@@ -22,6 +23,38 @@ extension Repository {
             }
             return commits
         }
+    }
+
+    /// The commits from `tip` back to `hiding` (not included; to the root when nil), oldest first,
+    /// when they are one line: each has one parent, the root none, and `hiding` is met on the way.
+    /// Nil otherwise (a merge, or a `hiding` that is not on the line), for the revision walk to answer.
+    /// A ledger's history is one line; following it holds only the ids, where libgit2's walk keeps
+    /// a node and a map entry for every commit until it ends (at 1,000,000 commits, most of the
+    /// memory of building the history index).
+    private func line(from tip: ObjectID, to hiding: ObjectID?) throws -> [ObjectID]? {
+        enum Parent { case none, one(ObjectID), several }
+        var commits: [ObjectID] = []
+        var id = tip
+        while id != hiding {
+            commits.append(id)
+            let parent = try withCommit(id) { commit -> Parent in
+                switch git_commit_parentcount(commit) {
+                case 0: return .none
+                case 1: return git_commit_parent_id(commit, 0).map { .one(ObjectID($0.pointee)) } ?? .several
+                default: return .several
+                }
+            }
+            switch parent {
+            case .one(let next): id = next
+            case .several: return nil
+            case .none:
+                guard hiding == nil else { return nil }
+                commits.reverse()
+                return commits
+            }
+        }
+        commits.reverse()
+        return commits
     }
 
     /// Lends a revision walk that starts at `tip` and stops at `hiding` and its ancestors.

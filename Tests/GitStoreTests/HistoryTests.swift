@@ -51,6 +51,10 @@ struct HistoryTests {
             #expect(try repository.walk(from: chain[4], hiding: nil) == chain)
             #expect(try repository.walk(from: chain[4], hiding: chain[1]) == Array(chain[2...]))
             #expect(try repository.walk(from: chain[4], hiding: chain[4]).isEmpty)
+            // Hiding a commit off the line hides its ancestors on it; hiding a descendant hides all.
+            let cousin = try repository.makeCommit(parents: [chain[1]], files: ["n.json": "cousin\n"])
+            #expect(try repository.walk(from: chain[4], hiding: cousin) == Array(chain[2...]))
+            #expect(try repository.walk(from: chain[2], hiding: chain[4]).isEmpty)
         }
     }
 
