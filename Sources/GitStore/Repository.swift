@@ -125,7 +125,10 @@ public final class Repository {
     /// pack files (`PackReader`) and trusts their ids, as git does (0.26 s instead of 0.44 s for the
     /// 28,573 records of a 10,000-plan ledger); what it reads through libgit2 (loose objects, commits)
     /// is still checked. Other handles are not affected.
-    public static func open(at path: String, verifiesObjectHashes: Bool = true) throws -> Repository {
+    ///
+    /// `incomingObjects` is a further object folder read as part of the repository: the quarantine
+    /// git keeps a push's objects in while its `pre-receive` hook judges them (`GIT_QUARANTINE_PATH`).
+    public static func open(at path: String, verifiesObjectHashes: Bool = true, incomingObjects: String? = nil) throws -> Repository {
         try ensureInitialized()
         var repository: OpaquePointer? = nil
         do {
@@ -139,7 +142,13 @@ public final class Repository {
                 function: error.function)
         }
         guard let repository else { throw missingHandle("git_repository_open_ext") }
-        return Repository(handle: repository, verifiesObjectHashes: verifiesObjectHashes)
+        let opened = Repository(handle: repository, verifiesObjectHashes: verifiesObjectHashes)
+        if let incomingObjects {
+            try opened.withObjectDatabase { database in
+                _ = try check("git_odb_add_disk_alternate") { git_odb_add_disk_alternate(database, incomingObjects) }
+            }
+        }
+        return opened
     }
 
     /// The git directory, without a trailing slash (for a bare repository, the repository itself).

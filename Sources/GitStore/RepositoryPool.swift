@@ -16,6 +16,8 @@ public final class RepositoryPool: @unchecked Sendable {
     public let verifiesObjectHashes: Bool
     /// How many handles are kept for the next borrowers once given back.
     public let maximumIdle: Int
+    /// A push's quarantined objects, read by every handle as part of the repository (`Repository.open`).
+    public let incomingObjects: String?
 
     /// Guards `idle`, `lent` and `opened`.
     private let lock = NSLock()
@@ -24,8 +26,9 @@ public final class RepositoryPool: @unchecked Sendable {
     private var opened = 0
 
     /// A pool on the repository at `path`; no handle is opened until the first `read`.
-    public init(path: String, verifiesObjectHashes: Bool = true, maximumIdle: Int = 8) {
+    public init(path: String, verifiesObjectHashes: Bool = true, maximumIdle: Int = 8, incomingObjects: String? = nil) {
         self.path = path
+        self.incomingObjects = incomingObjects
         self.verifiesObjectHashes = verifiesObjectHashes
         self.maximumIdle = max(0, maximumIdle)
     }
@@ -48,7 +51,7 @@ public final class RepositoryPool: @unchecked Sendable {
         }
         lock.unlock()
         // Opened outside the lock: opening reads the repository's configuration and pack list.
-        let repository = try Repository.open(at: path, verifiesObjectHashes: verifiesObjectHashes)
+        let repository = try Repository.open(at: path, verifiesObjectHashes: verifiesObjectHashes, incomingObjects: incomingObjects)
         lock.lock()
         lent += 1
         opened += 1

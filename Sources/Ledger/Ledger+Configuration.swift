@@ -26,6 +26,11 @@ extension Ledger {
         /// borrow (see `RepositoryPool`). A reading spreads over a handle per core, at most 8.
         public var maximumIdleRepositories = 8
 
+        /// A push's objects held apart by git while its `pre-receive` hook judges them (the folder
+        /// `GIT_QUARANTINE_PATH` names), read by every handle as part of the ledger: how `luoshi
+        /// verify-push` sees the commits it judges before they land. Nil for a ledger as it is.
+        public var incomingObjects: String?
+
         /// The default: hashes checked, views freed.
         public init() {}
 

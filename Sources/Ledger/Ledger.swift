@@ -57,7 +57,7 @@ public final class Ledger {
         self.path = path
         self.configuration = configuration
         repositories = RepositoryPool(path: repository.path, verifiesObjectHashes: configuration.verifiesObjectHashes,
-                                      maximumIdle: configuration.maximumIdleRepositories)
+                                      maximumIdle: configuration.maximumIdleRepositories, incomingObjects: configuration.incomingObjects)
     }
 
     /// Opens an existing ledger; never creates one. `configuration` says how this handle reads
@@ -69,7 +69,8 @@ public final class Ledger {
             throw LedgerError.usage(missingLedgerMessage(path))
         }
         let repository: Repository
-        do { repository = try Repository.open(at: path, verifiesObjectHashes: configuration.verifiesObjectHashes) } catch {
+        do { repository = try Repository.open(at: path, verifiesObjectHashes: configuration.verifiesObjectHashes,
+                                                     incomingObjects: configuration.incomingObjects) } catch {
             if let e = error as? GitError, let refusal = LedgerError.fileSystem(e, ledger: path, reading: true) { throw refusal }
             if let refusal = LedgerError.unopenable(path) { throw refusal }
             throw LedgerError.usage("\(path) is not a ledger (not a git repository); create one with `luoshi init PATH --admin ID --key KEY`")

@@ -43,9 +43,10 @@ extension Ledger {
     ///   a supervisor allowed to witness it (see `Permissions.witnessRefusal`);
     /// - every checkpoint in `expected` still has its tag, on the same commit, in history.
     ///
-    /// From `base` (verify --since), only tags on commits from the base on are checked.
+    /// From `base` (verify --since), only tags on commits from the base on are checked, and the
+    /// tags in `pushed` wherever they are.
     func checkCheckpointTags(_ verifier: inout Verifier, tip: ObjectID, commits: [ObjectID], base: ObjectID?,
-                             expected: [ExpectedCheckpoint]) throws {
+                             tags refs: LedgerTags, pushed: Set<String>, expected: [ExpectedCheckpoint]) throws {
         var checkedCommits = Set(commits)
         if let base { checkedCommits.insert(base) }
         // From genesis every commit in history was walked; from a base, older commits are judged by git.
@@ -55,25 +56,34 @@ extension Ledger {
             return try self.repository.isAncestor(c, of: base)
         }
         var tags: [CheckpointID: CheckedCheckpointTag] = [:]
-        for (ref, target) in try repository.references(under: CheckpointTags.prefix) {
-            if base != nil, let t = try repository.tag(target), !checkedCommits.contains(t.target) { continue }
+        for (ref, target) in refs.under(CheckpointTags.prefix) {
+            if base != nil, !pushed.contains(ref), let t = try repository.tag(target), !checkedCommits.contains(t.target) { continue }
             var problems: [VerifyProblem] = []
             let checked = try checkCheckpointTag(ref: ref, target: target, inHistory: inHistory, problems: &problems)
             verifier.problems += problems
             if let checked, problems.isEmpty { tags[checked.id] = checked }
         }
         for (commit, _, id) in verifier.checkpoints where tags[id] == nil {
-            if try repository.resolve(CheckpointTags.ref(id)) == nil {
+            if refs.resolve(CheckpointTags.ref(id)) == nil {
                 verifier.problem(commit, .checkpoint, "checkpoint \(id) has no tag \(CheckpointTags.ref(id)): it was deleted (or its writer stopped before making it)")
             }
         }
-        for (ref, target) in try repository.references(under: CheckpointTags.witnessPrefix) {
-            try checkWitnessTag(ref: ref, target: target, tip: tip, checkpointTags: tags, onlyFrom: base == nil ? nil : checkedCommits,
-                                problems: &verifier.problems)
+        for (ref, target) in refs.under(CheckpointTags.witnessPrefix) {
+            var checkpointTags = tags
+            // A witness pushed now is judged whatever checkpoint it co-signs: that checkpoint's tag too.
+            if pushed.contains(ref), let id = CheckpointTags.witnessedCheckpoint(ref), tags[id] == nil, let target = refs.resolve(CheckpointTags.ref(id)) {
+                var ignored: [VerifyProblem] = []
+                if let checked = try checkCheckpointTag(ref: CheckpointTags.ref(id), target: target, inHistory: inHistory, problems: &ignored),
+                   ignored.isEmpty {
+                    checkpointTags[id] = checked
+                }
+            }
+            try checkWitnessTag(ref: ref, target: target, tip: tip, checkpointTags: checkpointTags,
+                                onlyFrom: base == nil || pushed.contains(ref) ? nil : checkedCommits, problems: &verifier.problems)
         }
         for e in expected {
             let ref = CheckpointTags.ref(e.id)
-            guard let target = try repository.resolve(ref) else {
+            guard let target = refs.resolve(ref) else {
                 verifier.problem(e.commit, .checkpoint, "expected checkpoint \(e.id) is missing: \(ref) does not exist")
                 continue
             }

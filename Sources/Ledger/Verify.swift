@@ -19,6 +19,8 @@ public struct VerifyProblem: Sendable, Hashable, JSONWritable {
         case merge
         case genesis
         case checkpoint
+        /// A push to a ref a ledger does not take, or one that moves or deletes a tag (`verify-push`).
+        case ref
     }
 
     public var commit: String
@@ -50,6 +52,14 @@ extension Ledger {
     /// since are checked, and a head that does not descend from it is a rewritten history.
     public func verify(since: String? = nil, after verified: ObjectID? = nil, expecting expected: [ExpectedCheckpoint] = [],
                        progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
+        try verify(tip: head(), tags: LedgerTags(repository), since: since, after: verified, expecting: expected, progress: progress)
+    }
+
+    /// Verify's one path: the history of `tip`, with the tags `tags` names (the repository's, or as a
+    /// push would leave them). The refs in `pushed` are judged wherever they point; other tags only
+    /// when they are on the commits checked (or from genesis, all).
+    func verify(tip: ObjectID, tags: LedgerTags, pushed: Set<String> = [], since: String? = nil, after verified: ObjectID? = nil,
+                expecting expected: [ExpectedCheckpoint] = [], progress: ((Int, Int) -> Void)? = nil) throws -> VerifyReport {
         // Verify is how a ledger's objects are proven sound, so it rehashes them whatever this
         // handle's configuration says: through a handle of its own when this one trusts them.
         guard configuration.verifiesObjectHashes else {
@@ -57,9 +67,8 @@ extension Ledger {
             checking.verifiesObjectHashes = true
             let ledger = try Ledger.open(at: path, configuration: checking)
             ledger.clock = clock
-            return try ledger.verify(since: since, after: verified, expecting: expected, progress: progress)
+            return try ledger.verify(tip: tip, tags: tags, pushed: pushed, since: since, after: verified, expecting: expected, progress: progress)
         }
-        let tip = try head()
         var verifier = Verifier(repository: repository)
         verifier.now = clock()
         var base: ObjectID?
@@ -91,7 +100,7 @@ extension Ledger {
                 continue
             }
         }
-        try checkCheckpointTags(&verifier, tip: tip, commits: commits, base: base, expected: expected)
+        try checkCheckpointTags(&verifier, tip: tip, commits: commits, base: base, tags: tags, pushed: pushed, expected: expected)
         return VerifyReport(commits: commits.count, problems: verifier.problems)
     }
 }
