@@ -176,6 +176,9 @@ extension Luoshi {
                 case .json: printJSON(JSONDocument.verify(report))
                 case .text: print(AuditText.verify(report, since: since), terminator: "")
                 }
+                if let note = ReceiveHook.state(ledger: ledger.path, executable: thisExecutable).note(ledger: ledger.path) {
+                    FileHandle.standardError.write(Data("luoshi: \(note)\n".utf8))
+                }
                 failed = !report.ok
             }
             if failed { throw ExitCode(1) }

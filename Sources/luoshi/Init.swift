@@ -8,7 +8,8 @@ extension Luoshi {
             abstract: "Create a ledger and its genesis commit.",
             discussion: """
                 The genesis commit registers the first admin and its public key: the root of trust every later
-                signature is checked against.
+                signature is checked against. It also installs the receive check as the ledger's pre-receive
+                hook (see `luoshi verify-push`), so a push through any git server is judged before it lands.
 
                 Example:
                   ssh-keygen -t ed25519 -N '' -f keys/admin
@@ -40,6 +41,7 @@ extension Luoshi {
                 let signer = try SingleKey(path: key)
                 let ledgerName = name ?? String(path.split(separator: "/").last ?? "ledger")
                 let ledger = try Ledger.create(at: path, name: ledgerName, admin: adminID, adminName: adminName, key: signer.key)
+                try ReceiveHook.install(ledger: ledger.path, executable: thisExecutable)
                 let head = try ledger.head()
                 switch format {
                 case .json: printJSON(.object(["ledger": .string(path), "head": .string("\(head)"), "admin": adminID.json]))

@@ -20,7 +20,7 @@ struct Luoshi: ParsableCommand {
         // Grouped by who does the job (README: "Doing each job").
         groupedSubcommands: [
             CommandGroup(name: "Setting up (admins)", subcommands: [
-                Init.self, UnitCommand.self, ActorCommand.self, PolicyCommand.self, Import.self, Apply.self, Serve.self,
+                Init.self, UnitCommand.self, ActorCommand.self, PolicyCommand.self, Import.self, Apply.self, Serve.self, Hooks.self, VerifyPush.self,
             ]),
             CommandGroup(name: "Issuing (issuers)", subcommands: [DirectiveCommand.self]),
             CommandGroup(name: "Carrying out (units)", subcommands: [Adopt.self, PlanCommand.self, Exempt.self, Report.self, Todo.self]),
