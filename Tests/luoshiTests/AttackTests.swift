@@ -15,14 +15,12 @@ struct AttackTests {
     static let directivePath = "directives/D-2019-01/directive.json"
 
     /// A report north.lead may add to its own progress: a copy of its last one with a new note.
-    static let appendReport = "r['reports'].append(dict(r['reports'][-1], note='forged but honest'))"
+    static let appendReport = Forge.appendReport
 
-    /// north.lead's own report, as luoshi would commit it, on top of `parent`.
+    /// north.lead's own report, as luoshi would commit it, on top of `parent` (`Forge.report`).
     func honestReport(_ f: Forge, on parent: String, signer: String? = "north.lead", keyFile: String? = nil,
                       time: Int? = nil, message: String? = nil) throws -> String {
-        let text = try f.edited(try f.record(Self.northProgress, at: parent), Self.appendReport)
-        return try f.commit(on: parent, set: [Self.northProgress: text], actor: "north.lead", signer: signer, keyFile: keyFile,
-                            time: time, message: message ?? ledgerMessage("report-progress", unit: "cn/north", directive: Self.directive, clause: "1"))
+        try f.report(on: parent, signer: signer, keyFile: keyFile, time: time, message: message)
     }
 
     /// Verify passes the untouched ledger and the honest twin; then the attack is blamed, and only it.

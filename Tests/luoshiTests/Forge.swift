@@ -116,6 +116,18 @@ struct Forge {
                           signer: signer, keyFile: keyFile, time: t, message: message)
     }
 
+    /// A report north.lead may add to its own progress: a copy of its last one with a new note.
+    static let appendReport = "r['reports'].append(dict(r['reports'][-1], note='forged but honest'))"
+
+    /// north.lead's own report on burden-2019's D-2019-01 clause 1, as luoshi would commit it, on top
+    /// of `parent`: a copy of its last report with a new note. Signed with `signer`'s key (or `keyFile`).
+    func report(on parent: String, signer: String? = "north.lead", keyFile: String? = nil, time: Int? = nil, message: String? = nil) throws -> String {
+        let progress = "directives/D-2019-01/plans/cn/north/progress.json"
+        let text = try edited(try record(progress, at: parent), Self.appendReport)
+        return try commit(on: parent, set: [progress: text], actor: "north.lead", signer: signer, keyFile: keyFile, time: time,
+                          message: message ?? ledgerMessage("report-progress", unit: "cn/north", directive: "D-2019-01", clause: "1"))
+    }
+
     /// A signed annotated tag made by stock git (`git tag -s` with gpg.format=ssh), tagged as `actor@ledger`.
     func tag(_ name: String, on commit: String, actor: String, signer: String, message: String = "checkpoint") throws {
         try git(["-c", "gpg.format=ssh", "-c", "user.signingkey=\(loaded.keys)/\(signer)", "-c", "user.name=\(actor)",
