@@ -44,13 +44,10 @@ public enum ReceiveHook {
         guard let runs = text.split(separator: "\n").first(where: { $0.hasPrefix("exec ") }).map({ String($0.dropFirst(5)) }) else {
             return .stale("nothing")
         }
-        // The same luoshi by another path (a symlink on $PATH, the file it points at) is this one.
+        // This luoshi's hook, though it may name it by another path (a symlink on $PATH, or the file it points at).
         let resolve = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
-        for candidate in [executable, resolve(executable)] where text == script(executable: candidate) {
-            if FileManager.default.isExecutableFile(atPath: file) && resolve(candidate) == resolve(executable) { return .installed }
-        }
-        if let installed = hookExecutable(runs), FileManager.default.isExecutableFile(atPath: file),
-           text == script(executable: installed), resolve(installed) == resolve(executable) {
+        if let installed = hookExecutable(runs), text == script(executable: installed), resolve(installed) == resolve(executable),
+           FileManager.default.isExecutableFile(atPath: file) {
             return .installed
         }
         return .stale(runs)
@@ -63,37 +60,38 @@ public enum ReceiveHook {
     }
 
     /// Writes the hook for `executable` into the ledger at `ledgerPath` (whole, then renamed into
-    /// place, mode 755), replacing a stale Luoshi hook. A hook that is not Luoshi's is kept and the
-    /// call refused, unless `replacingForeign`: then it is kept beside as `pre-receive.before-luoshi`.
-    public static func install(ledger ledgerPath: String, executable: String, replacingForeign: Bool = false) throws {
+    /// place, mode 755), replacing a stale Luoshi hook, and returns what the ledger had before. A hook
+    /// that is not Luoshi's is kept and the call refused, unless `replacingForeign`: then it is kept
+    /// beside as `pre-receive.before-luoshi`. A failure leaves the hook that was there.
+    @discardableResult
+    public static func install(ledger ledgerPath: String, executable: String, replacingForeign: Bool = false) throws -> State {
         let file = path(ledger: ledgerPath)
-        let state = state(ledger: ledgerPath, executable: executable)
-        if state == .installed { return }
+        let before = state(ledger: ledgerPath, executable: executable)
+        if before == .installed { return before }
+        if before == .foreign && !replacingForeign {
+            throw LedgerError.usage("\(file) is a hook that is not Luoshi's; move it away, or run `luoshi hooks install --force` to keep it as \(file).before-luoshi and install the receive check")
+        }
         let manager = FileManager.default
+        let temporary = file + ".luoshi-\(getpid())"
         do {
-            if state == .foreign {
-                guard replacingForeign else {
-                    throw LedgerError.usage("\(file) is a hook that is not Luoshi's; move it away, or run `luoshi hooks install --force` to keep it as \(file).before-luoshi and install the receive check")
-                }
-                let kept = file + ".before-luoshi"
-                if manager.fileExists(atPath: kept) { try manager.removeItem(atPath: kept) }
-                try manager.moveItem(atPath: file, toPath: kept)
-            }
             try manager.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let temporary = file + ".luoshi-\(getpid())"
             guard manager.createFile(atPath: temporary, contents: Data(script(executable: executable).utf8),
                                      attributes: [.posixPermissions: 0o755]) else {
                 throw LedgerError.internalFailure("cannot write \(temporary): check that the ledger's hooks folder is writable and the disk not full")
             }
-            guard rename(temporary, file) == 0 else {
-                let reason = String(cString: strerror(errno))
-                try? manager.removeItem(atPath: temporary)
-                throw LedgerError.internalFailure("cannot install \(file): \(reason)")
+            if before == .foreign {
+                let kept = file + ".before-luoshi"
+                if manager.fileExists(atPath: kept) { try manager.removeItem(atPath: kept) }
+                try manager.moveItem(atPath: file, toPath: kept)
             }
-        } catch let error as LedgerError {
-            throw error
+            guard rename(temporary, file) == 0 else {
+                throw LedgerError.internalFailure("cannot install \(file): \(String(cString: strerror(errno)))")
+            }
         } catch {
+            try? manager.removeItem(atPath: temporary)
+            if let error = error as? LedgerError { throw error }
             throw LedgerError.internalFailure("cannot install \(file): \(error.localizedDescription)")
         }
+        return before
     }
 }

@@ -69,17 +69,22 @@ extension Ledger {
             }
         }
         for (ref, target) in refs.under(CheckpointTags.witnessPrefix) {
+            guard pushed.contains(ref) else {
+                try checkWitnessTag(ref: ref, target: target, tip: tip, checkpointTags: tags, onlyFrom: base == nil ? nil : checkedCommits,
+                                    problems: &verifier.problems)
+                continue
+            }
+            // A witness pushed now is judged whatever checkpoint it co-signs, against that checkpoint's
+            // tag, checked here when it is on an older commit than those checked.
             var checkpointTags = tags
-            // A witness pushed now is judged whatever checkpoint it co-signs: that checkpoint's tag too.
-            if pushed.contains(ref), let id = CheckpointTags.witnessedCheckpoint(ref), tags[id] == nil, let target = refs.resolve(CheckpointTags.ref(id)) {
+            if let id = CheckpointTags.witnessedCheckpoint(ref), tags[id] == nil, let cp = refs.resolve(CheckpointTags.ref(id)) {
                 var ignored: [VerifyProblem] = []
-                if let checked = try checkCheckpointTag(ref: CheckpointTags.ref(id), target: target, inHistory: inHistory, problems: &ignored),
+                if let checked = try checkCheckpointTag(ref: CheckpointTags.ref(id), target: cp, inHistory: inHistory, problems: &ignored),
                    ignored.isEmpty {
                     checkpointTags[id] = checked
                 }
             }
-            try checkWitnessTag(ref: ref, target: target, tip: tip, checkpointTags: checkpointTags,
-                                onlyFrom: base == nil || pushed.contains(ref) ? nil : checkedCommits, problems: &verifier.problems)
+            try checkWitnessTag(ref: ref, target: target, tip: tip, checkpointTags: checkpointTags, onlyFrom: nil, problems: &verifier.problems)
         }
         for e in expected {
             let ref = CheckpointTags.ref(e.id)

@@ -69,8 +69,9 @@ extension Ledger {
         var tip = current
         var pushed: Set<String> = []
         var problems: [VerifyProblem] = []
+        let zero = String(repeating: "0", count: 40)   // git's name for no commit
         func refuse(_ at: ObjectID?, _ kind: VerifyProblem.Kind, _ detail: String) {
-            problems.append(VerifyProblem(commit: (at ?? current)?.hex ?? String(repeating: "0", count: 40), kind: kind, detail: detail))
+            problems.append(VerifyProblem(commit: (at ?? current)?.hex ?? zero, kind: kind, detail: detail))
         }
         for update in updates {
             if update.ref == Ledger.mainRef {
@@ -104,7 +105,7 @@ extension Ledger {
         }
         guard problems.isEmpty else { return VerifyReport(commits: 0, problems: problems) }
         guard let tip else {
-            return VerifyReport(commits: 0, problems: [VerifyProblem(commit: String(repeating: "0", count: 40), kind: .ref,
+            return VerifyReport(commits: 0, problems: [VerifyProblem(commit: zero, kind: .ref,
                 detail: "the ledger has no main yet; push \(Ledger.mainRef) with (or before) its tags")])
         }
         return try verify(tip: tip, tags: tags, pushed: pushed, after: current, progress: progress)

@@ -7,7 +7,7 @@ import LedgerRender
 /// The absolute path of this luoshi, which the receive check's hook runs: as it was called (through
 /// a symlink such as /usr/local/bin/luoshi, so that the hook follows an upgrade that moves the
 /// symlink), found on $PATH when called by name, else the file the process runs.
-var thisExecutable: String {
+let thisExecutable: String = {
     let manager = FileManager.default
     let called = CommandLine.arguments.first ?? ""
     if called.contains("/") {
@@ -21,7 +21,7 @@ var thisExecutable: String {
         }
     }
     return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-}
+}()
 
 extension Luoshi {
     struct VerifyPush: ParsableCommand {
@@ -106,8 +106,7 @@ extension Luoshi {
             func run() throws {
                 try execute {
                     let ledger = try options.open()
-                    let before = ReceiveHook.state(ledger: ledger.path, executable: thisExecutable)
-                    try ReceiveHook.install(ledger: ledger.path, executable: thisExecutable, replacingForeign: force)
+                    let before = try ReceiveHook.install(ledger: ledger.path, executable: thisExecutable, replacingForeign: force)
                     let file = ReceiveHook.path(ledger: ledger.path)
                     switch options.format {
                     case .json: printJSON(.object(["hook": .string(file), "executable": .string(thisExecutable), "was": .string(before.name)]))

@@ -140,6 +140,38 @@ struct ReceiveCheckTests {
         #expect(try run("git", ["--git-dir", s.central, "rev-parse", "--verify", "-q", "refs/heads/elsewhere"]).status != 0)
     }
 
+    @Test("a checkpoint lands only with its tag; a witness tag pushed later lands on its own")
+    func checkpointAndWitness() throws {
+        let s = try Setup()
+        let made = try luoshi(["checkpoint", "--ledger", s.forge.loaded.ledger, "--key", s.forge.loaded.keys + "/auditor", "--format", "json"])
+        try #require(made.status == 0, "\(made.stderr)")
+        let head = try s.forge.head()
+        let tagRef = try #require(try s.forge.git(["for-each-ref", "--format=%(refname)", "--points-at", head, "refs/tags/checkpoints/"])
+            .split(separator: "\n").first.map(String.init))
+        // The checkpoint commit without its tag is refused, and names the missing tag.
+        try s.expectRefused(head, "checkpoint", saying: "has no tag \(tagRef)")
+        // With its tag, both land.
+        let both = try s.push(["\(head):refs/heads/main", "\(tagRef):\(tagRef)"])
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(try s.centralMain() == head)
+        #expect(try run("git", ["--git-dir", s.central, "rev-parse", "--verify", "-q", tagRef]).status == 0)
+
+        // A report lands after it, so the checkpoint is no longer at central's head when witnessed.
+        let report = try s.forge.report(on: head)
+        #expect(try s.push(["\(report):refs/heads/main"]).status == 0)
+
+        let id = String(tagRef.dropFirst("refs/tags/checkpoints/".count))
+        let witnessed = try luoshi(["witness", id, "--ledger", s.forge.loaded.ledger, "--key", s.forge.loaded.keys + "/central.inspector"])
+        try #require(witnessed.status == 0, "\(witnessed.stderr)")
+        let witnessRef = "refs/tags/witnesses/\(id)/central.inspector"
+        let witness = try s.push(["\(witnessRef):\(witnessRef)"])
+        #expect(witness.status == 0, "\(witness.stderr)")
+        #expect(witness.stderr.contains("push accepted: 0 new commits verified"), "\(witness.stderr)")
+        #expect(try run("git", ["--git-dir", s.central, "rev-parse", "--verify", "-q", witnessRef]).status == 0)
+        let v = try luoshi(["verify", "--ledger", s.central])
+        #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+    }
+
     @Test("luoshi verify notes a ledger without the receive check, or with a stale one; hooks install keeps a foreign hook")
     func hookNotes() throws {
         let s = try Setup()
