@@ -18,7 +18,7 @@ SOAK_SECONDS ?= 60
 # libcurl (Foundation's URLSession, which `--remote` uses, links it; a static-stdlib release build needs its -dev),
 # zlib (the server gzips large answers with it),
 # openssl for the server's HTTPS test certificate, ssh-keygen for keys and signature checks,
-# curl for the server's tests, schemathesis to check the server against schemas/openapi.json,
+# curl for the server's tests, nginx and fcgiwrap to test a ledger behind a stock git server, schemathesis to check the server against schemas/openapi.json,
 # Python's jsonschema to check records against schemas/ with an independent validator, Chromium (and
 # a Chinese font) to test the HTML report in a real browser.
 deps:
@@ -33,6 +33,8 @@ deps:
 	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
 	command -v git >/dev/null || missing="$$missing git"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
+	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx-light"; \
+	[ -x /usr/sbin/fcgiwrap ] || command -v fcgiwrap >/dev/null || missing="$$missing fcgiwrap"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \

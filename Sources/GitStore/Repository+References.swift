@@ -48,3 +48,22 @@ extension Repository {
         }
     }
 }
+
+extension Repository {
+    /// Points `refName` at `new` whatever it pointed at before, creating it if need be: for refs that
+    /// are this repository's own bookkeeping (`refs/luoshi/…`), never for `main` or a tag.
+    public func setReference(_ refName: String, to new: ObjectID, logMessage: String) throws {
+        var newOid = new.oid
+        var reference: OpaquePointer? = nil
+        defer { git_reference_free(reference) }
+        try check("git_reference_create") { git_reference_create(&reference, handle, refName, &newOid, 1, logMessage) }
+    }
+
+    /// Removes `refName`; nothing happens when it does not exist.
+    public func deleteReference(_ refName: String) throws {
+        var reference: OpaquePointer? = nil
+        guard try checkFound("git_reference_lookup", { git_reference_lookup(&reference, handle, refName) }) else { return }
+        defer { git_reference_free(reference) }
+        try check("git_reference_delete") { git_reference_delete(reference) }
+    }
+}

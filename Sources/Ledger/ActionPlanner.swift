@@ -8,8 +8,11 @@ import LedgerModel
 /// records' own rules are all checked here, before anything is written.
 struct ActionPlanner {
     let snapshot: Snapshot
-    /// Author time of the commit the next commit will follow, to keep history in order.
+    /// Committer time of the commit the next commit will follow, to keep history in order.
     let previousTime: Int64?
+    /// For a replay, the time the commits are made: history's order is judged on it, while the
+    /// event keeps its own date (the author date). Nil: the commits are made at the event's date.
+    var committedAt: Timestamp? = nil
     /// The ledger's clock: no write is dated after it (by more than `LedgerClock.allowedLead`).
     let now: Timestamp
     /// Who may do what: the table (`Permissions`). A test puts a permissive judge here to build
@@ -22,7 +25,7 @@ struct ActionPlanner {
             throw LedgerError.invalid(JSONPointer.root / "actor", "actor \"\(event.actor)\" is not registered; register it first with a register-actor event")
         }
         let policy = try snapshot.ledgerInfo().policy
-        if let previousTime, event.at.seconds < previousTime - Int64(policy.maxTimeSkewDays) * 86_400 {
+        if let previousTime, (committedAt ?? event.at).seconds < previousTime - Int64(policy.maxTimeSkewDays) * 86_400 {
             throw LedgerError.invalid(JSONPointer.root / "at", "\(event.at) is more than \(policy.maxTimeSkewDays) days before the ledger's last change; events must come in time order")
         }
         var c = CommitPlan(action: ActionName(event.action), actor: actor, at: event.at, subject: "")

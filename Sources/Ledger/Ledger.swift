@@ -158,11 +158,13 @@ public final class Ledger {
     /// meanwhile, every event is checked again against the new head and the write starts again.
     /// `bulk` keeps new objects in memory and writes one pack, for large imports. `dryRun` checks
     /// every event (and every signer's key) exactly as a write would, and writes nothing at all.
+    /// `committedAt` is for a replay (`sync`): each commit keeps its event's date as its author date
+    /// and is committed at `committedAt`, the date history's order is judged on.
     public func apply(_ events: [SourcedEvent], signer: Signer, bulk: Bool = false, dryRun: Bool = false,
-                      progress: ((Int) -> Void)? = nil) throws -> WriteResult {
+                      committedAt: Timestamp? = nil, progress: ((Int) -> Void)? = nil) throws -> WriteResult {
         if dryRun {
             let head = try repository.resolve(Ledger.mainRef)
-            let (_, _, changes) = try build(events, on: head, signer: signer, write: false, progress: progress)
+            let (_, _, changes, _) = try build(events, on: head, signer: signer, write: false, committedAt: committedAt, progress: progress)
             return WriteResult(commits: [], head: head, retries: 0, changes: changes)
         }
         var retries = 0
@@ -170,12 +172,15 @@ public final class Ledger {
             let head = try repository.resolve(Ledger.mainRef)
             if bulk { try repository.beginBulkWrite() }
             do {
-                let (commits, pendingTags, changes) = try build(events, on: head, signer: signer, write: true, progress: progress)
+                let (commits, pendingTags, changes, made) = try build(events, on: head, signer: signer, write: true,
+                                                                      committedAt: committedAt, progress: progress)
                 guard let tip = commits.last else {
                     if bulk { repository.abandonBulkWrite() }
                     return WriteResult(commits: [], head: head, retries: retries, changes: changes)
                 }
                 if bulk { try repository.finishBulkWrite() }
+                // A clone keeps each event until central has it, to replay it should central move on meanwhile.
+                try journal?.keep(zip(events, made).map { ($0.event, $1) })
                 // Checkpoint tags: objects now (outside the bulk pack, which holds only what main reaches),
                 // refs only once main holds their commits, so no tag ever points outside history.
                 let tags = try pendingTags.map { ($0.checkpoint.id, try writeCheckpointTag($0)) }
@@ -200,8 +205,9 @@ public final class Ledger {
         }
     }
 
-    private func build(_ events: [SourcedEvent], on head: ObjectID?, signer: Signer, write: Bool,
-                       progress: ((Int) -> Void)?) throws -> ([ObjectID], [PendingCheckpointTag], [PlannedCommit]) {
+    func build(_ events: [SourcedEvent], on head: ObjectID?, signer: Signer, write: Bool,
+                       committedAt: Timestamp?, progress: ((Int) -> Void)?)
+        throws -> ([ObjectID], [PendingCheckpointTag], [PlannedCommit], [[ObjectID]]) {
         let snapshot = Snapshot(repository: repository, base: head)
         var parent = head
         var parentTree = try head.map { try repository.treeID(ofCommit: $0) }
@@ -213,27 +219,32 @@ public final class Ledger {
         var commits: [ObjectID] = []
         var tags: [PendingCheckpointTag] = []
         var changes: [PlannedCommit] = []
+        var made: [[ObjectID]] = []
         let now = clock()
         for (n, sourced) in events.enumerated() {
+            made.append([])
             do {
-                let plans = try ActionPlanner(snapshot: snapshot, previousTime: parentTime, now: now).plan(sourced.event)
+                var planner = ActionPlanner(snapshot: snapshot, previousTime: parentTime, now: now)
+                planner.committedAt = committedAt
+                let plans = try planner.plan(sourced.event)
                 let key = try signer.key(for: plans[0].actor)
                 for plan in plans {
                     guard write else {
                         changes.append(PlannedCommit(action: plan.action, subject: plan.subject, records: plan.changes.map(\.path), commit: nil))
-                        parentTime = plan.at.seconds
+                        parentTime = (committedAt ?? plan.at).seconds
                         continue
                     }
                     let tree = try writeTree(plan, base: parentTree)
-                    let commit = try makeCommit(plan, parent: parent, tree: tree, key: key)
+                    let commit = try makeCommit(plan, parent: parent, tree: tree, key: key, committedAt: committedAt)
                     commits.append(commit)
+                    made[n].append(commit)
                     changes.append(PlannedCommit(action: plan.action, subject: plan.subject, records: plan.changes.map(\.path), commit: commit))
                     if plan.action == .checkpoint, let checkpoint = plan.checkpoint {
                         tags.append(PendingCheckpointTag(commit: commit, checkpoint: checkpoint, auditor: plan.actor, key: key))
                     }
                     parent = commit
                     parentTree = tree
-                    parentTime = plan.at.seconds
+                    parentTime = (committedAt ?? plan.at).seconds
                     snapshot.advance(to: commit)
                 }
             } catch let e as LedgerError {
@@ -243,7 +254,7 @@ public final class Ledger {
             }
             progress?(n + 1)
         }
-        return (commits, tags, changes)
+        return (commits, tags, changes, made)
     }
 
     private func writeTree(_ plan: CommitPlan, base: ObjectID?) throws -> ObjectID {
@@ -258,9 +269,12 @@ public final class Ledger {
         try makeCommit(plan, parent: parent, tree: writeTree(plan, base: parentTree), key: key)
     }
 
-    private func makeCommit(_ plan: CommitPlan, parent: ObjectID?, tree: ObjectID, key: SSHPrivateKey) throws -> ObjectID {
+    private func makeCommit(_ plan: CommitPlan, parent: ObjectID?, tree: ObjectID, key: SSHPrivateKey,
+                            committedAt: Timestamp? = nil) throws -> ObjectID {
         let who = plan.gitSignature
-        let buffer = try repository.commitBuffer(tree: tree, parents: parent.map { [$0] } ?? [], author: who, committer: who,
+        var committer = who
+        if let committedAt { committer.time = committedAt.seconds; committer.offsetMinutes = committedAt.offsetMinutes }
+        let buffer = try repository.commitBuffer(tree: tree, parents: parent.map { [$0] } ?? [], author: who, committer: committer,
                                                  message: plan.message)
         let signature = try SSHSignature.sign(buffer, with: key)
         return try repository.writeSignedCommit(buffer: buffer, signature: signature)

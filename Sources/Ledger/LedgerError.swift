@@ -28,6 +28,9 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     case conflict(String)
     /// Something that should not happen: a damaged repository, a race lost too often (exit 70).
     case internalFailure(String)
+    /// Another copy of the ledger that could not be reached or would not answer: a fetch from
+    /// central that failed (exit 69: try again when it is back; HTTP 502).
+    case unavailable(String)
 
     public var exitCode: Int32 {
         switch self {
@@ -36,6 +39,7 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         case .usage, .notFound: 64
         case .conflict: 75
         case .internalFailure: 70
+        case .unavailable: 69
         }
     }
 
@@ -47,7 +51,7 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
             return s + reason
         case .notPermitted(let source, let reason):
             return (source.map { "\($0): " } ?? "") + "not permitted: " + reason
-        case .usage(let s), .notFound(let s), .conflict(let s), .internalFailure(let s):
+        case .usage(let s), .notFound(let s), .conflict(let s), .internalFailure(let s), .unavailable(let s):
             return s
         }
     }

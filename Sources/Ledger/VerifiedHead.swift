@@ -19,15 +19,6 @@ extension Ledger {
     /// Records `head` as verified: written to a temporary file and renamed, so a reader sees the old
     /// head or the new one, never part of either.
     public func recordVerifiedHead(_ head: ObjectID) throws {
-        let file = verifiedHeadFile
-        let folder = (file as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = file + ".\(getpid()).tmp"
-        try Data((head.hex + "\n").utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, file) == 0 else {
-            let why = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw LedgerError.internalFailure("cannot record the verified head in \(file): \(why)")
-        }
+        try LocalFile.write(Array((head.hex + "\n").utf8), to: verifiedHeadFile)
     }
 }

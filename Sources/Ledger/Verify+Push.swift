@@ -10,6 +10,15 @@ struct LedgerTags {
         targets = Dictionary(try repository.references(under: "refs/tags/").map { ($0.name, $0.target) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// The tags another copy holds, as a fetch left them under `namespace` (`<namespace>tags/…`),
+    /// named as that copy names them (`refs/tags/…`).
+    init(_ repository: Repository, fetchedUnder namespace: String) throws {
+        let fetched = try repository.references(under: namespace + "tags/")
+        targets = Dictionary(fetched.map { ("refs/" + $0.name.dropFirst(namespace.count), $0.target) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    var all: [String: ObjectID] { targets }
+
     /// The tags whose full name starts with `prefix`, sorted by name.
     func under(_ prefix: String) -> [(name: String, target: ObjectID)] {
         targets.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -171,9 +171,14 @@ struct Verifier {
         if let parentInfo, !parentInfo.parents.isEmpty {
             let parentTime = parentInfo.committer.time
             let skew = Int64(policy.maxTimeSkewDays) * 86_400
-            if info.author.time < parentTime - skew || info.committer.time < parentTime - skew {
+            if info.committer.time < parentTime - skew {
                 problem(id, .timeOrder, "its time is more than \(policy.maxTimeSkewDays) days before its parent's")
             }
+        }
+        // History's order is its committer dates (the author date is the writer's claim, kept when
+        // an offline unit's event is replayed later); a change is not made before it was written.
+        if info.author.time > info.committer.time + LedgerClock.allowedLead {
+            problem(id, .timeOrder, "its author time is after its committer time; a change is dated at most when it is committed")
         }
 
         // A commit dated ahead of the time verify runs says it happened when it cannot have.

@@ -35,6 +35,8 @@ public struct APIError: HTTPResponseError, Sendable {
             self.init(.conflict, "conflict", message)
         case .internalFailure(let message):
             self.init(.internalServerError, "internal", message)
+        case .unavailable(let message):
+            self.init(.badGateway, "unavailable", message)
         }
     }
 

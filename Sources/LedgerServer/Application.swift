@@ -26,6 +26,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     ReadController(service: service).register(on: router)
     WriteController(service: service).register(on: router)
     DescriptionController().register(on: router)
+    GitController(service: service).register(on: router)
 
     let http = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.requestTimeLimit))
     let server: HTTPServerBuilder

@@ -48,7 +48,13 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let sign = Endpoint(.post, "/api/v1/events/:id/signatures")
     public static let witness = Endpoint(.post, "/api/v1/witnesses")
 
-    /// Everything the server answers.
+    /// git's smart HTTP (`GitController`): git's protocol, not the API's, so not in `all` and not in
+    /// the OpenAPI description.
+    public static let gitGet = Endpoint(.get, "/git/**", rest: "path")
+    public static let gitPost = Endpoint(.post, "/git/**", rest: "path")
+    public static let git: [Endpoint] = [gitGet, gitPost]
+
+    /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [
         health, openAPI, schema,
         ledger, directives, recordOfKind, record, status, diff, chain, flags, log, blame, history, verify,
@@ -59,7 +65,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 extension Router where Context == BasicRequestContext {
     /// Registers `endpoint`, which must be one of `Endpoint.all`.
     func on(_ endpoint: Endpoint, use handler: @Sendable @escaping (Request, Context) async throws -> Response) {
-        precondition(Endpoint.all.contains(endpoint), "\(endpoint) is not in Endpoint.all")
+        precondition(Endpoint.all.contains(endpoint) || Endpoint.git.contains(endpoint), "\(endpoint) is not in Endpoint.all")
         on(RouterPath(endpoint.path), method: HTTPRequest.Method(endpoint.method)!, use: handler)
     }
 }

@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var readOnly = false
     /// The largest request body read, in bytes (413 above it).
     public var maxBodyBytes = 4 << 20
+    /// The largest push taken through `/git/`, in bytes (413 above it, and nothing of it lands).
+    public var maxPushBytes = 256 << 20
+    /// The largest fetch request (the client's wants and haves) taken through `/git/`, in bytes.
+    public var maxFetchRequestBytes = 64 << 20
     /// How many writes one actor may have prepared and not yet landed (429 above it).
     public var pendingsPerActor = 64
     /// How long a prepared write may wait for its signatures, in seconds (410 after it).

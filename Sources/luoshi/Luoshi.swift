@@ -31,6 +31,7 @@ struct Luoshi: ParsableCommand {
                 Log.self, Show.self, Blame.self, History.self, Verify.self, CheckpointCommand.self, Witness.self, Export.self,
             ]),
             CommandGroup(name: "Listing", subcommands: [Units.self, Directives.self, Actors.self, Findings.self]),
+            CommandGroup(name: "Copies over git (everyone)", subcommands: [Clone.self, Sync.self]),
         ]
     )
 }
@@ -79,6 +80,12 @@ func execute(_ body: () throws -> Void) throws {
     } catch let e as EventFileError {
         FileHandle.standardError.write(Data("luoshi: \("\(e)".terminalSafe)\n".utf8))
         throw ExitCode(65)
+    } catch let e as SyncRefusal {
+        // What central holds did not verify, or it refused a push: a check that found problems.
+        for line in "\(e)".split(separator: "\n") {
+            FileHandle.standardError.write(Data("luoshi: \(String(line).terminalSafe)\n".utf8))
+        }
+        throw ExitCode(1)
     } catch let e as ExitCode {
         throw e
     } catch {

@@ -16,6 +16,10 @@ extension Luoshi {
                 `ssh-keygen -Y sign -n git -f KEY` and POSTs the signature to /api/v1/events/PENDING/signatures.
                 The server never holds a private key. SIGTERM stops it after the requests in flight.
 
+                /git/ serves the ledger over git's smart HTTP through `git http-backend`: `git clone URL/git/` and
+                `luoshi clone URL/git/ PATH` (a session, or --public), and pushes from anyone, each judged by the
+                receive check (installed at start when missing) before it lands; a push above --max-push is refused.
+
                 Example:
                   luoshi serve --ledger ./ledger
                   luoshi serve --ledger ./ledger --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
@@ -31,11 +35,14 @@ extension Luoshi {
         @Flag(name: .customLong("read-only"), help: "Prepare no writes.") var readOnly = false
         @Option(name: .customLong("max-body"), help: ArgumentHelp("The largest request body taken, in bytes.", valueName: "bytes"))
         var maxBody: Int = 4 << 20
+        @Option(name: .customLong("max-push"), help: ArgumentHelp("The largest push taken through /git/, in bytes.", valueName: "bytes"))
+        var maxPush: Int = 256 << 20
 
         func validate() throws {
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
             guard parsedListen() != nil else { throw ValidationError("--listen \(listen): give HOST:PORT, e.g. 127.0.0.1:8420") }
             guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
+            guard maxPush > 0 else { throw ValidationError("--max-push must be positive") }
         }
 
         func parsedListen() -> (String, Int)? {
@@ -55,6 +62,17 @@ extension Luoshi {
                 configuration.isPublic = `public`
                 configuration.readOnly = readOnly
                 configuration.maxBodyBytes = maxBody
+                configuration.maxPushBytes = maxPush
+                // Pushes through /git/ are judged by the receive check: it is put in place (or renewed for
+                // this luoshi) before the server takes any; a hook that is not Luoshi's is left, and pushes refused.
+                switch ReceiveHook.state(ledger: path, executable: thisExecutable) {
+                case .installed: break
+                case .missing, .stale:
+                    try ReceiveHook.install(ledger: path, executable: thisExecutable)
+                    FileHandle.standardError.write(Data("luoshi: installed the receive check as \(ReceiveHook.path(ledger: path))\n".utf8))
+                case .foreign:
+                    FileHandle.standardError.write(Data("luoshi: \(ReceiveHook.path(ledger: path)) is not Luoshi's receive check: /git/ takes no pushes (`luoshi hooks install --force` puts it in place)\n".utf8))
+                }
                 let outcome = ServeOutcome()
                 let done = DispatchSemaphore(value: 0)
                 Task {
