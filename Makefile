@@ -68,6 +68,7 @@ bench: release
 	@scripts/bench-verify.sh $(BIN)
 	@scripts/bench-status.sh $(BIN)
 	@scripts/bench-history.sh $(BIN)
+	@scripts/bench-sync.sh $(BIN)
 	@scripts/bench-serve.sh $(BIN)
 
 # `make test` fuzzes for 45 s and soaks for 20 s; these run them longer (README: Fuzzing, Soak).

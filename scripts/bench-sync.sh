@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Copies over git at scale, on a generated ledger of about COMMITS commits (generate-ledger.sh):
+# 1. a push of NEW new commits (signed reports, made by the bulk import on a copy) into a central
+#    with the receive check, next to the same push into a central without it, in the same run;
+#    goal: the check adds at most as much as the push itself (<= 2x in all);
+# 2. `luoshi sync` of one new commit each way (central moved on by one report while the copy made
+#    one: fetch, verify, replay, push through the receive check), next to stock `git fetch` plus
+#    `git push` of the same commits; goal <= 3x.
+# Prints the generation time, then each figure, its baseline, the ratio and peak memory.
+#   bench-sync.sh LUOSHI_BINARY [COMMITS] [NEW] [KEEP_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+luoshi=$(realpath "$1")
+commits=${2:-100000} new=${3:-10000} keep=${4:-}
+if [ -n "$keep" ]; then
+  mkdir -p "$keep"; work=$(realpath "$keep")
+else
+  work=$(mktemp -d /tmp/luoshi-bench-sync.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+fi
+cd "$work"
+[ -f ledger/HEAD ] || "$here/generate-ledger.sh" "$luoshi" "$commits" 2
+rm -rf source.git checked.git plain.git copy.git gitcopy.git ./*.time
+last=$(git --git-dir ledger log -1 --format=%ct refs/heads/main)
+python3 - "$new" "$last" <<'PY'
+import datetime, json, sys
+new, last = map(int, sys.argv[1:3])
+iso = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+counties = [f"cn/p{p:02d}/c{c:02d}/k{k:02d}" for p in range(20) for c in range(10) for k in range(10)]
+with open("new.jsonl", "w") as f:
+    for i in range(new):
+        n = (i * 7919 + 13) % len(counties)
+        f.write(json.dumps({"action": "report-progress", "actor": f"u{n}", "at": iso(last + 60 + i * 30), "unit": counties[n],
+                            "directive": f"D-{i % 2}", "clause": str(1 + i % 3), "status": "in-progress",
+                            "evidence": [{"kind": "data", "title": f"发文登记簿 新{i}号", "sha256": f"{i + 10**9:064x}"}],
+                            "note": f"本月压减文件{i % 17}件。"}, ensure_ascii=False) + "\n")
+PY
+git clone -q --bare ledger source.git
+"$luoshi" import new.jsonl --ledger source.git --keys keys >/dev/null
+git clone -q --bare --no-local ledger checked.git
+"$luoshi" hooks install --ledger checked.git >/dev/null
+git clone -q --bare --no-local ledger plain.git
+cat ledger/objects/pack/* source.git/objects/pack/* >/dev/null
+
+timed() {   # name, command...: wall time and peak resident memory of one run
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$name.time" "$@" >"$name.out" 2>"$name.err" || { echo "$name failed: $(tail -c 400 "$name.err")" >&2; exit 1; }
+}
+timed plainpush git --git-dir source.git push -q "$work/plain.git" refs/heads/main:refs/heads/main
+timed checkedpush git --git-dir source.git push -q "$work/checked.git" refs/heads/main:refs/heads/main
+[ "$(git --git-dir checked.git rev-parse main)" = "$(git --git-dir source.git rev-parse main)" ] || { echo "the checked push did not land" >&2; exit 1; }
+
+# One new commit each way: a copy made before central moves on by one report, which makes one itself.
+"$luoshi" clone "$work/checked.git" copy.git >/dev/null
+git clone -q --bare --no-local plain.git gitcopy.git
+"$luoshi" report --ledger checked.git --unit cn/p01/c02/k03 --directive D-0 --clause 2 --status in-progress --note central --key keys/impl >/dev/null
+git --git-dir checked.git push -q "$work/plain.git" main:main
+"$luoshi" report --ledger copy.git --unit cn/p04/c05/k06 --directive D-1 --clause 2 --status in-progress --note copy --key keys/impl >/dev/null
+local_commit=$(git --git-dir copy.git rev-parse main)
+git --git-dir gitcopy.git fetch -q "$work/copy.git" "$local_commit"
+timed gitfetch git --git-dir gitcopy.git fetch -q "$work/plain.git" main:refs/remotes/central/main
+timed gitpush git --git-dir gitcopy.git push -q "$work/plain.git" "$local_commit:refs/heads/unit"
+timed sync "$luoshi" sync --ledger copy.git --key keys/impl --format json
+[ "$(git --git-dir copy.git rev-parse main)" = "$(git --git-dir checked.git rev-parse main)" ] || { echo "sync did not land" >&2; exit 1; }
+
+python3 - "$commits" "$new" <<'PY'
+import json, sys
+commits, new = map(int, sys.argv[1:3])
+def read(name):
+    s, kb = open(f"{name}.time").read().split()
+    return float(s), int(kb) // 1024
+plain, checked = read("plainpush"), read("checkedpush")
+fetch, push, sync = read("gitfetch"), read("gitpush"), read("sync")
+report = json.load(open("sync.out"))
+base = fetch[0] + push[0]
+print(f"| question ({commits:,}-commit central) | luoshi | baseline in the same run | ratio | goal | peak memory |")
+print("| --- | --- | --- | --- | --- | --- |")
+print(f"| push of {new:,} commits with the receive check | {checked[0]:.2f} s | the same push without it, {plain[0]:.2f} s | {checked[0] / plain[0]:.2f}x | <= 2x | {checked[1]} MB |")
+print(f"| luoshi sync, one commit each way (received {report['received']}, replayed {report['replayed']}, sent {report['sent']}) | {sync[0]:.2f} s | git fetch {fetch[0]:.2f} s + git push {push[0]:.2f} s | {sync[0] / base:.2f}x | <= 3x | {sync[1]} MB |")
+PY
