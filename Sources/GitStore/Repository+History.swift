@@ -11,7 +11,12 @@ extension Repository {
     /// The commits reachable from `tip` but not from `hiding`, oldest first (parents before
     /// children).
     public func walk(from tip: ObjectID, hiding: ObjectID?) throws -> [ObjectID] {
-        if let line = try line(from: tip, to: hiding) { return line }
+        // What `hiding` hides of a line is the line below where the two meet: when `hiding` is off
+        // `tip`'s line (a copy whose history and central's diverged), follow it down to that point
+        // rather than to the root.
+        var stop = hiding
+        if let hiding, hiding != tip, let base = try mergeBase(tip, hiding), base != hiding { stop = base }
+        if let line = try line(from: tip, to: stop) { return line }
         return try withRevisionWalk(from: tip, hiding: hiding) { walker in
             try check("git_revwalk_sorting") {
                 git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue)
@@ -82,5 +87,16 @@ extension Repository {
             git_graph_descendant_of(handle, &descendantOid, &ancestorOid)
         }
         return answer == 1
+    }
+
+    /// The best common ancestor of two commits, or nil when they share no history.
+    public func mergeBase(_ one: ObjectID, _ other: ObjectID) throws -> ObjectID? {
+        if one == other { return one }
+        var base = git_oid(), a = one.oid, b = other.oid
+        let found = try check("git_merge_base") {
+            let result = git_merge_base(&base, handle, &a, &b)
+            return result == GIT_ENOTFOUND.rawValue ? 1 : result
+        }
+        return found == 0 ? ObjectID(base) : nil
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Stock git, run as a program: how a ledger talks to other copies of itself. git's own transports
 /// (smart HTTP, ssh, git://, a path) with the user's git configuration (credentials, proxies,
 /// `http.extraHeader`) carry the objects; Luoshi judges them once they are here.
-struct GitCommand {
+public struct GitCommand {
     /// The git directory the command works on.
     var gitDirectory: String?
 
@@ -34,6 +34,10 @@ struct GitCommand {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
+        // Told when git ends, rather than `waitUntilExit`, which looks every 50 ms and so adds up to
+        // that much to every git run.
+        let ended = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in ended.signal() }
         do { try process.run() } catch {
             throw LedgerError.internalFailure("cannot run \(GitCommand.executable): \(error.localizedDescription); Luoshi talks to other copies of a ledger through stock git")
         }
@@ -51,7 +55,7 @@ struct GitCommand {
             }
         }
         let outputBytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        ended.wait()
         reading.wait()
         collected.lock.lock(); defer { collected.lock.unlock() }
         let errorBytes = collected.bytes
@@ -59,8 +63,9 @@ struct GitCommand {
                        errors: String(decoding: errorBytes, as: UTF8.self))
     }
 
-    /// The git program: `$LUOSHI_GIT` when set, else the first `git` on `$PATH`.
-    static let executable: String = {
+    /// The git program, for every git Luoshi runs (fetch, push, `http-backend`): `$LUOSHI_GIT` when
+    /// set, else the first `git` on `$PATH`.
+    public static let executable: String = {
         let environment = ProcessInfo.processInfo.environment
         if let chosen = environment["LUOSHI_GIT"], !chosen.isEmpty { return chosen }
         for folder in (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {

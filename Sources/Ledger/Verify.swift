@@ -108,7 +108,11 @@ extension Ledger {
 /// The state verify carries from commit to commit: who holds which key, and the policy.
 struct Verifier {
     let repository: Repository
-    var actors: [ActorID: Actor] = [:]
+    /// The actors registered or changed by the commits checked, and those read from the starting
+    /// commit's tree (nil: not there), each read when a commit first needs it.
+    private var actors: [ActorID: Actor?] = [:]
+    /// The actor records of the commit verify started from, by path: they hold the actors not changed since.
+    private var startingActors: [String: ObjectID] = [:]
     var policy = Policy()
     var problems: [VerifyProblem] = []
     var checkpoints: [(commit: ObjectID, attested: String, id: CheckpointID)] = []
@@ -133,13 +137,13 @@ struct Verifier {
 
     init(repository: Repository) { self.repository = repository }
 
-    /// Starts from the state at `commit`, read from its tree rather than replayed: its actors and
-    /// policy, and its records taken as checked (as `verify --since` starts from a checkpoint).
+    /// Starts from the state at `commit`, read from its tree rather than replayed: its policy, its
+    /// actors (each read when a commit names it: a check of a few commits on a ledger of thousands of
+    /// actors reads only theirs), and its records taken as checked (as `verify --since` starts from a
+    /// checkpoint).
     mutating func start(at commit: ObjectID) throws {
-        for (path, blob) in try repository.listBlobs(inCommit: commit, under: "actors/") {
-            guard case .actor(let a) = RecordPath(path: path) else { continue }
-            actors[a] = try? Actor(json: JSONParser.parse(repository.blob(blob)), at: .root)
-        }
+        startingActors = Dictionary(try repository.listBlobs(inCommit: commit, under: "actors/").map { ($0.path, $0.id) }, uniquingKeysWith: { first, _ in first })
+        actors = [:]
         if let bytes = try repository.blob(at: RecordPath.ledger.path, inCommit: commit),
            let info = try? LedgerInfo(json: JSONParser.parse(bytes), at: .root) {
             policy = info.policy
@@ -257,7 +261,19 @@ struct Verifier {
         if trailers.action == nil {
             problem(id, .trailers, "no Luoshi-Action trailer")
         }
-        actors.merge(newActors) { _, new in new }
+        for (a, actor) in newActors { actors[a] = .some(actor) }
+    }
+
+    /// The actor `id` as the commits checked so far leave it: as registered or changed by one of them,
+    /// else as the starting commit's tree holds it; nil when it is not registered.
+    private mutating func actor(_ id: ActorID) throws -> Actor? {
+        if let known = actors[id] { return known }
+        var found: Actor?
+        if let blob = startingActors[RecordPath.actor(id).path] {
+            found = try? Actor(json: JSONParser.parse(repository.blob(blob)), at: .root)
+        }
+        actors[id] = .some(found)
+        return found
     }
 
     /// A plan of format version 2 names the blob of its basis: it must be the blob the basis path
@@ -321,20 +337,20 @@ struct Verifier {
         if info.author.email != email {
             problem(id, .notPermitted, "the author \(info.author.email) is not the committer \(email)")
         }
-        var known = actors
+        var signer = try actor(actorID)
         if isGenesis {
             // Trust is rooted here: genesis registers the first admin and its key, and must be signed by it.
             for c in changes where c.path == RecordPath.actor(actorID).path {
                 if let b = c.newBlob, let v = try? JSONParser.parse(repository.blob(b)), let a = try? Actor(json: v, at: .root) {
-                    known[actorID] = a
+                    signer = a
                 }
             }
-            guard known[actorID]?.has(.admin) == true else {
+            guard signer?.has(.admin) == true else {
                 problem(id, .genesis, "genesis must register its signer \(actorID) as admin")
                 return nil
             }
         }
-        guard let actor = known[actorID] else {
+        guard let actor = signer else {
             problem(id, .unknownKey, "signed as \(actorID), who is not registered at its parent")
             return nil
         }

@@ -124,7 +124,7 @@ final class CGIProcess: @unchecked Sendable {
 
     static func start(environment: [String: String]) throws -> CGIProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: gitExecutable)
+        process.executableURL = URL(fileURLWithPath: GitCommand.executable)
         process.arguments = ["http-backend"]
         process.environment = environment
         let stdin = Pipe(), stdout = Pipe()
@@ -136,13 +136,6 @@ final class CGIProcess: @unchecked Sendable {
         }
         return CGIProcess(process: process, input: stdin.fileHandleForWriting, output: stdout.fileHandleForReading)
     }
-
-    static let gitExecutable: String = {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
-            if FileManager.default.isExecutableFile(atPath: "\(folder)/git") { return "\(folder)/git" }
-        }
-        return "/usr/bin/git"
-    }()
 
     /// Writes the request body to git, chunk by chunk, then closes its input. Throws `TooLarge`
     /// past `limit` bytes (and stops git).

@@ -45,11 +45,14 @@ func run(_ program: String, _ arguments: [String], input: [UInt8]? = nil) throws
     p.standardOutput = out
     p.standardError = try FileHandle(forWritingTo: errPath)
     p.standardInput = inPipe
+    // Told when it ends (`waitUntilExit` looks only every 50 ms).
+    let ended = DispatchSemaphore(value: 0)
+    p.terminationHandler = { _ in ended.signal() }
     try p.run()
     if let input { inPipe.fileHandleForWriting.write(Data(input)) }
     try inPipe.fileHandleForWriting.close()
     let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
+    ended.wait()
     return RunResult(status: p.terminationStatus, stdout: Array(data), stderr: String(decoding: (try? Data(contentsOf: errPath)) ?? Data(), as: UTF8.self))
 }
 

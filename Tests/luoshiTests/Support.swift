@@ -50,11 +50,14 @@ func run(_ program: String, _ arguments: [String], input: String? = nil, cwd: UR
     p.standardError = try FileHandle(forWritingTo: errPath)
     let inPipe = Pipe()
     p.standardInput = inPipe
+    // Told when it ends (`waitUntilExit` looks only every 50 ms).
+    let ended = DispatchSemaphore(value: 0)
+    p.terminationHandler = { _ in ended.signal() }
     try p.run()
     if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
     try inPipe.fileHandleForWriting.close()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
+    ended.wait()
     let errData = (try? Data(contentsOf: errPath)) ?? Data()
     return RunResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
