@@ -30,7 +30,7 @@ struct EventJournal {
         }
     }
 
-    /// Every entry kept, oldest commit first is not promised: look them up by commit.
+    /// Every entry kept, in no particular order: look them up by commit.
     func entries() throws -> [Entry] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var result: [Entry] = []
@@ -42,11 +42,8 @@ struct EventJournal {
                 let version: Int = try r.required("formatVersion")
                 guard version == 1 else { throw ValidationError(.root / "formatVersion", "format version \(version) is not one this Luoshi reads") }
                 let event = try Event(json: try r.required("event", as: JSONValue.self), at: .root / "event")
-                let hexes: [String] = try r.required("commits")
-                let commits = hexes.compactMap(ObjectID.init(hex:))
-                guard commits.count == hexes.count, !commits.isEmpty else {
-                    throw ValidationError(.root / "commits", "must list the event's commits as 40-hex ids")
-                }
+                let commits = try commitIDs(try r.required("commits"), at: .root / "commits")
+                guard !commits.isEmpty else { throw ValidationError(.root / "commits", "must list the event's commits") }
                 result.append(Entry(id: String(name.dropLast(5)), event: event, commits: commits))
             } catch {
                 throw LedgerError.invalidInput(source: InputSource(file: file), pointer: nil,
@@ -107,12 +104,19 @@ public struct PendingEvent: Sendable, JSONWritable {
             id = try r.required("id")
             event = try r.optional("event")
             reason = try r.required("reason")
-            let hexes: [String] = try r.required("commits")
-            commits = hexes.compactMap(ObjectID.init(hex:))
+            commits = try commitIDs(try r.required("commits"), at: .root / "commits")
             keptAt = try r.required("keptAt")
         } catch {
             throw LedgerError.invalidInput(source: InputSource(file: file), pointer: nil, reason: "a kept-aside event cannot be read: \(error)")
         }
+    }
+}
+
+/// The commits a journal entry or a kept-aside event names, each a 40-hex id.
+private func commitIDs(_ hexes: [String], at pointer: JSONPointer) throws -> [ObjectID] {
+    try hexes.enumerated().map { n, hex in
+        guard let id = ObjectID(hex: hex) else { throw ValidationError(pointer / n, "\(hex) is not a commit id (40 hex digits)") }
+        return id
     }
 }
 

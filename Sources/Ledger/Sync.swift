@@ -176,7 +176,7 @@ extension Ledger {
             // when it did not, central judged this push and said no.
             try Ledger.fetch(url, into: CentralRefs.incoming, git: git, echo: false)
             if try repository.resolve(CentralRefs.main(CentralRefs.incoming)) == central {
-                let said = pushed.errors.split(separator: "\n").filter { $0.hasPrefix("remote:") }.map { String($0) }
+                let said = pushed.errors.split(separator: "\n").filter { $0.hasPrefix("remote:") }.map { $0.trimmingCharacters(in: .whitespaces) }
                 throw SyncRefusal(reason: "central refused the push of \(sending) commit\(sending == 1 ? "" : "s"); nothing of it landed:\n"
                                   + (said.isEmpty ? GitCommand.lastLines(pushed.errors + pushed.output) : said.joined(separator: "\n")), problems: [])
             }

@@ -138,18 +138,22 @@ final class CGIProcess: @unchecked Sendable {
     }
 
     /// Writes the request body to git, chunk by chunk, then closes its input. Throws `TooLarge`
-    /// past `limit` bytes (and stops git).
+    /// past `limit` bytes (and stops git). When git stops reading before the body ends (a push it
+    /// refused part way, as when its disk is full), the rest is read and dropped, so that the client
+    /// gets git's answer saying why.
     func feed<Body: AsyncSequence>(_ body: Body, limit: Int) async throws where Body.Element == ByteBuffer {
         var total = 0
+        var gitReads = true
         defer { try? input.close() }
         for try await chunk in body {
             total += chunk.readableBytes
             if total > limit { stop(); throw TooLarge() }
+            guard gitReads else { continue }
             let bytes = Data(chunk.readableBytesView)
             let handle = input
-            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
+            gitReads = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
                 CGIProcess.io.async {
-                    do { try handle.write(contentsOf: bytes); done.resume() } catch { done.resume(throwing: error) }
+                    do { try handle.write(contentsOf: bytes); done.resume(returning: true) } catch { done.resume(returning: false) }
                 }
             }
         }

@@ -16,6 +16,7 @@ final class GitServer {
 
     let kind: Kind
     let url: String
+    let port: Int
     let folder: TemporaryFolder
     private var pids: [Int32] = []
 
@@ -29,7 +30,7 @@ final class GitServer {
     init(_ kind: Kind, ledger: String, options: [String] = []) throws {
         self.kind = kind
         folder = try TemporaryFolder()
-        let port = try GitServer.freePort()
+        port = try GitServer.freePort()
         let repository = URL(fileURLWithPath: ledger).standardizedFileURL
         let root = repository.deletingLastPathComponent().path, name = repository.lastPathComponent
         switch kind {
@@ -95,17 +96,35 @@ final class GitServer {
 
     /// Stops the servers: SIGTERM, then SIGKILL for any still there after two seconds.
     func stop() {
-        for pid in pids { kill(pid, SIGTERM) }
+        // With their children: fcgiwrap's and nginx's workers, which outlive a parent killed alone.
+        let all = pids + pids.flatMap(GitServer.children(of:))
+        for pid in all { kill(pid, SIGTERM) }
         let deadline = Date().addingTimeInterval(2)
-        while Date() < deadline, pids.contains(where: { kill($0, 0) == 0 }) { usleep(20_000) }
-        for pid in pids where kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        while Date() < deadline, all.contains(where: { kill($0, 0) == 0 }) { usleep(20_000) }
+        for pid in all where kill(pid, 0) == 0 { kill(pid, SIGKILL) }
         pids = []
     }
 
-    /// Kills the server outright, as a crash would (`kill -9`).
-    func crash() {
-        for pid in pids { kill(pid, SIGKILL) }
-        pids = []
+
+    /// Kills the process in front, `luoshi serve` or nginx (its master and worker), as a crash would,
+    /// and leaves what it started (fcgiwrap, git http-backend and its receive-pack) to end as they will.
+    func crashFrontEnd() {
+        guard let front = pids.popLast() else { return }
+        // nginx's master first, so that it cannot start a worker in place of one killed.
+        let workers = kind == .nginx ? GitServer.children(of: front) : []
+        kill(front, SIGKILL)
+        for worker in workers { kill(worker, SIGKILL) }
+    }
+
+    /// The processes whose parent is `pid`.
+    static func children(of pid: Int32) -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { child in
+            // /proc/PID/stat: "pid (name) state ppid ..."; the name may hold spaces, so read after its ")".
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
     }
 
     deinit { stop() }
@@ -143,18 +162,22 @@ final class GitServer {
     static func waitForListener(port: Int, what: String, logs: () -> String) throws {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            close(fd)
-            if connected { return }
+            if accepts(port: port) { return }
             usleep(50_000)
         }
         throw LoadError(message: "\(what) did not start listening:\n\(logs())")
+    }
+
+    /// Whether something accepts a connection on `port` now.
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 }

@@ -450,3 +450,181 @@ final class Failures: @unchecked Sendable {
     func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
     var all: [String] { lock.lock(); defer { lock.unlock() }; return list }
 }
+
+/// `bytes` random bytes in hex: text that does not compress.
+func randomHex(bytes: Int) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var generator = SystemRandomNumberGenerator()
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes * 2)
+    for _ in 0..<bytes {
+        let b = UInt8.random(in: 0...255, using: &generator)
+        out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Where git keeps a push's objects in `ledger` until the receive check has judged them.
+func quarantines(in ledger: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: ledger + "/objects")) ?? []).filter { $0.hasPrefix("tmp_objdir-incoming-") }
+}
+
+/// The processes working in `ledger`'s folder (a receive-pack and its hook run there).
+func processes(workingIn ledger: String) -> [Int32] {
+    let target = URL(fileURLWithPath: ledger).resolvingSymlinksInPath().path
+    return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { pid in
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) == target
+    }
+}
+
+/// Waits (at most 30 s) until no git process works in `ledger`.
+func waitUntilQuiet(_ ledger: String) {
+    let deadline = Date().addingTimeInterval(30)
+    while Date() < deadline, !processes(workingIn: ledger).isEmpty { usleep(20_000) }
+}
+
+@Suite("Faults on the way to central: a server killed in a push, a full disk")
+struct FaultTests {
+    /// Where in a push the server is killed.
+    enum KillPoint: CaseIterable { case packArriving, checkRunning, checkRunningLater }
+
+    @Test("luoshi serve or nginx killed in the middle of a push: central is as it was or has the whole push, verifies, and a later sync lands the rest",
+          arguments: [GitServer.Kind.luoshi, .nginx])
+    func serverKilledMidPush(_ kind: GitServer.Kind) throws {
+        let r = try Replicas()
+        let options = kind == .luoshi ? ["--public"] : []
+        var server = try GitServer(kind, ledger: r.central, options: options)
+        let copy = try r.clone("copy", from: server.url)
+        var acknowledged: [String] = []
+        var outcomes: [String] = []
+        for (trial, point) in (KillPoint.allCases + KillPoint.allCases).enumerated() {
+            for k in 1...3 {
+                let note = "trial \(trial) report \(k)"
+                if try r.report(in: copy, unit: "cn/north", actor: "north.lead", note: note).status == 0 { acknowledged.append(note) }
+            }
+            if point == .packArriving {
+                // A push of some megabytes, so that the kill can fall while its pack is on the way.
+                let note = "trial \(trial) large " + randomHex(bytes: 1_500_000)
+                let event: [String: Any] = ["action": "report-progress", "actor": "north.lead", "at": ISO8601DateFormatter().string(from: Date()),
+                                            "unit": "cn/north", "directive": "D-2019-01", "clause": "1", "status": "in-progress", "note": note]
+                let file = r.scratch.path("large-\(trial).json")
+                try JSONSerialization.data(withJSONObject: event).write(to: URL(fileURLWithPath: file))
+                let applied = try luoshi(["apply", file, "--ledger", copy, "--key", "\(r.keys)/north.lead"])
+                try #require(applied.status == 0, "\(applied.stderr)")
+                acknowledged.append(note)
+            }
+            let before = try r.main(of: r.central), local = try r.main(of: copy)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: luoshiBinary)
+            process.arguments = ["sync", "--ledger", copy, "--remote", server.url, "--key", "\(r.keys)/north.lead"]
+            let said = r.scratch.path("sync-\(trial).err")
+            FileManager.default.createFile(atPath: said, contents: nil)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: said))
+            try process.run()
+            // The push is under way once git holds its objects apart; the check runs in central's folder.
+            var reached = false
+            let deadline = Date().addingTimeInterval(60)
+            while process.isRunning, Date() < deadline {
+                let arriving = !quarantines(in: r.central).isEmpty
+                let checking = arriving && processes(workingIn: r.central).contains { pid in
+                    ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains("verify-push")
+                }
+                if point == .packArriving ? arriving : checking { reached = true; break }
+                usleep(500)
+            }
+            if point == .checkRunningLater { usleep(useconds_t(Int.random(in: 20_000...200_000))) }
+            server.crashFrontEnd()
+            let gone = Date().addingTimeInterval(5)
+            while GitServer.accepts(port: server.port), Date() < gone { usleep(10_000) }
+            #expect(!GitServer.accepts(port: server.port), "trial \(trial): \(kind) still takes connections after it was killed")
+            process.waitUntilExit()
+            waitUntilQuiet(r.central)
+            let after = try r.main(of: r.central)
+            outcomes.append("\(point): \(reached ? "killed in the push" : "the sync ended first"), sync exit \(process.terminationStatus) (\((((try? String(contentsOfFile: said, encoding: .utf8)) ?? "").split(separator: "\n").last ?? "").prefix(40))), central \(after == before ? "as it was" : after == local ? "took the push" : "elsewhere")")
+            #expect(after == before || after == local, "trial \(trial): central moved to \(after), neither \(before) nor \(local)")
+            if after == before {
+                // What a push cut short brought is not in central (at most in a quarantine git's prune removes).
+                #expect(try run("git", ["--git-dir", r.central, "cat-file", "-e", local]).status != 0, "trial \(trial)")
+            }
+            #expect(try run("git", ["--git-dir", r.central, "fsck", "--no-dangling"]).status == 0, "trial \(trial)")
+            let centralVerified = try r.verify(r.central), copyVerified = try r.verify(copy)
+            #expect(centralVerified.status == 0, "trial \(trial): \(centralVerified.stdout)")
+            #expect(copyVerified.status == 0, "trial \(trial): \(copyVerified.stdout)")
+            let lost = try acknowledged.filter { !(try r.notes(in: copy, unit: "cn/north")).contains($0) }
+            #expect(lost.isEmpty, "trial \(trial): lost \(lost)")
+
+            // The server back (on another port): the next sync completes.
+            server = try GitServer(kind, ledger: r.central, options: options)
+            let synced = try r.sync(copy, actor: "north.lead", extra: ["--remote", server.url])
+            #expect(synced.status == 0, "trial \(trial): \(synced.stdout)\(synced.stderr)\n\(server.logs)")
+            #expect(try r.main(of: copy) == r.main(of: r.central))
+            let landed = try r.notes(in: r.central, unit: "cn/north")
+            #expect(acknowledged.allSatisfy(landed.contains), "trial \(trial)")
+            if synced.status != 0 || !lost.isEmpty { break }
+        }
+        server.stop()
+        // The kills fell inside pushes, and some before central had the whole push.
+        #expect(outcomes.filter { $0.contains("killed in the push") }.count >= 4, "\(outcomes)")
+        #expect(outcomes.contains { $0.contains("central as it was") }, "\(outcomes)")
+        #expect(try r.verify(r.central).status == 0)
+        // A push whose processes were killed with the server leaves its quarantine; git's prune takes it away.
+        let left = quarantines(in: r.central).count
+        #expect(try run("git", ["--git-dir", r.central, "prune", "--expire=now"]).status == 0)
+        #expect(quarantines(in: r.central).isEmpty)
+        outcomes.append("\(left) quarantine folder\(left == 1 ? "" : "s") left, removed by git prune")
+        print("\(kind) killed in a push: " + outcomes.joined(separator: "; "))
+    }
+
+    @Test("a full disk on central's side refuses the push, leaves central as it was, and the push lands once there is room",
+          .enabled(if: getuid() == 0, "mounting a small disk for central needs root"))
+    func fullDisk() throws {
+        let r = try Replicas()
+        let disk = r.scratch.path("disk")
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        let mounted = try run("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", disk])
+        try #require(mounted.status == 0, "\(mounted.stderr)")
+        defer { _ = try? run("umount", ["-l", disk]) }
+        let central = disk + "/central.git"
+        try #require(try run("git", ["clone", "-q", "--bare", r.central, central]).status == 0)
+        try #require(try luoshi(["hooks", "install", "--ledger", central]).status == 0)
+        let server = try GitServer(.luoshi, ledger: central, options: ["--public"])
+        defer { server.stop() }
+        let copy = try r.clone("copy", from: server.url)
+        // Reports carrying 60 kB of text that does not compress.
+        var notes: [String] = []
+        for k in 1...3 {
+            let note = "large \(k) " + randomHex(bytes: 30_000)
+            try #require(try r.report(in: copy, unit: "cn/north", actor: "north.lead", note: note).status == 0)
+            notes.append(note)
+        }
+        // Fill the disk but for 24 kB.
+        var room = statvfs()
+        try #require(statvfs(disk, &room) == 0)
+        let free = Int(room.f_bavail) * Int(room.f_frsize)
+        try #require(free > 100_000, "\(free) bytes free")
+        let filler = disk + "/filler"
+        try #require(FileManager.default.createFile(atPath: filler, contents: Data(count: free - 24_576)))
+        let before = try r.main(of: central)
+
+        let refused = try r.sync(copy, actor: "north.lead")
+        #expect(refused.status != 0, "\(refused.stdout)")
+        #expect(refused.stderr.contains("No space left on device") || refused.stderr.contains("unpack"), "\(refused.stderr)\n\(server.logs)")
+        waitUntilQuiet(central)
+        #expect(try r.main(of: central) == before)
+        #expect(quarantines(in: central).isEmpty)
+        #expect(try run("git", ["--git-dir", central, "fsck", "--no-dangling"]).status == 0)
+        #expect(try r.verify(central).status == 0)
+        #expect(try r.verify(copy).status == 0)
+        #expect(try r.notes(in: copy, unit: "cn/north").suffix(3) == notes[...])
+
+        try FileManager.default.removeItem(atPath: filler)
+        let synced = try r.sync(copy, actor: "north.lead")
+        #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)\n\(server.logs)")
+        #expect(try r.main(of: central) == r.main(of: copy))
+        #expect(try r.notes(in: central, unit: "cn/north").suffix(3) == notes[...])
+        #expect(try r.verify(central).status == 0)
+        let said = refused.stderr.split(separator: "\n").first { $0.contains("No space") || $0.contains("unpack") } ?? ""
+        print("full disk: the push was refused (\(said)); central stayed at \(before.prefix(12)), and took it once there was room")
+    }
+}
