@@ -27,6 +27,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     WriteController(service: service).register(on: router)
     DescriptionController().register(on: router)
     GitController(service: service).register(on: router)
+    WebController(service: service).register(on: router)
 
     let http = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.requestTimeLimit))
     let server: HTTPServerBuilder

@@ -54,6 +54,11 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let gitPost = Endpoint(.post, "/git/**", rest: "path")
     public static let git: [Endpoint] = [gitGet, gitPost]
 
+    /// The web UI's pages and their style sheet (`WebController`): HTML for a browser, not the API's JSON.
+    public static let home = Endpoint(.get, "/")
+    public static let stylesheet = Endpoint(.get, "/assets/luoshi.css")
+    public static let web: [Endpoint] = [home, stylesheet]
+
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [
         health, openAPI, schema,
@@ -65,7 +70,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 extension Router where Context == BasicRequestContext {
     /// Registers `endpoint`, which must be one of `Endpoint.all`.
     func on(_ endpoint: Endpoint, use handler: @Sendable @escaping (Request, Context) async throws -> Response) {
-        precondition(Endpoint.all.contains(endpoint) || Endpoint.git.contains(endpoint), "\(endpoint) is not in Endpoint.all")
+        precondition(Endpoint.all.contains(endpoint) || Endpoint.git.contains(endpoint) || Endpoint.web.contains(endpoint), "\(endpoint) is not in Endpoint.all")
         on(RouterPath(endpoint.path), method: HTTPRequest.Method(endpoint.method)!, use: handler)
     }
 }

@@ -90,7 +90,8 @@ struct HistoryIndexTests {
             if round % 2 == 1 {
                 // Rewind main to an older commit: the index no longer describes an ancestor of main.
                 let back = history[Int.random(in: 5..<30, using: &generator)]
-                try loaded.git(["update-ref", "refs/heads/main", back])
+                let moved = try loaded.git(["update-ref", "refs/heads/main", back])
+                try #require(moved.status == 0, "\(moved.stderr)")
             }
             for n in 0..<Int.random(in: 1...3, using: &generator) {
                 let r = try luoshi(["report", "--ledger", ledger, "--unit", "cn/north", "--directive", "D-2019-01", "--clause", "1",

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+
+/// The languages of the web UI. Record text is shown as it was written; the interface's own words
+/// come from one catalogue per language (`Phrase.chinese`, `Phrase.english`).
+enum Language: String, CaseIterable, Sendable {
+    case zh, en
+
+    /// The `lang` attribute of a page.
+    var tag: String { self == .zh ? "zh-CN" : "en" }
+
+    /// The name of the cookie that keeps the reader's choice of language.
+    static let cookie = "luoshi-lang"
+
+    /// The language a request asks for: `?lang=` (the switch on every page), else the cookie the
+    /// switch set, else the first of `Accept-Language` (by its weights) that is Chinese or English,
+    /// else Chinese.
+    static func of(_ request: Request, query: [String: String]) throws -> Language {
+        if let asked = query["lang"] {
+            guard let language = Language(rawValue: asked) else {
+                throw APIError(.badRequest, "bad-query", "lang is zh or en, not \(asked)")
+            }
+            return language
+        }
+        for header in request.headers[values: .cookie] {
+            for part in header.split(separator: ";") {
+                let pair = part.trimmingCharacters(in: .whitespaces)
+                if pair.hasPrefix(cookie + "="), let kept = Language(rawValue: String(pair.dropFirst(cookie.count + 1))) { return kept }
+            }
+        }
+        return preferred(request.headers[.acceptLanguage] ?? "") ?? .zh
+    }
+
+    /// The first language of an `Accept-Language` value, by weight (`q`), that the UI speaks.
+    static func preferred(_ header: String) -> Language? {
+        var choices: [(language: Language, weight: Double, order: Int)] = []
+        for (order, item) in header.split(separator: ",").enumerated() {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let range = parts.first, !range.isEmpty else { continue }
+            var weight = 1.0
+            for parameter in parts.dropFirst() where parameter.hasPrefix("q=") {
+                weight = Double(parameter.dropFirst(2)) ?? 0
+            }
+            let primary = range.split(separator: "-").first.map { $0.lowercased() } ?? ""
+            guard weight > 0, let language = Language(rawValue: primary) else { continue }
+            choices.append((language, weight, order))
+        }
+        return choices.min { ($0.weight, -$0.order) > ($1.weight, -$1.order) }?.language
+    }
+}
+
+/// Every word of the interface, each said once per language (`Catalogue+zh.swift`,
+/// `Catalogue+en.swift`): a phrase missing from either catalogue does not compile.
+enum Phrase: CaseIterable, Sendable {
+    case product, directives, home, language
+    case directive, title, version, issuer, issued, adopted, reported, done, flags
+    case noDirectives, ledgerHead, directivesCount
+    case signInNeeded, signInNeededDetail
+
+    func said(in language: Language) -> String {
+        switch language {
+        case .zh: chinese
+        case .en: english
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import HTTPTypes
+import Hummingbird
+import LedgerRender
+
+/// A page of the web UI: rendered on the server, whole without script, in the reader's language,
+/// with a policy that lets it load nothing but this server's style sheet.
+struct WebPage {
+    var language: Language
+    var title: String
+    var body: HTML
+
+    /// Script, frames, plugins and every other origin are shut out; forms post only here.
+    static let securityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    /// The page's markup: its head, the bar with the product's name and the language switch, the body.
+    var html: HTML {
+        let say = { (phrase: Phrase) in phrase.said(in: language) }
+        return HTML.raw("<!DOCTYPE html>") + HTML.element("html", ["lang": language.tag]) {
+            HTML.element("head") {
+                HTML.void("meta", ["charset": "utf-8"])
+                HTML.void("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
+                HTML.element("title") { title + " — " + say(.product) }
+                HTML.void("link", ["rel": "stylesheet", "href": WebController.stylesheetPath])
+            }
+            HTML.element("body") {
+                HTML.element("header", ["class": "bar"]) {
+                    HTML.element("a", ["class": "product", "href": "/"]) { say(.product) }
+                    HTML.element("nav", ["class": "languages", "aria-label": say(.language)]) {
+                        for other in Language.allCases {
+                            if other == language {
+                                HTML.element("span", ["aria-current": "true", "lang": other.tag]) { other.nativeName }
+                            } else {
+                                HTML.element("a", ["href": "?lang=\(other.rawValue)", "lang": other.tag, "hreflang": other.tag]) { other.nativeName }
+                            }
+                        }
+                    }
+                }
+                HTML.element("main") { body }
+            }
+        }
+    }
+
+    /// The page as a response, with its security headers; `remember` sets the language cookie (the
+    /// reader chose it with the switch).
+    func response(status: HTTPResponse.Status = .ok, remember: Bool) -> Response {
+        var headers = WebPage.headers
+        if remember {
+            headers[.setCookie] = "\(Language.cookie)=\(language.rawValue); Path=/; Max-Age=31536000; SameSite=Strict"
+        }
+        return .bytes(Array(html.markup.utf8), contentType: "text/html; charset=utf-8", status: status, headers: headers)
+    }
+
+    /// What every page and the style sheet are sent with.
+    static var headers: HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentSecurityPolicy] = securityPolicy
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        headers[.cacheControl] = "private, no-cache"
+        headers[.vary] = "Accept-Language, Cookie"
+        return headers
+    }
+}
+
+extension Language {
+    /// The language's name in itself, for the switch.
+    var nativeName: String { self == .zh ? "中文" : "English" }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerModel
+import LedgerServer
+import Testing
+
+@Suite("The web UI: pages rendered on the server, in Chinese and English")
+struct WebTests {
+    static func page(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    /// What `luoshi status --format json` says of each directive, counted as the home page counts it:
+    /// units, adopted (or behind), clauses of units with a report, reported done, flags.
+    static func glances(_ fixture: ServerFixture) throws -> [String: [Int]] {
+        let r = try fixture.cli(["status", "--format", "json"])
+        guard case .array(let matrices)? = try JSONParser.parse(r.stdout)["matrices"] else { throw FixtureError("no matrices: \(r.stderr)") }
+        var out: [String: [Int]] = [:]
+        for m in matrices {
+            guard case .array(let units)? = m["units"] else { continue }
+            var g = [units.count, 0, 0, 0, 0, 0]
+            for u in units {
+                if u["adoption"]?.string != "not-adopted" { g[1] += 1 }
+                if case .object(let cells)? = u["clauses"] {
+                    g[2] += cells.count
+                    g[3] += cells.values.filter { $0["progress"] != nil && $0["progress"] != .null }.count
+                    g[4] += cells.values.filter { $0["progress"]?["status"]?.string == "done" }.count
+                }
+                if case .integer(let n)? = u["flags"]?["total"] { g[5] += Int(n) }
+            }
+            out[m["directive"]!.string!] = g
+        }
+        return out
+    }
+
+    @Test("home lists every directive with what status says of it, in the language the browser asks for")
+    func home() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let expected = try Self.glances(fixture)
+        #expect(!expected.isEmpty)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let english = try await api.get("/", headers: [.acceptLanguage: "fr-CA, en-GB;q=0.8, zh;q=0.5"])
+            #expect(english.status == .ok)
+            #expect(english.headers[.contentType] == "text/html; charset=utf-8")
+            let html = Self.page(english)
+            #expect(html.hasPrefix("<!DOCTYPE html><html lang=\"en\">"))
+            #expect(html.contains("<h1>Directives</h1>"))
+            for (directive, g) in expected {
+                guard let row = html.range(of: "<tr data-directive=\"\(directive)\">"),
+                      let end = html[row.upperBound...].range(of: "</tr>") else { Issue.record("no row for \(directive)"); continue }
+                let cells = String(html[row.upperBound..<end.lowerBound])
+                #expect(cells.contains("\(g[1]) / \(g[0])"), "adopted, \(directive): \(cells)")
+                #expect(cells.contains("\(g[3]) / \(g[2])"), "reported, \(directive): \(cells)")
+                #expect(cells.contains("\(g[4]) / \(g[2])"), "done, \(directive): \(cells)")
+                #expect(cells.hasSuffix("<td class=\"number\" data-label=\"Flags\">\(g[5])</td>"), "flags, \(directive): \(cells)")
+            }
+            #expect(html.components(separatedBy: "<tr data-directive=").count - 1 == expected.count)
+
+            // Chinese when the browser puts it first, or when it names neither language.
+            let chinese = Self.page(try await api.get("/", headers: [.acceptLanguage: "zh-TW,zh;q=0.9,en;q=0.8"]))
+            #expect(chinese.contains("<html lang=\"zh-CN\">"))
+            #expect(chinese.contains("<h1>上级部署</h1>"))
+            #expect(Self.page(try await api.get("/", headers: [.acceptLanguage: "de"])).contains("<html lang=\"zh-CN\">"))
+            #expect(Self.page(try await api.get("/", headers: [.acceptLanguage: "zh;q=0.1, en;q=0.2"])).contains("<html lang=\"en\">"))
+
+            // The switch: ?lang= wins and is remembered in a cookie, which then wins over the header.
+            let switched = try await api.get("/?lang=en", headers: [.acceptLanguage: "zh-CN"])
+            #expect(Self.page(switched).contains("<html lang=\"en\">"))
+            let cookie = try #require(switched.headers[.setCookie])
+            #expect(cookie.hasPrefix("luoshi-lang=en;") && cookie.contains("SameSite=Strict"))
+            let kept = try await api.get("/", headers: [.acceptLanguage: "zh-CN", .cookie: "luoshi-lang=en"])
+            #expect(Self.page(kept).contains("<html lang=\"en\">"))
+            #expect(kept.headers[.setCookie] == nil)
+            #expect(Self.page(switched).contains("<a href=\"?lang=zh\" lang=\"zh-CN\" hreflang=\"zh-CN\">中文</a>"))
+            #expect(try await api.get("/?lang=fr").status == .badRequest)
+            #expect(try await api.get("/?langauge=en").status == .badRequest)
+        }
+    }
+
+    @Test("every page forbids script, frames and other origins; the style sheet is the only thing it loads")
+    func securityHeaders() async throws {
+        let fixture = try ServerFixture(isPublic: true)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let home = try await api.get("/")
+            let policy = try #require(home.headers[.contentSecurityPolicy])
+            for part in ["default-src 'none'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"] {
+                #expect(policy.contains(part), "\(policy)")
+            }
+            #expect(!policy.contains("unsafe"))
+            #expect(home.headers[.xContentTypeOptions] == "nosniff")
+            let html = Self.page(home)
+            #expect(!html.contains("<script") && !html.contains("style="), "inline script or style")
+            #expect(html.range(of: #"\son[a-z]+="#, options: .regularExpression) == nil, "an event handler attribute")
+            #expect(html.contains("<link rel=\"stylesheet\" href=\"/assets/luoshi.css\">"))
+            let sheet = try await api.get("/assets/luoshi.css")
+            #expect(sheet.status == .ok)
+            #expect(sheet.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(String(buffer: sheet.body).contains("@media (max-width: 700px)"))
+        }
+    }
+
+    @Test("record text reaches the page as escaped text, never as markup")
+    func hostileText() async throws {
+        let fixture = try ServerFixture(isPublic: true)
+        let hostile = "<img src=x onerror=\"document.title='pwned'\"></script><script>alert(1)</script> & 'quoted'"
+        let event: JSONValue = try jsonText("""
+            {"action": "issue-directive", "actor": "central.office", "at": "2019-12-31T09:00:00Z", "directive": {"id": "D-2019-66",
+             "title": \(String(decoding: CanonicalJSON.encode(.string(hostile)), as: UTF8.self).trimmingCharacters(in: .newlines)), "issuer": "cn", "issued": "2019-12-31",
+             "scope": {"units": ["cn"], "levels": ["province"]}, "reporting": {"every": "P1M"},
+             "clauses": [{"id": "1", "text": "Hold fewer meetings.", "modality": "must", "targets": [], "evidence": "outcome", "localize": false}]}}
+            """)
+        let file = fixture.folder.appendingPathComponent("hostile.json").path
+        try Data(CanonicalJSON.encode(event)).write(to: URL(fileURLWithPath: file))
+        let applied = try fixture.cli(["apply", file, "--key", fixture.key("central.office")])
+        try #require(applied.status == 0, "\(applied.stderr)")
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let html = Self.page(try await APIClient(client: client).get("/?lang=en"))
+            #expect(html.contains("<tr data-directive=\"D-2019-66\">"))
+            #expect(!html.contains("<img"), "the title became an element")
+            #expect(!html.contains("<script>"), "the title became a script")
+            #expect(html.contains("&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;quoted&#39;"))
+        }
+    }
+
+    @Test("a server that needs a session answers the page with a sign-in page (401) until there is one")
+    func signInNeeded() async throws {
+        let fixture = try ServerFixture()
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            var api = APIClient(client: client)
+            let refused = try await api.get("/", headers: [.acceptLanguage: "zh-CN"])
+            #expect(refused.status == .unauthorized)
+            #expect(Self.page(refused).contains("<h1>需要登录</h1>"))
+            #expect(!Self.page(refused).contains("data-directive"), "the ledger shown without a session")
+            try await api.signIn("central.inspector", key: fixture.key("central.inspector"))
+            let shown = try await api.get("/", headers: [.acceptLanguage: "en"])
+            #expect(shown.status == .ok)
+            #expect(Self.page(shown).contains("<tr data-directive=\"D-2019-01\">"))
+        }
+    }
+}
