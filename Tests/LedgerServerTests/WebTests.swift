@@ -143,3 +143,60 @@ struct WebTests {
         }
     }
 }
+
+@Suite("The web UI: a directive's page")
+struct DirectivePageTests {
+    @Test("a directive's text by version, an amendment shown against the version before, a typo named as such")
+    func versions() async throws {
+        let fixture = try ServerFixture(isPublic: true)
+        // Amend D-2019-01: clause 1 loosened from 30% to 20% (Chinese text changed as well), the last clause dropped.
+        let issued = try String(contentsOf: repositoryRoot.appendingPathComponent("scenarios/burden-2019.jsonl"), encoding: .utf8)
+            .split(separator: "\n").first { $0.contains("\"issue-directive\"") && $0.contains("\"D-2019-01\"") }
+        var event = try JSONSerialization.jsonObject(with: Data(try #require(issued).utf8)) as! [String: Any]
+        var directive = event["directive"] as! [String: Any]
+        var clauses = directive["clauses"] as! [[String: Any]]
+        let dropped = clauses.removeLast()["id"] as! String
+        clauses[0]["text"] = "Cut the number of documents issued to lower levels by at least 20% compared with 2018. 文件数量压减百分之二十。"
+        directive["clauses"] = clauses
+        event = directive
+        let file = fixture.folder.appendingPathComponent("amended.json").path
+        try JSONSerialization.data(withJSONObject: event).write(to: URL(fileURLWithPath: file))
+        let amended = try fixture.cli(["directive", "amend", file, "--note", "clause 1 eased", "--key", fixture.key("central.office")])
+        try #require(amended.status == 0, "\(amended.stderr)")
+        let log = try fixture.cli(["log", "--directive", "D-2019-01", "--format", "json"])
+        guard case .array(let commits)? = try JSONParser.parse(log.stdout)["commits"] else { throw FixtureError("no log: \(log.stderr)") }
+        let versionCommits = commits.filter { ["issue-directive", "amend-directive"].contains($0["action"]?.string ?? "") }.compactMap { $0["commit"]?.string }
+        #expect(versionCommits.count == 2)
+
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let home = WebTests.page(try await api.get("/?lang=en"))
+            #expect(home.contains("<a href=\"/directives/D-2019-01\"><code>D-2019-01</code></a>"))
+            let response = try await api.get("/directives/D-2019-01?lang=en")
+            #expect(response.status == .ok)
+            let html = WebTests.page(response)
+            #expect(html.components(separatedBy: "<section class=\"version\"").count - 1 == versionCommits.count)
+            // Newest first, each with the commit that made it.
+            let v2 = try #require(html.range(of: "<section class=\"version\" id=\"v2\">")), v1 = try #require(html.range(of: "<section class=\"version\" id=\"v1\">"))
+            #expect(v2.lowerBound < v1.lowerBound)
+            for commit in versionCommits { #expect(html.contains("title=\"\(commit)\""), "commit \(commit) not named") }
+            #expect(html.contains("<h2>Version 2 · amended</h2>") && html.contains("<h2>Version 1 · issued</h2>"))
+            let amendment = String(html[v2.lowerBound..<v1.lowerBound])
+            // Words for English, characters for Chinese; what was dropped shown as removed.
+            #expect(amendment.contains("by at least <del>30% </del><ins>20% </ins>compared with"), "\(amendment.prefix(3000))")
+            #expect(amendment.contains("文件数量压减百分之二十。</ins>"), "the Chinese text added")
+            #expect(amendment.contains("<li class=\"clause removed\"><span class=\"clause-id\">Clause \(dropped)</span>"))
+            #expect(!String(html[v1.lowerBound...]).contains("<del>"), "the first version is shown as issued")
+            #expect(amendment.contains("signature good"))
+
+            let chinese = WebTests.page(try await api.get("/directives/D-2019-01", headers: [.acceptLanguage: "zh-CN"]))
+            #expect(chinese.contains("<h2>版本 2 · 修订</h2>") && chinese.contains("本版删除"))
+
+            let typo = try await api.get("/directives/D-2019-1?lang=en")
+            #expect(typo.status == .notFound)
+            #expect(typo.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(WebTests.page(typo).contains("did you mean D-2019-01?"), "\(WebTests.page(typo))")
+        }
+    }
+}

@@ -56,6 +56,10 @@ enum Phrase: CaseIterable, Sendable {
     case directive, title, version, issuer, issued, adopted, reported, done, flags
     case noDirectives, ledgerHead, directivesCount
     case signInNeeded, signInNeededDetail
+    case allDirectives, versions, issuedVersion, amendedVersion, clause, targets, deadline
+    case clauseAdded, clauseRemoved, changedFromPrevious, signedGood, signedBad, unsigned, signedUnknownKey
+    case must, should, may, mustNot, shouldNot
+    case somethingWrong
 
     func said(in language: Language) -> String {
         switch language {

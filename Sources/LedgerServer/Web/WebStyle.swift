@@ -21,6 +21,25 @@ enum WebStyle {
         thead th, .id, .day, td code { white-space: nowrap; }
         .number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
         meter { display: block; width: 100%; min-width: 4rem; height: .5rem; margin-top: .2rem; }
+        .crumbs { margin: 0 0 .2rem; font-size: .9rem; }
+        .legend { color: var(--muted); font-size: .9rem; }
+        .error { padding: .6rem .8rem; background: #fff; border-left: 4px solid var(--accent); }
+        section.version { background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: .2rem 1rem .6rem; margin: 1rem 0; }
+        section.version h2 { font-size: 1.1rem; margin: .6rem 0 0; }
+        ol.clauses { list-style: none; padding: 0; margin: .4rem 0 0; }
+        li.clause { border-top: 1px solid var(--line); padding: .5rem 0; }
+        li.clause p { margin: .2rem 0; }
+        .clause-id { font-weight: 600; margin-right: .6rem; }
+        .modality { color: var(--muted); margin-right: .6rem; }
+        .note { font-size: .8rem; padding: .05rem .4rem; border-radius: 3px; background: #eef3e6; color: #2f5a17; }
+        li.removed .note { background: #f8e9e6; color: var(--accent); }
+        del { color: var(--accent); background: #f8e9e6; text-decoration: line-through; }
+        ins { color: #2f5a17; background: #eef3e6; text-decoration: underline; }
+        dl.terms { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: .3rem 0 0; font-size: .9rem; }
+        dl.terms dt { color: var(--muted); }
+        dl.terms dd { margin: 0; }
+        .signature.good { color: #2f5a17; }
+        .signature.bad, .signature.unsigned, .signature.unknown-key { color: var(--accent); font-weight: 600; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
         @media (max-width: 700px) {
           table.directives thead { display: none; }
