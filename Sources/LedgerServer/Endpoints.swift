@@ -57,8 +57,9 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// The web UI's pages and their style sheet (`WebController`): HTML for a browser, not the API's JSON.
     public static let home = Endpoint(.get, "/")
     public static let directivePage = Endpoint(.get, "/directives/:id")
+    public static let matrixPage = Endpoint(.get, "/directives/:id/matrix")
     public static let stylesheet = Endpoint(.get, "/assets/luoshi.css")
-    public static let web: [Endpoint] = [home, directivePage, stylesheet]
+    public static let web: [Endpoint] = [home, directivePage, matrixPage, stylesheet]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [

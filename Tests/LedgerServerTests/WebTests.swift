@@ -200,3 +200,72 @@ struct DirectivePageTests {
         }
     }
 }
+
+@Suite("The web UI: the matrix")
+struct MatrixPageTests {
+    /// The units of `html`'s matrix, in order.
+    static func units(_ html: String) -> [String] {
+        html.components(separatedBy: "<tr data-unit=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+
+    @Test("the matrix filters by level, reading, flag and unit id and pages on the server, as status says")
+    func filtersAndPages() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let status = try JSONParser.parse(try fixture.cli(["status", "--directive", "JF-2019-01", "--format", "json"]).stdout)
+        guard case .array(let rows)? = status["matrices"]?[0]?["units"] else { throw FixtureError("no status") }
+        func unitsWhere(_ keep: (JSONValue) -> Bool) -> [String] { rows.filter(keep).compactMap { $0["unit"]?.string } }
+        let all = unitsWhere { _ in true }
+        let weakened = unitsWhere { row in
+            guard case .object(let cells)? = row["clauses"] else { return false }
+            return cells.values.contains { $0["class"]?.string == "weakened" }
+        }
+        let counties = unitsWhere { $0["level"]?.string == "county" }
+        let escalated = unitsWhere { row in
+            if case .integer(let n)? = row["flags"]?["byKind"]?["escalated"] { return n > 0 }
+            return false
+        }
+        #expect(!weakened.isEmpty && weakened.count < all.count)
+
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            func units(_ query: String) async throws -> [String] {
+                let r = try await api.get("/directives/JF-2019-01/matrix?lang=en&\(query)")
+                #expect(r.status == .ok, "\(query): \(String(buffer: r.body).suffix(400))")
+                return Self.units(String(buffer: r.body))
+            }
+            #expect(try await units("") == all)
+            #expect(try await units("class=weakened") == weakened)
+            #expect(try await units("level=county") == counties)
+            #expect(try await units("flag=escalated") == escalated)
+            #expect(try await units("level=county&class=weakened") == counties.filter(weakened.contains))
+            #expect(try await units("unit=HEDONG") == all.filter { $0.contains("hedong") })
+
+            // Pages of five, followed by their next links, give every unit once, in order.
+            var seen: [String] = [], link: String? = "/directives/JF-2019-01/matrix?limit=5&lang=en"
+            while let next = link {
+                let html = String(buffer: try await api.get(next).body)
+                let page = Self.units(html)
+                #expect(page.count <= 5)
+                seen += page
+                link = html.range(of: "\" rel=\"next\">").flatMap { end in
+                    guard let start = html[..<end.lowerBound].range(of: "<a href=\"?", options: .backwards) else { return nil }
+                    return "/directives/JF-2019-01/matrix?" + html[start.upperBound..<end.lowerBound].replacingOccurrences(of: "&amp;", with: "&")
+                }
+                if seen.count > all.count { break }
+            }
+            #expect(seen == all)
+
+            // Levels rolled up: the units of each level add up to all of them.
+            let html = String(buffer: try await api.get("/directives/JF-2019-01/matrix?lang=en").body)
+            #expect(html.contains("<tr data-level=\"province\">") && html.contains("<tr data-level=\"county\">"))
+            #expect(html.contains("<form class=\"filters\" method=\"get\">"))
+            #expect(html.contains("<option value=\"weakened\">weakened</option>"))
+
+            #expect(try await api.get("/directives/JF-2019-01/matrix?class=loose").status == .badRequest)
+            #expect(try await api.get("/directives/JF-2019-01/matrix?cursor=cn/nowhere").status == .badRequest)
+            #expect(try await api.get("/directives/JF-2019-01/matrix?limit=0").status == .badRequest)
+            #expect(try await api.get("/directives/XX-1/matrix").status == .notFound)
+        }
+    }
+}

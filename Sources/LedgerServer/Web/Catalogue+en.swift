@@ -1,3 +1,7 @@
+import Fidelity
+import Ledger
+import LedgerModel
+
 extension Phrase {
     /// The English interface.
     var english: String {
@@ -40,6 +44,71 @@ extension Phrase {
         case .mustNot: "must not"
         case .shouldNot: "should not"
         case .somethingWrong: "This page cannot be shown"
+        case .matrix: "Matrix"
+        case .unit: "Unit"
+        case .level: "Level"
+        case .adoption: "Plan"
+        case .anyLevel: "any level"
+        case .anyClass: "any reading"
+        case .anyFlag: "any flag"
+        case .unitContains: "Unit id contains"
+        case .filter: "Filter"
+        case .nextPage: "Next page"
+        case .firstPage: "First page"
+        case .unitsShown: "units match"
+        case .byLevel: "Progress by level"
+        case .noUnitsMatch: "No unit matches."
+        case .noReport: "no report"
+        case .openMatrix: "Open the matrix"
+        case .reading: "Reading"
+        }
+    }
+}
+
+extension FidelityClass {
+    var english: String { rawValue }
+}
+
+extension FlagKind {
+    var english: String {
+        switch self {
+        case .notAdopted: "not adopted"
+        case .selective: "selective"
+        case .adapted: "adapted"
+        case .escalated: "escalated"
+        case .notLocalized: "copied, not localized"
+        case .paperOnly: "paper only"
+        case .unverifiedDone: "done without evidence"
+        case .targetMissed: "target missed"
+        case .backdated: "backdated"
+        case .deadlineRush: "deadline rush"
+        case .reusedEvidence: "reused evidence"
+        case .stale: "stale"
+        case .overdue: "overdue"
+        case .openLoop: "open loop"
+        case .burden: "reporting burden"
+        case .hiddenText: "hidden text"
+        }
+    }
+}
+
+extension ProgressStatus {
+    var english: String {
+        switch self {
+        case .notStarted: "not started"
+        case .inProgress: "in progress"
+        case .done: "done"
+        case .blocked: "blocked"
+        }
+    }
+}
+
+extension AdoptionState {
+    var english: String {
+        switch self {
+        case .adopted: "adopted"
+        case .notAdopted: "not adopted"
+        case .behind: "on an old version"
         }
     }
 }

@@ -1,3 +1,7 @@
+import Fidelity
+import Ledger
+import LedgerModel
+
 extension Phrase {
     /// 中文界面用语。
     var chinese: String {
@@ -40,6 +44,80 @@ extension Phrase {
         case .mustNot: "不得"
         case .shouldNot: "不宜"
         case .somethingWrong: "无法显示此页"
+        case .matrix: "执行矩阵"
+        case .unit: "单位"
+        case .level: "层级"
+        case .adoption: "方案"
+        case .anyLevel: "全部层级"
+        case .anyClass: "全部解读"
+        case .anyFlag: "全部提示"
+        case .unitContains: "单位编号包含"
+        case .filter: "筛选"
+        case .nextPage: "下一页"
+        case .firstPage: "第一页"
+        case .unitsShown: "个单位符合条件"
+        case .byLevel: "各层级进展"
+        case .noUnitsMatch: "没有符合条件的单位。"
+        case .noReport: "未报告"
+        case .openMatrix: "查看执行矩阵"
+        case .reading: "解读"
+        }
+    }
+}
+
+extension FidelityClass {
+    var chinese: String {
+        switch self {
+        case .faithful: "忠实"
+        case .reworded: "改写"
+        case .weakened: "弱化"
+        case .strengthened: "加码"
+        case .mixed: "有增有减"
+        case .omitted: "遗漏"
+        }
+    }
+}
+
+extension FlagKind {
+    var chinese: String {
+        switch self {
+        case .notAdopted: "未制定方案"
+        case .selective: "选择性执行"
+        case .adapted: "变通执行"
+        case .escalated: "层层加码"
+        case .notLocalized: "照抄照搬"
+        case .paperOnly: "以文件落实文件"
+        case .unverifiedDone: "完成无佐证"
+        case .targetMissed: "未达指标"
+        case .backdated: "倒签日期"
+        case .deadlineRush: "临期突击"
+        case .reusedEvidence: "重复使用佐证"
+        case .stale: "久未报告"
+        case .overdue: "逾期"
+        case .openLoop: "整改未闭环"
+        case .burden: "报送负担过重"
+        case .hiddenText: "隐藏字符"
+        }
+    }
+}
+
+extension ProgressStatus {
+    var chinese: String {
+        switch self {
+        case .notStarted: "未开始"
+        case .inProgress: "推进中"
+        case .done: "已完成"
+        case .blocked: "受阻"
+        }
+    }
+}
+
+extension AdoptionState {
+    var chinese: String {
+        switch self {
+        case .adopted: "已制定"
+        case .notAdopted: "未制定"
+        case .behind: "依据旧版"
         }
     }
 }

@@ -1,4 +1,7 @@
+import Fidelity
 import Foundation
+import Ledger
+import LedgerModel
 import Hummingbird
 
 /// The languages of the web UI. Record text is shown as it was written; the interface's own words
@@ -60,6 +63,8 @@ enum Phrase: CaseIterable, Sendable {
     case clauseAdded, clauseRemoved, changedFromPrevious, signedGood, signedBad, unsigned, signedUnknownKey
     case must, should, may, mustNot, shouldNot
     case somethingWrong
+    case matrix, unit, level, adoption, anyLevel, anyClass, anyFlag, unitContains, filter, nextPage, firstPage
+    case unitsShown, byLevel, noUnitsMatch, noReport, openMatrix, reading
 
     func said(in language: Language) -> String {
         switch language {
@@ -68,3 +73,18 @@ enum Phrase: CaseIterable, Sendable {
         }
     }
 }
+
+/// Names the ledger's own words (classes, flags, states) in the reader's language.
+protocol Named {
+    var chinese: String { get }
+    var english: String { get }
+}
+
+extension Named {
+    func said(in language: Language) -> String { language == .zh ? chinese : english }
+}
+
+extension FidelityClass: Named {}
+extension FlagKind: Named {}
+extension ProgressStatus: Named {}
+extension AdoptionState: Named {}

@@ -1,3 +1,4 @@
+import Fidelity
 import Foundation
 import Hummingbird
 import Ledger
@@ -14,6 +15,11 @@ struct WebController: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.on(.home) { request, _ in try await page(request) { try await home(request, $0) } }
+        router.on(.matrixPage) { request, context in
+            try await page(request, allowing: ["level", "class", "flag", "unit", "cursor", "limit"]) {
+                try await matrix(request, $0, id: try context.parameters.require("id"))
+            }
+        }
         router.on(.directivePage) { request, context in
             try await page(request) { try await directive(request, $0, id: try context.parameters.require("id")) }
         }
@@ -29,6 +35,7 @@ struct WebController: Sendable {
     struct Asked {
         var language: Language
         var remember: Bool
+        var query: [String: String] = [:]
         func say(_ phrase: Phrase) -> String { phrase.said(in: language) }
         func page(_ title: String, _ body: HTML, status: HTTPResponse.Status = .ok) -> Response {
             WebPage(language: language, title: title, body: body).response(status: status, remember: remember)
@@ -37,9 +44,9 @@ struct WebController: Sendable {
 
     /// Answers a page: in the language asked, the sign-in page without a session where one is
     /// needed, and any error as a page of its own with the error's status and message.
-    private func page(_ request: Request, _ render: (Asked) async throws -> Response) async throws -> Response {
-        let query = try request.query(allowed: ["lang"])
-        let asked = Asked(language: try Language.of(request, query: query), remember: query["lang"] != nil)
+    private func page(_ request: Request, allowing parameters: [String] = [], _ render: (Asked) async throws -> Response) async throws -> Response {
+        let query = try request.query(allowed: ["lang"] + parameters)
+        let asked = Asked(language: try Language.of(request, query: query), remember: query["lang"] != nil, query: query)
         do {
             _ = try service.reader(of: request)
         } catch let error as APIError where error.status == .unauthorized {
@@ -85,11 +92,176 @@ struct WebController: Sendable {
             HTML.element("code") { latest.issuer.rawValue }
             " · " + say(.issued) + " \(latest.issued) · \(versions.count) " + say(.versions)
         }
+        body += HTML.element("p") { HTML.element("a", ["href": "/directives/\(pathPart(latest.id.rawValue))/matrix"]) { say(.openMatrix) } }
         if versions.count > 1 { body += HTML.element("p", ["class": "legend"]) { say(.changedFromPrevious) } }
         for (n, version) in versions.enumerated().reversed() {
             body += versionSection(version, previous: n > 0 ? versions[n - 1].directive : nil, say: say)
         }
         return asked.page("\(latest.id) \(latest.title)", body)
+    }
+
+    /// Units per page of the matrix, unless `limit=` says.
+    static let matrixPageSize = 50
+
+    /// The matrix: units × clauses as the report draws it, filtered (level, reading, flag, unit id)
+    /// and paged on the server, with the units' progress rolled up by level above it.
+    private func matrix(_ request: Request, _ asked: Asked, id: String) async throws -> Response {
+        let q = asked.query, say = asked.say, language = asked.language
+        let directiveID = try DirectiveID(id.removingPercentEncoding ?? id)
+        func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+            guard let raw = q[name], !raw.isEmpty else { return nil }
+            guard let value = T(rawValue: raw) else { throw LedgerError.usage("\(name)=\(raw) is not one of the choices") }
+            return value
+        }
+        let filter = StatusFilter(level: q["level"].flatMap { $0.isEmpty ? nil : $0 }, fidelity: try choice("class", FidelityClass.self),
+                                  flag: try choice("flag", FlagKind.self), unit: q["unit"])
+        let whole = try await service.handles.with { [service] ledger -> StatusMatrix in
+            try ledger.requireDirective(directiveID)
+            let head = String(describing: try ledger.head())
+            let question = "\(directiveID)|||"
+            let matrices = try service.matrices.withLock { $0.matrices(question, head: head) } ?? {
+                let read = try ledger.status(directive: directiveID)
+                service.matrices.withLock { $0.store(question, head: head, read) }
+                return read
+            }()
+            guard let matrix = matrices.first else { throw LedgerError.notFound("directive \(directiveID) has no status") }
+            return matrix
+        }
+        let shown = whole.filtered(filter)
+        var limit = Self.matrixPageSize
+        if let asked = q["limit"] {
+            guard let n = Int(asked), (1...500).contains(n) else { throw LedgerError.usage("limit=\(asked): give a number of units per page from 1 to 500") }
+            limit = n
+        }
+        let (rows, next) = try PageRequest(limit: limit, cursor: q["cursor"]).page(shown.rows) { $0.unit.rawValue }
+        var body = HTML.element("p", ["class": "crumbs"]) {
+            HTML.element("a", ["href": "/"]) { say(.allDirectives) }
+            " › "
+            HTML.element("a", ["href": "/directives/\(pathPart(whole.directive.rawValue))"]) { whole.directive.rawValue }
+        }
+        body += HTML.element("h1") { say(.matrix) + " · "; HTML.element("code") { whole.directive.rawValue }; " "; whole.title }
+        body += levelRollup(shown, say: say)
+        body += filterForm(whole, filter, language: language, say: say)
+        body += HTML.element("p", ["class": "meta"]) { "\(shown.rows.count) / \(whole.rows.count) " + say(.unitsShown) }
+        if rows.isEmpty {
+            body += HTML.element("p") { say(.noUnitsMatch) }
+        } else {
+            body += HTML.element("div", ["class": "scroll"]) {
+                HTML.element("table", ["class": "matrix"]) {
+                    HTML.element("thead") {
+                        HTML.element("tr") {
+                            HTML.element("th", ["scope": "col"]) { say(.unit) }
+                            HTML.element("th", ["scope": "col"]) { say(.level) }
+                            HTML.element("th", ["scope": "col"]) { say(.adoption) }
+                            for clause in whole.clauses { HTML.element("th", ["scope": "col", "class": "clause"]) { clause.rawValue } }
+                            HTML.element("th", ["scope": "col", "class": "number"]) { say(.flags) }
+                        }
+                    }
+                    HTML.element("tbody") {
+                        for row in rows { matrixRow(row, clauses: whole.clauses, language: language, say: say) }
+                    }
+                }
+            }
+        }
+        if q["cursor"] != nil || next != nil {
+            body += HTML.element("nav", ["class": "pager"]) {
+                if q["cursor"] != nil { HTML.element("a", ["href": matrixLink(q, cursor: nil)]) { say(.firstPage) } }
+                if let next { HTML.element("a", ["href": matrixLink(q, cursor: next), "rel": "next"]) { say(.nextPage) } }
+            }
+        }
+        return asked.page(say(.matrix) + " · \(whole.directive)", body)
+    }
+
+    private func matrixRow(_ row: StatusRow, clauses: [ClauseID], language: Language, say: (Phrase) -> String) -> HTML {
+        let cells = Dictionary(row.cells.map { ($0.clause, $0) }, uniquingKeysWith: { a, _ in a })
+        return HTML.element("tr", ["data-unit": row.unit.rawValue]) {
+            HTML.element("th", ["scope": "row"]) { HTML.element("code") { row.unit.rawValue } }
+            HTML.element("td") { row.level ?? "—" }
+            HTML.element("td", ["class": "adoption \(row.adoption.rawValue)"]) { row.adoption.said(in: language) }
+            for clause in clauses {
+                if let cell = cells[clause] {
+                    HTML.element("td", ["class": "cell \(cell.fidelity?.rawValue ?? "none")", "data-clause": clause.rawValue]) {
+                        if let fidelity = cell.fidelity { HTML.element("span", ["class": "class"]) { fidelity.said(in: language) } }
+                        HTML.element("span", ["class": "progress"]) { cell.report.map { $0.status.said(in: language) } ?? say(.noReport) }
+                    }
+                } else {
+                    HTML.element("td", ["class": "cell none", "data-clause": clause.rawValue]) { "—" }
+                }
+            }
+            HTML.element("td", ["class": "number"]) { row.flagTotal }
+        }
+    }
+
+    /// Units, plans adopted, clauses reported and done, per level of the units shown.
+    private func levelRollup(_ matrix: StatusMatrix, say: (Phrase) -> String) -> HTML {
+        HTML.element("section", ["class": "rollup"]) {
+            HTML.element("h2") { say(.byLevel) }
+            HTML.element("table", ["class": "directives"]) {
+                HTML.element("thead") {
+                    HTML.element("tr") {
+                        HTML.element("th", ["scope": "col"]) { say(.level) }
+                        for phrase in [Phrase.adopted, .reported, .done, .flags] { HTML.element("th", ["scope": "col", "class": "number"]) { say(phrase) } }
+                    }
+                }
+                HTML.element("tbody") {
+                    for level in matrix.levels {
+                        let glance = Glance(matrix.filtered(StatusFilter(level: level)))
+                        HTML.element("tr", ["data-level": level]) {
+                            HTML.element("th", ["scope": "row"]) { level }
+                            share(glance.adopted, of: glance.units, label: say(.adopted))
+                            share(glance.reported, of: glance.cells, label: say(.reported))
+                            share(glance.done, of: glance.cells, label: say(.done))
+                            HTML.element("td", ["class": "number", "data-label": say(.flags)]) { glance.flags }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The filters, a form that works without script (GET to the same page).
+    private func filterForm(_ matrix: StatusMatrix, _ filter: StatusFilter, language: Language, say: (Phrase) -> String) -> HTML {
+        func option(_ value: String, _ label: String, selected: Bool) -> HTML {
+            HTML.element("option", ["value": value, "selected": selected ? "" : nil]) { label }
+        }
+        return HTML.element("form", ["class": "filters", "method": "get"]) {
+            HTML.element("label") {
+                say(.level)
+                HTML.element("select", ["name": "level"]) {
+                    option("", say(.anyLevel), selected: filter.level == nil)
+                    for level in matrix.levels { option(level, level, selected: filter.level == level) }
+                }
+            }
+            HTML.element("label") {
+                say(.reading)
+                HTML.element("select", ["name": "class"]) {
+                    option("", say(.anyClass), selected: filter.fidelity == nil)
+                    for c in FidelityClass.allCases { option(c.rawValue, c.said(in: language), selected: filter.fidelity == c) }
+                }
+            }
+            HTML.element("label") {
+                say(.flags)
+                HTML.element("select", ["name": "flag"]) {
+                    option("", say(.anyFlag), selected: filter.flag == nil)
+                    for k in FlagKind.allCases { option(k.rawValue, k.said(in: language), selected: filter.flag == k) }
+                }
+            }
+            HTML.element("label") {
+                say(.unitContains)
+                HTML.void("input", ["type": "search", "name": "unit", "value": filter.unit ?? ""])
+            }
+            HTML.void("input", ["type": "hidden", "name": "lang", "value": language.rawValue])
+            HTML.element("button", ["type": "submit"]) { say(.filter) }
+        }
+    }
+
+    /// This page's URL with the same filters, at `cursor`.
+    private func matrixLink(_ q: [String: String], cursor: String?) -> String {
+        var items = URLComponents()
+        var query = q.filter { $0.key != "cursor" && $0.key != "lang" && !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
+        items.queryItems = query
+        return "?" + (items.percentEncodedQuery ?? "")
     }
 
     private func versionSection(_ version: DirectiveVersion, previous: Directive?, say: (Phrase) -> String) -> HTML {
@@ -190,7 +362,7 @@ struct WebController: Sendable {
                     let glance = Glance(matrix)
                     HTML.element("tr", ["data-directive": matrix.directive.rawValue]) {
                         HTML.element("th", ["scope": "row", "class": "id"]) {
-                            HTML.element("a", ["href": "/directives/" + (matrix.directive.rawValue.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")]) {
+                            HTML.element("a", ["href": "/directives/" + pathPart(matrix.directive.rawValue)]) {
                                 HTML.element("code") { matrix.directive.rawValue }
                             }
                         }
@@ -220,13 +392,22 @@ struct WebController: Sendable {
     }
 }
 
+/// An id as one segment of a path.
+func pathPart(_ id: String) -> String {
+    id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
+}
+
 /// A directive at a glance: its units, how many adopted a plan, and how many of their clauses were
 /// reported on and reported done; the flags raised on them.
 struct Glance: Equatable {
     var units = 0, adopted = 0, cells = 0, reported = 0, done = 0, flags = 0
 
     init(_ matrix: StatusMatrix) {
-        for row in matrix.rows {
+        self.init(rows: matrix.rows)
+    }
+
+    init(rows: [StatusRow]) {
+        for row in rows {
             units += 1
             if row.adoption != .notAdopted { adopted += 1 }
             cells += row.cells.count

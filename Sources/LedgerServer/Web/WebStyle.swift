@@ -40,6 +40,20 @@ enum WebStyle {
         dl.terms dd { margin: 0; }
         .signature.good { color: #2f5a17; }
         .signature.bad, .signature.unsigned, .signature.unknown-key { color: var(--accent); font-weight: 600; }
+        .scroll { overflow-x: auto; }
+        table.matrix th, table.matrix td { padding: .3rem .45rem; font-size: .88rem; }
+        table.matrix td.cell { min-width: 5.5rem; }
+        td.cell .class { display: block; font-weight: 600; }
+        td.cell .progress { display: block; color: var(--muted); font-size: .8rem; }
+        td.cell.faithful { background: #eef3e6; } td.cell.reworded { background: #f3f6ea; }
+        td.cell.weakened, td.cell.omitted { background: #f8e9e6; } td.cell.strengthened { background: #fdf1dc; }
+        td.cell.mixed { background: #f6ecf4; }
+        td.adoption.not-adopted { color: var(--accent); font-weight: 600; }
+        form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: 1rem 0 .4rem; }
+        form.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); gap: .15rem; }
+        form.filters select, form.filters input, form.filters button { font: inherit; padding: .25rem .4rem; }
+        nav.pager { display: flex; gap: 1rem; margin: .8rem 0; }
+        section.rollup h2 { font-size: 1.05rem; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
         @media (max-width: 700px) {
           table.directives thead { display: none; }
