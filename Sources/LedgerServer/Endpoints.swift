@@ -59,7 +59,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let directivePage = Endpoint(.get, "/directives/:id")
     public static let matrixPage = Endpoint(.get, "/directives/:id/matrix")
     public static let stylesheet = Endpoint(.get, "/assets/luoshi.css")
-    public static let web: [Endpoint] = [home, directivePage, matrixPage, stylesheet]
+    public static let flagsPage = Endpoint(.get, "/flags")
+    public static let web: [Endpoint] = [home, directivePage, matrixPage, flagsPage, stylesheet]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [

@@ -269,3 +269,45 @@ struct MatrixPageTests {
         }
     }
 }
+
+@Suite("The web UI: flags")
+struct FlagsPageTests {
+    @Test("flags counted by kind as `luoshi flags` counts them, filtered by kind, directive and unit, paged")
+    func flags() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        func cliFlags(_ extra: [String]) throws -> [JSONValue] {
+            let r = try fixture.cli(["flags", "--format", "json"] + extra)
+            guard case .array(let list)? = try JSONParser.parse(r.stdout)["flags"] else { throw FixtureError("no flags: \(r.stdout.prefix(200)) \(r.stderr)") }
+            return list
+        }
+        let all = try cliFlags([])
+        let counts = Dictionary(all.map { ($0["kind"]!.string!, 1) }, uniquingKeysWith: +)
+        let (kind, _) = try #require(counts.filter { $0.value > 1 }.first)
+        let underHedong = try cliFlags(["--unit", "cn/hedong"])
+
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            func rows(_ query: String) async throws -> [String] {
+                let r = try await api.get("/flags?lang=en&\(query)")
+                #expect(r.status == .ok, "\(query)")
+                return String(buffer: r.body).components(separatedBy: "<tr data-kind=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            }
+            let page = String(buffer: try await api.get("/flags?lang=en").body)
+            #expect(page.contains("All flags \(all.count)"))
+            for (k, n) in counts { #expect(page.contains("<li data-kind=\"\(k)\">"), "\(k)"); #expect(page.contains(" \(n)</a></li>") || page.contains(" \(n)</strong></li>")) }
+            let firstPage = try await rows("")
+            #expect(firstPage.count == min(all.count, 100))
+            let ofKind = try await rows("kind=\(kind)")
+            #expect(ofKind.count == counts[kind] && ofKind.allSatisfy { $0 == kind })
+            #expect(try await rows("unit=cn/hedong").count == min(underHedong.count, 100))
+            if all.count > 100 {
+                let rest = try await rows("offset=100")
+                #expect(firstPage.count + rest.count == min(all.count, 200))
+            }
+            #expect(try await api.get("/flags?kind=sneaky").status == .badRequest)
+            #expect(try await api.get("/flags?unit=cn/nowhere").status == .notFound)
+            #expect(try await api.get("/flags?offset=-1").status == .badRequest)
+        }
+    }
+}

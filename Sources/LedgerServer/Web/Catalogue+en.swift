@@ -61,6 +61,14 @@ extension Phrase {
         case .noReport: "no report"
         case .openMatrix: "Open the matrix"
         case .reading: "Reading"
+        case .allFlags: "All flags"
+        case .kind: "Kind"
+        case .evidence: "Evidence"
+        case .finding: "Finding"
+        case .noFlags: "No flag matches."
+        case .flagsShown: "flags match"
+        case .anyDirective: "any directive"
+        case .previousPage: "Previous page"
         }
     }
 }

@@ -61,6 +61,14 @@ extension Phrase {
         case .noReport: "未报告"
         case .openMatrix: "查看执行矩阵"
         case .reading: "解读"
+        case .allFlags: "全部提示"
+        case .kind: "类型"
+        case .evidence: "依据"
+        case .finding: "督查发现"
+        case .noFlags: "没有符合条件的提示。"
+        case .flagsShown: "条提示符合条件"
+        case .anyDirective: "全部部署"
+        case .previousPage: "上一页"
         }
     }
 }

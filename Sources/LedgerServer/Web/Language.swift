@@ -65,6 +65,7 @@ enum Phrase: CaseIterable, Sendable {
     case somethingWrong
     case matrix, unit, level, adoption, anyLevel, anyClass, anyFlag, unitContains, filter, nextPage, firstPage
     case unitsShown, byLevel, noUnitsMatch, noReport, openMatrix, reading
+    case allFlags, kind, evidence, finding, noFlags, flagsShown, anyDirective, previousPage
 
     func said(in language: Language) -> String {
         switch language {

@@ -20,6 +20,9 @@ struct WebController: Sendable {
                 try await matrix(request, $0, id: try context.parameters.require("id"))
             }
         }
+        router.on(.flagsPage) { request, _ in
+            try await page(request, allowing: ["kind", "directive", "unit", "offset"]) { try await flags(request, $0) }
+        }
         router.on(.directivePage) { request, context in
             try await page(request) { try await directive(request, $0, id: try context.parameters.require("id")) }
         }
@@ -98,6 +101,121 @@ struct WebController: Sendable {
             body += versionSection(version, previous: n > 0 ? versions[n - 1].directive : nil, say: say)
         }
         return asked.page("\(latest.id) \(latest.title)", body)
+    }
+
+    /// Flags per page of the flags page.
+    static let flagsPageSize = 100
+
+    /// The flags: counted by kind (each count filters by it), then each flag with the unit, directive
+    /// and clause it is raised on and what raised it; filtered by kind, directive and unit (with the
+    /// units under it), paged.
+    private func flags(_ request: Request, _ asked: Asked) async throws -> Response {
+        let q = asked.query, say = asked.say, language = asked.language
+        func given(_ name: String) -> String? { q[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let kind = try given("kind").map { raw in
+            guard let k = FlagKind(rawValue: raw) else { throw LedgerError.usage("kind=\(raw) is not a flag kind") }
+            return k
+        }
+        let directive = try given("directive").map(DirectiveID.init)
+        let unit = try given("unit").map(UnitID.init)
+        let offset = try given("offset").map { raw in
+            guard let n = Int(raw), n >= 0 else { throw LedgerError.usage("offset=\(raw): give a number of flags to skip, 0 or more") }
+            return n
+        } ?? 0
+        let (all, directives) = try await service.handles.with { ledger in
+            try ledger.requireExisting(unit: unit, directive: directive)
+            return (try ledger.flags(at: nil, unit: unit, directive: directive, kinds: nil), try ledger.directives().map(\.id))
+        }
+        let shown = kind.map { k in all.filter { $0.kind == k } } ?? all
+        guard offset <= shown.count else { throw LedgerError.usage("offset=\(offset) is past the \(shown.count) flags") }
+        let page = shown[offset..<min(shown.count, offset + Self.flagsPageSize)]
+        var counts: [FlagKind: Int] = [:]
+        for flag in all { counts[flag.kind, default: 0] += 1 }
+        func link(_ changes: [String: String?]) -> String {
+            var items = q.filter { $0.key != "lang" && $0.key != "offset" && !$0.value.isEmpty }
+            for (key, value) in changes { items[key] = value }
+            var components = URLComponents()
+            components.queryItems = items.map { URLQueryItem(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+            return "/flags" + (components.queryItems!.isEmpty ? "" : "?" + (components.percentEncodedQuery ?? ""))
+        }
+        var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/"]) { say(.allDirectives) } }
+        body += HTML.element("h1") { say(.flags) }
+        body += HTML.element("ul", ["class": "counts"]) {
+            HTML.element("li") {
+                kind == nil ? HTML.element("strong") { say(.allFlags) + " \(all.count)" }
+                            : HTML.element("a", ["href": link(["kind": nil])]) { say(.allFlags) + " \(all.count)" }
+            }
+            for k in FlagKind.allCases where counts[k] != nil {
+                HTML.element("li", ["data-kind": k.rawValue]) {
+                    k == kind ? HTML.element("strong") { k.said(in: language) + " \(counts[k]!)" }
+                              : HTML.element("a", ["href": link(["kind": k.rawValue])]) { k.said(in: language) + " \(counts[k]!)" }
+                }
+            }
+        }
+        body += HTML.element("form", ["class": "filters", "method": "get"]) {
+            if let kind { HTML.void("input", ["type": "hidden", "name": "kind", "value": kind.rawValue]) }
+            HTML.element("label") {
+                say(.directive)
+                HTML.element("select", ["name": "directive"]) {
+                    HTML.element("option", ["value": "", "selected": directive == nil ? "" : nil]) { say(.anyDirective) }
+                    for d in directives { HTML.element("option", ["value": d.rawValue, "selected": d == directive ? "" : nil]) { d.rawValue } }
+                }
+            }
+            HTML.element("label") {
+                say(.unit)
+                HTML.void("input", ["type": "search", "name": "unit", "value": unit?.rawValue ?? ""])
+            }
+            HTML.void("input", ["type": "hidden", "name": "lang", "value": language.rawValue])
+            HTML.element("button", ["type": "submit"]) { say(.filter) }
+        }
+        body += HTML.element("p", ["class": "meta"]) { "\(shown.count) " + say(.flagsShown) }
+        if page.isEmpty {
+            body += HTML.element("p") { say(.noFlags) }
+        } else {
+            body += HTML.element("div", ["class": "scroll"]) {
+                HTML.element("table", ["class": "flags"]) {
+                    HTML.element("thead") {
+                        HTML.element("tr") {
+                            for phrase in [Phrase.kind, .unit, .directive, .clause, .finding, .evidence] { HTML.element("th", ["scope": "col"]) { say(phrase) } }
+                        }
+                    }
+                    HTML.element("tbody") {
+                        for flag in page { flagRow(flag, language: language) }
+                    }
+                }
+            }
+        }
+        if offset > 0 || offset + page.count < shown.count {
+            body += HTML.element("nav", ["class": "pager"]) {
+                if offset > 0 { HTML.element("a", ["href": link(["offset": "\(max(0, offset - Self.flagsPageSize))"]), "rel": "prev"]) { say(.previousPage) } }
+                if offset + page.count < shown.count { HTML.element("a", ["href": link(["offset": "\(offset + page.count)"]), "rel": "next"]) { say(.nextPage) } }
+            }
+        }
+        return asked.page(say(.flags), body)
+    }
+
+    private func flagRow(_ flag: Flag, language: Language) -> HTML {
+        HTML.element("tr", ["data-kind": flag.kind.rawValue, "data-unit": flag.unit.rawValue]) {
+            HTML.element("td") { HTML.element("span", ["class": "flag \(flag.kind.rawValue)"]) { flag.kind.said(in: language) } }
+            HTML.element("td") { HTML.element("code") { flag.unit.rawValue } }
+            HTML.element("td") {
+                if let d = flag.directive {
+                    HTML.element("a", ["href": "/directives/\(pathPart(d.rawValue))"]) { HTML.element("code") { d.rawValue } }
+                } else { "—" }
+            }
+            HTML.element("td") { flag.clause?.rawValue ?? "—" }
+            HTML.element("td") { flag.finding?.rawValue ?? "—" }
+            HTML.element("td", ["class": "detail"]) {
+                if case .object(let fields) = flag.detail, !fields.isEmpty {
+                    HTML.element("dl", ["class": "terms"]) {
+                        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+                            HTML.element("dt") { key }
+                            HTML.element("dd") { DiffText.render(value) }
+                        }
+                    }
+                } else { DiffText.render(flag.detail) }
+            }
+        }
     }
 
     /// Units per page of the matrix, unless `limit=` says.

@@ -25,6 +25,10 @@ struct WebPage {
             HTML.element("body") {
                 HTML.element("header", ["class": "bar"]) {
                     HTML.element("a", ["class": "product", "href": "/"]) { say(.product) }
+                    HTML.element("nav", ["class": "sections"]) {
+                        HTML.element("a", ["href": "/"]) { say(.directives) }
+                        HTML.element("a", ["href": "/flags"]) { say(.flags) }
+                    }
                     HTML.element("nav", ["class": "languages", "aria-label": say(.language)]) {
                         for other in Language.allCases {
                             if other == language {

@@ -9,7 +9,11 @@ enum WebStyle {
         .bar { display: flex; align-items: center; justify-content: space-between; gap: 1rem; flex-wrap: wrap;
           padding: .6rem 1.2rem; background: #fff; border-bottom: 3px solid var(--accent); }
         .product { color: var(--ink); font-weight: 600; text-decoration: none; }
-        .languages { display: flex; gap: .8rem; }
+        .languages, .sections { display: flex; gap: .8rem; }
+        .sections { margin-right: auto; margin-left: 1.5rem; }
+        ul.counts { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem .9rem; }
+        span.flag { white-space: nowrap; font-weight: 600; color: var(--accent); }
+        td.detail dl.terms { font-size: .82rem; }
         .languages [aria-current] { font-weight: 600; }
         a { color: #1f5f9c; }
         main { padding: 1rem 1.2rem 3rem; max-width: 80rem; margin: 0 auto; }
