@@ -60,7 +60,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let matrixPage = Endpoint(.get, "/directives/:id/matrix")
     public static let stylesheet = Endpoint(.get, "/assets/luoshi.css")
     public static let flagsPage = Endpoint(.get, "/flags")
-    public static let web: [Endpoint] = [home, directivePage, matrixPage, flagsPage, stylesheet]
+    public static let unitPage = Endpoint(.get, "/directives/:id/units/**", rest: "unit")
+    public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, stylesheet]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [

@@ -311,3 +311,40 @@ struct FlagsPageTests {
         }
     }
 }
+
+@Suite("The web UI: a unit's plan")
+struct UnitPageTests {
+    @Test("a unit's plan beside its basis reads each clause as diff reads it, with its changes, flags and an as-of date")
+    func plan() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let diff = try JSONParser.parse(try fixture.cli(["diff", "--directive", "JF-2019-01", "--unit", "cn/hedong", "--format", "json"]).stdout)
+        guard case .array(let clauses)? = diff["clauses"], case .array(let flags)? = diff["flags"] else { throw FixtureError("no diff") }
+        let classes = clauses.map { ($0["basisId"]!.string!, $0["class"]!.string!) }
+        #expect(classes.contains { $0.1 == "weakened" })
+
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let r = try await api.get("/directives/JF-2019-01/units/cn/hedong?lang=en")
+            #expect(r.status == .ok)
+            let html = String(buffer: r.body)
+            for (clause, fidelity) in classes {
+                #expect(html.contains("<tr class=\"reading \(fidelity)\" data-clause=\"\(clause)\">"), "clause \(clause): \(fidelity)")
+            }
+            // A weakened clause shows what moved and that it loosened.
+            #expect(html.contains("<li class=\"effect looser\">"))
+            #expect(html.contains("<del>") && html.contains("<ins>"))
+            #expect(html.contains("<h2>Flags \(flags.count)</h2>"))
+            // The matrix links the unit's row here.
+            let matrix = String(buffer: try await api.get("/directives/JF-2019-01/matrix?lang=en&unit=hedong").body)
+            #expect(matrix.contains("<a href=\"/directives/JF-2019-01/units/cn/hedong\">"))
+            // As it was before it adopted a plan: no plan, said so.
+            let before = try await api.get("/directives/JF-2019-01/units/cn/hedong?lang=en&at=2019-03-16")
+            #expect(before.status == .notFound)
+            #expect(String(buffer: before.body).contains("cn/hedong has no plan for JF-2019-01"))
+            let typo = try await api.get("/directives/JF-2019-01/units/cn/hedon?lang=en")
+            #expect(typo.status == .notFound)
+            #expect(String(buffer: typo.body).contains("cn/hedong"))
+        }
+    }
+}

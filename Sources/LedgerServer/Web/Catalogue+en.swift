@@ -69,6 +69,18 @@ extension Phrase {
         case .flagsShown: "flags match"
         case .anyDirective: "any directive"
         case .previousPage: "Previous page"
+        case .plan: "This unit's plan"
+        case .basis: "Basis"
+        case .basisIsDirective: "Basis: the directive"
+        case .basisIsPlan: "Basis: the plan of"
+        case .changes: "Changes"
+        case .omitted: "not in the plan"
+        case .declared: "exemption declared"
+        case .approved: "exemption approved"
+        case .addedHere: "Clauses added at this level"
+        case .asOf: "As of"
+        case .show: "Show"
+        case .behindBy: "The directive has moved on since the basis: versions behind"
         }
     }
 }
@@ -119,4 +131,8 @@ extension AdoptionState {
         case .behind: "on an old version"
         }
     }
+}
+
+extension Effect {
+    var english: String { rawValue }
 }

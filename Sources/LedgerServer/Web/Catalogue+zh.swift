@@ -69,6 +69,18 @@ extension Phrase {
         case .flagsShown: "条提示符合条件"
         case .anyDirective: "全部部署"
         case .previousPage: "上一页"
+        case .plan: "本单位方案"
+        case .basis: "依据"
+        case .basisIsDirective: "依据：上级部署"
+        case .basisIsPlan: "依据：上级方案"
+        case .changes: "改动"
+        case .omitted: "未纳入方案"
+        case .declared: "已申请豁免"
+        case .approved: "豁免已批准"
+        case .addedHere: "本级新增条款"
+        case .asOf: "截至日期"
+        case .show: "查看"
+        case .behindBy: "所依据的部署已有新版本：落后"
         }
     }
 }
@@ -126,6 +138,16 @@ extension AdoptionState {
         case .adopted: "已制定"
         case .notAdopted: "未制定"
         case .behind: "依据旧版"
+        }
+    }
+}
+
+extension Effect {
+    var chinese: String {
+        switch self {
+        case .looser: "放宽"
+        case .tighter: "收紧"
+        case .neutral: "中性"
         }
     }
 }

@@ -66,6 +66,7 @@ enum Phrase: CaseIterable, Sendable {
     case matrix, unit, level, adoption, anyLevel, anyClass, anyFlag, unitContains, filter, nextPage, firstPage
     case unitsShown, byLevel, noUnitsMatch, noReport, openMatrix, reading
     case allFlags, kind, evidence, finding, noFlags, flagsShown, anyDirective, previousPage
+    case plan, basis, basisIsDirective, basisIsPlan, changes, omitted, declared, approved, addedHere, asOf, show, behindBy
 
     func said(in language: Language) -> String {
         switch language {
@@ -89,3 +90,4 @@ extension FidelityClass: Named {}
 extension FlagKind: Named {}
 extension ProgressStatus: Named {}
 extension AdoptionState: Named {}
+extension Effect: Named {}

@@ -20,6 +20,11 @@ struct WebController: Sendable {
                 try await matrix(request, $0, id: try context.parameters.require("id"))
             }
         }
+        router.on(.unitPage) { request, context in
+            try await page(request, allowing: ["at"]) {
+                try await unit(request, $0, directive: try context.parameters.require("id"), unit: context.parameters.getCatchAll().joined(separator: "/"))
+            }
+        }
         router.on(.flagsPage) { request, _ in
             try await page(request, allowing: ["kind", "directive", "unit", "offset"]) { try await flags(request, $0) }
         }
@@ -101,6 +106,108 @@ struct WebController: Sendable {
             body += versionSection(version, previous: n > 0 ? versions[n - 1].directive : nil, say: say)
         }
         return asked.page("\(latest.id) \(latest.title)", body)
+    }
+
+    /// A unit's plan for a directive beside its basis, clause by clause: each plan clause against the
+    /// basis clause it carries (characters for Chinese, words for English), its reading and each
+    /// change with its effect, the clauses it leaves out and adds, and its flags; `at` reads it as it
+    /// was at the end of a day or at a commit.
+    private func unit(_ request: Request, _ asked: Asked, directive id: String, unit rawUnit: String) async throws -> Response {
+        let say = asked.say, language = asked.language
+        let directive = try DirectiveID(id.removingPercentEncoding ?? id)
+        let unit = try UnitID(rawUnit.removingPercentEncoding ?? rawUnit)
+        let at = asked.query["at"].flatMap { $0.isEmpty ? nil : $0 }
+        let report = try await service.handles.with { ledger in
+            try ledger.requireExisting(unit: unit, directive: directive)
+            return try ledger.diff(directive: directive, unit: unit, at: at)
+        }
+        let matrixHref = "/directives/\(pathPart(directive.rawValue))/matrix"
+        var body = HTML.element("p", ["class": "crumbs"]) {
+            HTML.element("a", ["href": "/"]) { say(.allDirectives) }
+            " › "
+            HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))"]) { directive.rawValue }
+            " › "
+            HTML.element("a", ["href": matrixHref]) { say(.matrix) }
+        }
+        body += HTML.element("h1") { HTML.element("code") { unit.rawValue }; " · "; HTML.element("code") { directive.rawValue } }
+        body += HTML.element("p", ["class": "meta"]) {
+            report.against == .directive ? say(.basisIsDirective) : say(.basisIsPlan) + " "
+            if report.against != .directive { HTML.element("code") { report.againstUnit.rawValue } }
+            " · " + say(.version) + " \(report.againstVersion)"
+            if report.behind > 0 { " · " + say(.behindBy) + " \(report.behind)" }
+        }
+        body += HTML.element("form", ["class": "filters", "method": "get"]) {
+            HTML.element("label") {
+                say(.asOf)
+                HTML.void("input", ["type": "text", "name": "at", "value": at ?? "", "placeholder": "YYYY-MM-DD", "size": "12"])
+            }
+            HTML.void("input", ["type": "hidden", "name": "lang", "value": language.rawValue])
+            HTML.element("button", ["type": "submit"]) { say(.show) }
+        }
+        body += HTML.element("table", ["class": "sidebyside"]) {
+            HTML.element("thead") {
+                HTML.element("tr") {
+                    HTML.element("th", ["scope": "col"]) { say(.clause) }
+                    HTML.element("th", ["scope": "col"]) { say(.basis) }
+                    HTML.element("th", ["scope": "col"]) { say(.plan) }
+                    HTML.element("th", ["scope": "col"]) { say(.reading) }
+                }
+            }
+            HTML.element("tbody") {
+                for reading in report.reading.clauses { readingRow(reading, language: language, say: say) }
+            }
+        }
+        if !report.reading.added.isEmpty {
+            body += HTML.element("h2") { say(.addedHere) }
+            body += HTML.element("ol", ["class": "clauses"]) {
+                for clause in report.reading.added { clauseItem(clause, before: clause, say: say) }
+            }
+        }
+        body += HTML.element("h2") { say(.flags) + " \(report.flags.count)" }
+        if report.flags.isEmpty {
+            body += HTML.element("p") { say(.noFlags) }
+        } else {
+            body += HTML.element("div", ["class": "scroll"]) {
+                HTML.element("table", ["class": "flags"]) {
+                    HTML.element("thead") {
+                        HTML.element("tr") {
+                            for phrase in [Phrase.kind, .unit, .directive, .clause, .finding, .evidence] { HTML.element("th", ["scope": "col"]) { say(phrase) } }
+                        }
+                    }
+                    HTML.element("tbody") { for flag in report.flags { flagRow(flag, language: language) } }
+                }
+            }
+        }
+        return asked.page("\(unit) · \(directive)", body)
+    }
+
+    private func readingRow(_ reading: ClauseReading, language: Language, say: (Phrase) -> String) -> HTML {
+        HTML.element("tr", ["class": "reading \(reading.fidelity.rawValue)", "data-clause": reading.basisId.rawValue]) {
+            HTML.element("th", ["scope": "row"]) {
+                reading.basisId.rawValue
+                if let id = reading.id, id != reading.basisId { " → " + id.rawValue }
+            }
+            HTML.element("td", ["class": "basis"]) { reading.basis.text }
+            HTML.element("td", ["class": "plan"]) {
+                if let plan = reading.plan { diffed(reading.basis.text, plan.text) } else {
+                    HTML.element("em") { say(.omitted) }
+                    if reading.approved { " · " + say(.approved) } else if reading.declared { " · " + say(.declared) }
+                }
+            }
+            HTML.element("td", ["class": "verdict"]) {
+                HTML.element("span", ["class": "class"]) { reading.fidelity.said(in: language) }
+                if !reading.changes.isEmpty {
+                    HTML.element("ul", ["class": "changes"]) {
+                        for change in reading.changes {
+                            HTML.element("li", ["class": "effect \(change.effect.rawValue)"]) {
+                                HTML.element("code") { change.field }
+                                " " + DiffText.render(change.from) + " → " + DiffText.render(change.to) + " · " + change.effect.said(in: language)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Flags per page of the flags page.
@@ -276,7 +383,7 @@ struct WebController: Sendable {
                         }
                     }
                     HTML.element("tbody") {
-                        for row in rows { matrixRow(row, clauses: whole.clauses, language: language, say: say) }
+                        for row in rows { matrixRow(row, directive: whole.directive, clauses: whole.clauses, language: language, say: say) }
                     }
                 }
             }
@@ -290,10 +397,14 @@ struct WebController: Sendable {
         return asked.page(say(.matrix) + " · \(whole.directive)", body)
     }
 
-    private func matrixRow(_ row: StatusRow, clauses: [ClauseID], language: Language, say: (Phrase) -> String) -> HTML {
+    private func matrixRow(_ row: StatusRow, directive: DirectiveID, clauses: [ClauseID], language: Language, say: (Phrase) -> String) -> HTML {
         let cells = Dictionary(row.cells.map { ($0.clause, $0) }, uniquingKeysWith: { a, _ in a })
         return HTML.element("tr", ["data-unit": row.unit.rawValue]) {
-            HTML.element("th", ["scope": "row"]) { HTML.element("code") { row.unit.rawValue } }
+            HTML.element("th", ["scope": "row"]) {
+                if row.adoption == .notAdopted { HTML.element("code") { row.unit.rawValue } } else {
+                    HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))/units/\(unitPath(row.unit.rawValue))"]) { HTML.element("code") { row.unit.rawValue } }
+                }
+            }
             HTML.element("td") { row.level ?? "—" }
             HTML.element("td", ["class": "adoption \(row.adoption.rawValue)"]) { row.adoption.said(in: language) }
             for clause in clauses {
@@ -513,6 +624,11 @@ struct WebController: Sendable {
 /// An id as one segment of a path.
 func pathPart(_ id: String) -> String {
     id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
+}
+
+/// A unit id as the rest of a path: each of its segments encoded, the slashes kept.
+func unitPath(_ id: String) -> String {
+    id.split(separator: "/", omittingEmptySubsequences: false).map { pathPart(String($0)) }.joined(separator: "/")
 }
 
 /// A directive at a glance: its units, how many adopted a plan, and how many of their clauses were

@@ -58,6 +58,12 @@ enum WebStyle {
         form.filters select, form.filters input, form.filters button { font: inherit; padding: .25rem .4rem; }
         nav.pager { display: flex; gap: 1rem; margin: .8rem 0; }
         section.rollup h2 { font-size: 1.05rem; }
+        table.sidebyside td.basis, table.sidebyside td.plan { width: 36%; }
+        table.sidebyside td.verdict { width: 22%; }
+        tr.reading.weakened td.verdict .class, tr.reading.omitted td.verdict .class { color: var(--accent); font-weight: 600; }
+        tr.reading.strengthened td.verdict .class { color: #8a5a00; font-weight: 600; }
+        ul.changes { margin: .2rem 0 0; padding-left: 1rem; font-size: .82rem; }
+        li.effect.looser { color: var(--accent); } li.effect.tighter { color: #8a5a00; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
         @media (max-width: 700px) {
           table.directives thead { display: none; }
