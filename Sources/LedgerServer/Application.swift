@@ -21,6 +21,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     }
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: AccessLog(logger: log))
+    router.add(middleware: SameOrigin())
     HealthController(service: service).register(on: router)
     SessionController(service: service).register(on: router)
     ReadController(service: service).register(on: router)
