@@ -20,7 +20,7 @@ SOAK_SECONDS ?= 60
 # openssl for the server's HTTPS test certificate, ssh-keygen for keys and signature checks,
 # curl for the server's tests, nginx and fcgiwrap to test a ledger behind a stock git server, schemathesis to check the server against schemas/openapi.json,
 # Python's jsonschema to check records against schemas/ with an independent validator, Chromium (and
-# a Chinese font) to test the HTML report in a real browser.
+# a Chinese font) to test the HTML report in a real browser, chromium-driver and Selenium to drive the web UI.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
@@ -37,16 +37,17 @@ deps:
 	[ -x /usr/sbin/fcgiwrap ] || command -v fcgiwrap >/dev/null || missing="$$missing fcgiwrap"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi; \
-	if ! python3 -c 'import jsonschema, referencing, rfc3339_validator, regex' 2>/dev/null || ! python3 -m schemathesis.cli --version >/dev/null 2>&1; then \
-	  echo "installing: jsonschema rfc3339-validator regex schemathesis (PyPI)"; \
+	if ! python3 -c 'import jsonschema, referencing, rfc3339_validator, regex, selenium' 2>/dev/null || ! python3 -m schemathesis.cli --version >/dev/null 2>&1; then \
+	  echo "installing: jsonschema rfc3339-validator regex schemathesis selenium (PyPI)"; \
 	  python3 -m pip --version >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; $$SUDO apt-get install -y -qq python3-pip >/dev/null; }; \
-	  python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator regex schemathesis 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator regex schemathesis; \
+	  python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator regex schemathesis selenium 2>/dev/null || python3 -m pip install -q jsonschema rfc3339-validator regex schemathesis selenium; \
 	fi
 
 build: deps
@@ -58,10 +59,12 @@ release: deps
 demo: release
 	@scripts/demo.sh $(BIN) $(DEMO_DIR)
 
-# The Swift tests, then the live server against its OpenAPI description (schemathesis, bounded).
+# The Swift tests, then the live server against its OpenAPI description (schemathesis, bounded),
+# then the web UI in headless Chromium (Selenium; screenshots kept in .build/browser-artefacts).
 test: deps
 	$(SWIFT) test
 	scripts/check-openapi.sh .build/debug/luoshi
+	scripts/browser-test.py .build/debug/luoshi
 
 bench: release
 	@scripts/bench.sh $(BIN)

@@ -61,7 +61,10 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let stylesheet = Endpoint(.get, "/assets/luoshi.css")
     public static let flagsPage = Endpoint(.get, "/flags")
     public static let unitPage = Endpoint(.get, "/directives/:id/units/**", rest: "unit")
-    public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, stylesheet]
+    public static let signInPage = Endpoint(.get, "/sign-in")
+    public static let reportPage = Endpoint(.get, "/report")
+    public static let script = Endpoint(.get, "/assets/luoshi.js")
+    public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, signInPage, reportPage, stylesheet, script]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [

@@ -78,7 +78,7 @@ struct WebTests {
         }
     }
 
-    @Test("every page forbids script, frames and other origins; the style sheet is the only thing it loads")
+    @Test("every page forbids inline script, frames and other origins; the style sheet and the page script are all it loads")
     func securityHeaders() async throws {
         let fixture = try ServerFixture(isPublic: true)
         let app = try await buildApplication(fixture.configuration)
@@ -86,19 +86,29 @@ struct WebTests {
             let api = APIClient(client: client)
             let home = try await api.get("/")
             let policy = try #require(home.headers[.contentSecurityPolicy])
-            for part in ["default-src 'none'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"] {
+            for part in ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "style-src 'self'", "frame-ancestors 'none'",
+                         "base-uri 'none'", "form-action 'self'"] {
                 #expect(policy.contains(part), "\(policy)")
             }
             #expect(!policy.contains("unsafe"))
             #expect(home.headers[.xContentTypeOptions] == "nosniff")
             let html = Self.page(home)
-            #expect(!html.contains("<script") && !html.contains("style="), "inline script or style")
+            // One script element, empty, loading the page script from this server.
+            #expect(html.components(separatedBy: "<script").count == 2, "a second script element")
+            #expect(html.contains("<script src=\"/assets/luoshi.js\" defer=\"defer\"></script>"))
+            #expect(!html.contains("style="), "inline style")
             #expect(html.range(of: #"\son[a-z]+="#, options: .regularExpression) == nil, "an event handler attribute")
             #expect(html.contains("<link rel=\"stylesheet\" href=\"/assets/luoshi.css\">"))
             let sheet = try await api.get("/assets/luoshi.css")
             #expect(sheet.status == .ok)
             #expect(sheet.headers[.contentType] == "text/css; charset=utf-8")
             #expect(String(buffer: sheet.body).contains("@media (max-width: 700px)"))
+            let script = try await api.get("/assets/luoshi.js")
+            #expect(script.status == .ok)
+            #expect(script.headers[.contentType] == "text/javascript; charset=utf-8")
+            #expect(script.headers[.contentSecurityPolicy] != nil)
+            let file = try Data(contentsOf: repositoryRoot.appendingPathComponent("web/luoshi.js"))
+            #expect(Data(script.body.readableBytesView) == file, "web/luoshi.js is stale in EmbeddedWeb.swift: run python3 scripts/embed-web.py")
         }
     }
 

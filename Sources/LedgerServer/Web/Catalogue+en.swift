@@ -81,6 +81,51 @@ extension Phrase {
         case .asOf: "As of"
         case .show: "Show"
         case .behindBy: "The directive has moved on since the basis: versions behind"
+        case .signIn: "Sign in"
+        case .signOut: "Sign out"
+        case .signedInAs: "Signed in as"
+        case .signInTitle: "Sign in with your key"
+        case .signInIntro: "Open your OpenSSH ed25519 key file (as ssh-keygen makes it) and type your actor id. The page signs the server's challenge with it; the key never leaves this page."
+        case .actorField: "Actor id"
+        case .keyFile: "Key file"
+        case .passphrase: "Passphrase"
+        case .passphraseHint: "only if the key has one"
+        case .keyStays: "The key is kept in this page's memory while you move between pages, and forgotten when you sign out or reload the page."
+        case .needsScript: "Signing happens in the page, so it needs script; reading works without it."
+        case .keyHeld: "Your key is open in this page: you sign as"
+        case .reportProgress: "Report progress"
+        case .reportIntro: "One report on one clause of this unit's plan, signed in this page with your key."
+        case .status: "Status"
+        case .values: "Values for its targets"
+        case .evidenceFiles: "Evidence files (hashed here; the files stay with you)"
+        case .evidenceKind: "Kind of evidence"
+        case .note: "Note"
+        case .submitReport: "Check and sign the report"
+        case .notAdopted: "This unit has not adopted the directive: there is no plan to report on."
+        case .noClauses: "The plan has no clause."
+        case .headShown: "Ledger at"
+        case .jsOpening: "Opening the key and signing in…"
+        case .jsKeyNotOpenSSH: "This file is not an OpenSSH private key: it should begin with -----BEGIN OPENSSH PRIVATE KEY-----."
+        case .jsKeyCipher: "This key is encrypted with %1; Luoshi opens keys as ssh-keygen makes them (aes256-ctr with bcrypt)."
+        case .jsKeyNeedsPassphrase: "This key is protected by a passphrase: type it and try again."
+        case .jsKeyWrongPassphrase: "The passphrase does not open this key: type it again."
+        case .jsKeyNotEd25519: "This is a %1 key; Luoshi signs with ed25519 keys (ssh-keygen -t ed25519)."
+        case .jsNoKey: "Open your key file to sign."
+        case .jsNoWebCrypto: "This browser cannot sign here: WebCrypto needs HTTPS or localhost, and Ed25519."
+        case .jsChecking: "Checking what the server asks to be signed…"
+        case .jsCheckTreeBad: "Not signed: a tree the server sent cannot be read."
+        case .jsCheckTag: "Not signed: the tag %1 is not the one asked for."
+        case .jsCheckParent: "Not signed: the commit's parent is %1, not the ledger head this page showed (%2)."
+        case .jsCheckAction: "Not signed: the commit names the action %1, not %2."
+        case .jsCheckTrailer: "Not signed: the commit does not name %1 %2."
+        case .jsCheckTree: "Not signed: tree %1 does not hash to its id."
+        case .jsCheckBlob: "Not signed: the record %1 does not hash to the blob its tree names."
+        case .jsCheckPath: "Not signed: the commit's tree does not hold %1 as the change says."
+        case .jsCheckRecord: "Not signed: the record %1 does not say what you asked for."
+        case .jsRefused: "Refused: %1"
+        case .jsHeadMoved: "The ledger moved on while you signed; your report was checked again against the new head %1."
+        case .jsLanded: "Signed and landed: commit %1."
+        case .jsSeeIt: "See it in the matrix"
         }
     }
 }
@@ -135,4 +180,16 @@ extension AdoptionState {
 
 extension Effect {
     var english: String { rawValue }
+}
+
+extension EvidenceKind {
+    var english: String {
+        switch self {
+        case .outcome: "outcome"
+        case .document: "document"
+        case .meeting: "meeting"
+        case .photo: "photo"
+        case .data: "data"
+        }
+    }
 }

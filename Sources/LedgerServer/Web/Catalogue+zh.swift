@@ -81,6 +81,51 @@ extension Phrase {
         case .asOf: "截至日期"
         case .show: "查看"
         case .behindBy: "所依据的部署已有新版本：落后"
+        case .signIn: "登录"
+        case .signOut: "退出"
+        case .signedInAs: "已登录："
+        case .signInTitle: "用本人密钥登录"
+        case .signInIntro: "打开本人的 OpenSSH ed25519 密钥文件（ssh-keygen 生成的格式），并填写操作者编号。页面用它签署服务器的挑战；密钥不会离开本页面。"
+        case .actorField: "操作者编号"
+        case .keyFile: "密钥文件"
+        case .passphrase: "口令"
+        case .passphraseHint: "密钥有口令时填写"
+        case .keyStays: "在各页面之间浏览时，密钥只保存在本页面的内存中；退出或刷新页面即被清除。"
+        case .needsScript: "签名在页面中进行，需要启用脚本；阅读无需脚本。"
+        case .keyHeld: "密钥已在本页面打开，签名身份："
+        case .reportProgress: "报告进展"
+        case .reportIntro: "就本单位方案的一项条款报告一次进展，在本页面用本人密钥签名。"
+        case .status: "状态"
+        case .values: "指标完成值"
+        case .evidenceFiles: "佐证文件（在本地计算哈希，文件不上传）"
+        case .evidenceKind: "佐证类型"
+        case .note: "说明"
+        case .submitReport: "核对并签署报告"
+        case .notAdopted: "本单位尚未制定该文件的落实方案，无从报告进展。"
+        case .noClauses: "方案中没有条款。"
+        case .headShown: "台账版本"
+        case .jsOpening: "正在打开密钥并登录……"
+        case .jsKeyNotOpenSSH: "该文件不是 OpenSSH 私钥：应以 -----BEGIN OPENSSH PRIVATE KEY----- 开头。"
+        case .jsKeyCipher: "该密钥以 %1 加密；洛书只能打开 ssh-keygen 生成的密钥（aes256-ctr 与 bcrypt）。"
+        case .jsKeyNeedsPassphrase: "该密钥设有口令：请输入口令后重试。"
+        case .jsKeyWrongPassphrase: "口令无法打开该密钥：请重新输入。"
+        case .jsKeyNotEd25519: "这是 %1 密钥；洛书使用 ed25519 密钥签名（ssh-keygen -t ed25519）。"
+        case .jsNoKey: "请先打开密钥文件再签名。"
+        case .jsNoWebCrypto: "本浏览器无法在此签名：WebCrypto 需要 HTTPS 或 localhost，并支持 Ed25519。"
+        case .jsChecking: "正在核对服务器请求签署的内容……"
+        case .jsCheckTreeBad: "未签名：服务器发来的目录树无法读取。"
+        case .jsCheckTag: "未签名：标签 %1 不是所请求的标签。"
+        case .jsCheckParent: "未签名：该提交的父提交是 %1，而不是本页面显示的台账版本（%2）。"
+        case .jsCheckAction: "未签名：该提交记载的操作是 %1，而不是 %2。"
+        case .jsCheckTrailer: "未签名：该提交没有记载 %1 %2。"
+        case .jsCheckTree: "未签名：目录树 %1 的哈希与其编号不符。"
+        case .jsCheckBlob: "未签名：记录 %1 的哈希与目录树所载不符。"
+        case .jsCheckPath: "未签名：提交的目录树中 %1 与所述改动不符。"
+        case .jsCheckRecord: "未签名：记录 %1 的内容与您填写的不符。"
+        case .jsRefused: "被拒绝：%1"
+        case .jsHeadMoved: "签名期间台账已更新；已按新的版本 %1 重新核对您的报告。"
+        case .jsLanded: "已签名并写入：提交 %1。"
+        case .jsSeeIt: "在矩阵中查看"
         }
     }
 }
@@ -148,6 +193,18 @@ extension Effect {
         case .looser: "放宽"
         case .tighter: "收紧"
         case .neutral: "中性"
+        }
+    }
+}
+
+extension EvidenceKind {
+    var chinese: String {
+        switch self {
+        case .outcome: "成效"
+        case .document: "文件"
+        case .meeting: "会议"
+        case .photo: "照片"
+        case .data: "数据"
         }
     }
 }

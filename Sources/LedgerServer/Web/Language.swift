@@ -67,6 +67,21 @@ enum Phrase: CaseIterable, Sendable {
     case unitsShown, byLevel, noUnitsMatch, noReport, openMatrix, reading
     case allFlags, kind, evidence, finding, noFlags, flagsShown, anyDirective, previousPage
     case plan, basis, basisIsDirective, basisIsPlan, changes, omitted, declared, approved, addedHere, asOf, show, behindBy
+    // Signing in and writing.
+    case signIn, signOut, signedInAs, signInTitle, signInIntro, actorField, keyFile, passphrase, passphraseHint, keyStays
+    case needsScript, keyHeld, reportProgress, reportIntro, status, values, evidenceFiles, evidenceKind, note, submitReport
+    case notAdopted, noClauses, headShown
+    // Said by the page script (`Phrase.script`); %1, %2 stand for what it fills in.
+    case jsOpening, jsKeyNotOpenSSH, jsKeyCipher, jsKeyNeedsPassphrase, jsKeyWrongPassphrase, jsKeyNotEd25519, jsNoKey, jsNoWebCrypto
+    case jsChecking, jsCheckTreeBad, jsCheckTag, jsCheckParent, jsCheckAction, jsCheckTrailer, jsCheckTree, jsCheckBlob, jsCheckPath
+    case jsCheckRecord, jsRefused, jsHeadMoved, jsLanded, jsSeeIt
+
+    /// The phrases the page script says, by the name it asks for (`jsCheckParent` is `checkParent`).
+    static let script: [(name: String, phrase: Phrase)] = Phrase.allCases.compactMap { phrase in
+        let name = String(describing: phrase)
+        guard name.hasPrefix("js") else { return nil }
+        return (name.dropFirst(2).prefix(1).lowercased() + name.dropFirst(3), phrase)
+    }
 
     func said(in language: Language) -> String {
         switch language {
@@ -91,3 +106,4 @@ extension FlagKind: Named {}
 extension ProgressStatus: Named {}
 extension AdoptionState: Named {}
 extension Effect: Named {}
+extension EvidenceKind: Named {}

@@ -12,6 +12,7 @@ struct WebController: Sendable {
     let service: LedgerService
 
     static let stylesheetPath = "/assets/luoshi.css"
+    static let scriptPath = "/assets/luoshi.js"
 
     func register(on router: Router<BasicRequestContext>) {
         router.on(.home) { request, _ in try await page(request) { try await home(request, $0) } }
@@ -31,6 +32,16 @@ struct WebController: Sendable {
         router.on(.directivePage) { request, context in
             try await page(request) { try await directive(request, $0, id: try context.parameters.require("id")) }
         }
+        router.on(.signInPage) { request, _ in try await signIn(request) }
+        router.on(.reportPage) { request, _ in
+            try await page(request, allowing: ["directive", "unit"]) { try await report(request, $0) }
+        }
+        router.on(.script) { request, _ in
+            _ = try request.query(allowed: [])
+            var headers = WebPage.headers
+            headers[.cacheControl] = "no-cache"
+            return .bytes(Array(EmbeddedWeb.files["luoshi.js"]!.utf8), contentType: "text/javascript; charset=utf-8", headers: headers)
+        }
         router.on(.stylesheet) { request, _ in
             _ = try request.query(allowed: [])
             var headers = WebPage.headers
@@ -44,21 +55,24 @@ struct WebController: Sendable {
         var language: Language
         var remember: Bool
         var query: [String: String] = [:]
+        /// Who is reading: the session's actor; nil on a `--public` server without a session.
+        var actor: ActorID? = nil
         func say(_ phrase: Phrase) -> String { phrase.said(in: language) }
         func page(_ title: String, _ body: HTML, status: HTTPResponse.Status = .ok) -> Response {
-            WebPage(language: language, title: title, body: body).response(status: status, remember: remember)
+            WebPage(language: language, title: title, body: body, actor: actor).response(status: status, remember: remember)
         }
     }
 
     /// Answers a page: in the language asked, the sign-in page without a session where one is
     /// needed, and any error as a page of its own with the error's status and message.
-    private func page(_ request: Request, allowing parameters: [String] = [], _ render: (Asked) async throws -> Response) async throws -> Response {
+    func page(_ request: Request, allowing parameters: [String] = [], _ render: (Asked) async throws -> Response) async throws -> Response {
         let query = try request.query(allowed: ["lang"] + parameters)
-        let asked = Asked(language: try Language.of(request, query: query), remember: query["lang"] != nil, query: query)
+        var asked = Asked(language: try Language.of(request, query: query), remember: query["lang"] != nil, query: query)
         do {
-            _ = try service.reader(of: request)
+            asked.actor = try service.reader(of: request)
         } catch let error as APIError where error.status == .unauthorized {
             let body = HTML.element("h1") { asked.say(.signInNeeded) } + HTML.element("p") { asked.say(.signInNeededDetail) }
+                + signInForm(asked, next: request.uri.path)
             return asked.page(asked.say(.signInNeeded), body, status: .unauthorized)
         }
         do { return try await render(asked) } catch {
@@ -130,6 +144,9 @@ struct WebController: Sendable {
             HTML.element("a", ["href": matrixHref]) { say(.matrix) }
         }
         body += HTML.element("h1") { HTML.element("code") { unit.rawValue }; " · "; HTML.element("code") { directive.rawValue } }
+        body += HTML.element("p", ["class": "actions"]) {
+            HTML.element("a", ["href": "/report?directive=\(queryPart(directive.rawValue))&unit=\(queryPart(unit.rawValue))"]) { say(.reportProgress) }
+        }
         body += HTML.element("p", ["class": "meta"]) {
             report.against == .directive ? say(.basisIsDirective) : say(.basisIsPlan) + " "
             if report.against != .directive { HTML.element("code") { report.againstUnit.rawValue } }
@@ -543,7 +560,7 @@ struct WebController: Sendable {
         }
     }
 
-    private func targetsText(_ targets: [Target]) -> String {
+    func targetsText(_ targets: [Target]) -> String {
         targets.isEmpty ? "—" : targets.map { "\($0.metric) \($0.op.rawValue) \(DiffText.fmt($0.value))\($0.unit.map { " \($0)" } ?? "")" }.joined(separator: "; ")
     }
 
@@ -559,7 +576,7 @@ struct WebController: Sendable {
         }.joined()
     }
 
-    private func modalityPhrase(_ m: Modality) -> Phrase {
+    func modalityPhrase(_ m: Modality) -> Phrase {
         switch m {
         case .must: .must
         case .should: .should
@@ -624,6 +641,11 @@ struct WebController: Sendable {
 /// An id as one segment of a path.
 func pathPart(_ id: String) -> String {
     id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
+}
+
+/// A value as a query parameter: everything but letters, digits and `-._~/` percent-encoded.
+func queryPart(_ value: String) -> String {
+    value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/")) ?? value
 }
 
 /// A unit id as the rest of a path: each of its segments encoded, the slashes kept.

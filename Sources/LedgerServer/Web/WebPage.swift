@@ -1,16 +1,20 @@
 import HTTPTypes
 import Hummingbird
+import LedgerModel
 import LedgerRender
 
 /// A page of the web UI: rendered on the server, whole without script, in the reader's language,
-/// with a policy that lets it load nothing but this server's style sheet.
+/// with a policy that lets it load nothing but this server's style sheet and page script.
 struct WebPage {
     var language: Language
     var title: String
     var body: HTML
+    /// The session's actor, shown in the bar with a way out; nil: a way in.
+    var actor: ActorID? = nil
 
-    /// Script, frames, plugins and every other origin are shut out; forms post only here.
-    static let securityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    /// No inline script, no other origin, no frames, no plugins; the page script talks only to this
+    /// server, and forms post only here.
+    static let securityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
     /// The page's markup: its head, the bar with the product's name and the language switch, the body.
     var html: HTML {
@@ -21,13 +25,24 @@ struct WebPage {
                 HTML.void("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
                 HTML.element("title") { title + " — " + say(.product) }
                 HTML.void("link", ["rel": "stylesheet", "href": WebController.stylesheetPath])
+                HTML.element("script", ["src": WebController.scriptPath, "defer": "defer"]) { "" }
             }
-            HTML.element("body") {
+            HTML.element("body", ["data-actor": actor?.rawValue]) {
                 HTML.element("header", ["class": "bar"]) {
                     HTML.element("a", ["class": "product", "href": "/"]) { say(.product) }
                     HTML.element("nav", ["class": "sections"]) {
                         HTML.element("a", ["href": "/"]) { say(.directives) }
                         HTML.element("a", ["href": "/flags"]) { say(.flags) }
+                    }
+                    HTML.element("div", ["class": "who"]) {
+                        if let actor {
+                            HTML.element("span") { say(.signedInAs) + " " }
+                            HTML.element("code") { actor.rawValue }
+                            " "
+                            HTML.element("button", ["type": "button", "data-luoshi": "sign-out", "data-luoshi-script": "", "hidden": "hidden"]) { say(.signOut) }
+                        } else {
+                            HTML.element("a", ["href": "/sign-in"]) { say(.signIn) }
+                        }
                     }
                     HTML.element("nav", ["class": "languages", "aria-label": say(.language)]) {
                         for other in Language.allCases {
@@ -40,6 +55,10 @@ struct WebPage {
                     }
                 }
                 HTML.element("main") { body }
+                // What the page script says, in this page's language.
+                HTML.element("div", ["id": "luoshi-phrases", "hidden": "hidden"]) {
+                    for (name, phrase) in Phrase.script { HTML.element("span", ["data-phrase": name]) { say(phrase) } }
+                }
             }
         }
     }

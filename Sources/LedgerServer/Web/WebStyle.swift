@@ -64,6 +64,23 @@ enum WebStyle {
         tr.reading.strengthened td.verdict .class { color: #8a5a00; font-weight: 600; }
         ul.changes { margin: .2rem 0 0; padding-left: 1rem; font-size: .82rem; }
         li.effect.looser { color: var(--accent); } li.effect.tighter { color: #8a5a00; }
+        .who { display: flex; align-items: center; gap: .4rem; font-size: .9rem; }
+        .who button { font: inherit; padding: .1rem .5rem; }
+        [hidden] { display: none !important; }
+        p.actions a { display: inline-block; padding: .3rem .8rem; border: 1px solid var(--line); border-radius: 4px; background: #fff; text-decoration: none; }
+        form.write { max-width: 44rem; background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: .4rem 1.2rem 1rem; }
+        form.write label { display: flex; flex-direction: column; gap: .2rem; margin: .7rem 0; font-size: .9rem; color: var(--muted); }
+        form.write input, form.write select, form.write textarea, form.write button { font: inherit; color: var(--ink); padding: .35rem .5rem; max-width: 100%; }
+        form.write > label > input, form.write > label > select, form.write > label > textarea, form.write fieldset[data-luoshi-key] input { width: 100%; min-width: 0; }
+        form.write, .clause-detail { overflow-wrap: anywhere; }
+        form.write fieldset { min-width: 0; border: 1px solid var(--line); border-radius: 4px; margin: .8rem 0; }
+        form.write fieldset label { flex-direction: row; flex-wrap: wrap; align-items: center; gap: .5rem; }
+        form.write button[type=submit] { background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .5rem 1.1rem; cursor: pointer; }
+        form.write button[disabled] { opacity: .55; cursor: wait; }
+        .clause-detail { border-left: 3px solid var(--line); padding: .1rem .8rem; margin: .4rem 0; }
+        .outcome { padding: .5rem .8rem; border-left: 4px solid var(--muted); background: var(--paper); }
+        .outcome.error { border-left-color: var(--accent); color: var(--accent); }
+        .outcome.done { border-left-color: #2f5a17; color: #2f5a17; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
         @media (max-width: 700px) {
           table.directives thead { display: none; }

@@ -1,0 +1,147 @@
+import Fidelity
+import Foundation
+import Hummingbird
+import Ledger
+import LedgerModel
+import LedgerRender
+
+/// The pages that write: signing in, and the forms that make one event each. The server renders
+/// them; the page script (`web/luoshi.js`) opens the user's key in the page, checks what the
+/// server prepares, signs it there and sends only signatures. Without script they say so and
+/// offer nothing to submit.
+extension WebController {
+    /// `GET /sign-in[?next=PATH]`: open one's key file and sign the session challenge.
+    func signIn(_ request: Request) async throws -> Response {
+        let query = try request.query(allowed: ["lang", "next"])
+        var asked = Asked(language: try Language.of(request, query: query), remember: query["lang"] != nil, query: query)
+        asked.actor = try? service.reader(of: request)
+        let next = query["next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+        let body = HTML.element("h1") { asked.say(.signInTitle) } + signInForm(asked, next: next)
+        return asked.page(asked.say(.signIn), body)
+    }
+
+    /// The sign-in form; shown by the script (it needs it), with a word for a browser without one.
+    func signInForm(_ asked: Asked, next: String) -> HTML {
+        let say = asked.say
+        return HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
+            + HTML.element("form", ["class": "write", "data-luoshi": "sign-in", "data-next": next, "data-luoshi-script": "", "hidden": "hidden"]) {
+                HTML.element("p") { say(.signInIntro) }
+                keyFields(asked, actorRequired: true)
+                HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.signIn) } }
+                HTML.element("p", ["class": "meta"]) { say(.keyStays) }
+            }
+    }
+
+    /// The fields that open a key: the actor it signs as, the file, its passphrase if any.
+    func keyFields(_ asked: Asked, actorRequired: Bool) -> HTML {
+        let say = asked.say
+        return HTML.element("label") {
+            say(.actorField)
+            HTML.void("input", ["type": "text", "name": "actor", "value": asked.actor?.rawValue, "autocomplete": "username",
+                                "required": actorRequired ? "required" : nil, "spellcheck": "false"])
+        }
+            + HTML.element("label") { say(.keyFile); HTML.void("input", ["type": "file", "name": "key"]) }
+            + HTML.element("label") {
+                say(.passphrase) + " "
+                HTML.element("small") { "(" + say(.passphraseHint) + ")" }
+                HTML.void("input", ["type": "password", "name": "passphrase", "autocomplete": "off"])
+            }
+    }
+
+    /// `GET /report?directive=D&unit=U`: a progress report on one clause of the unit's plan, with
+    /// each clause's text and targets, signed in the page.
+    func report(_ request: Request, _ asked: Asked) async throws -> Response {
+        let say = asked.say, language = asked.language
+        let directive = try DirectiveID(try asked.required("directive"))
+        let unit = try UnitID(try asked.required("unit"))
+        let (head, plan) = try await service.handles.with { ledger in
+            try ledger.requireExisting(unit: unit, directive: directive)
+            let head = try ledger.head()
+            return (head, try ledger.record(.plan(directive, unit), at: head).map { try Plan(json: $0, at: .root) })
+        }
+        var body = HTML.element("p", ["class": "crumbs"]) {
+            HTML.element("a", ["href": "/"]) { say(.allDirectives) }
+            " › "
+            HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))"]) { directive.rawValue }
+            " › "
+            HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))/units/\(unitPath(unit.rawValue))"]) { unit.rawValue }
+        }
+        body += HTML.element("h1") { say(.reportProgress) + " · "; HTML.element("code") { unit.rawValue } }
+        guard let plan, !plan.clauses.isEmpty else {
+            body += HTML.element("p", ["class": "error"]) { plan == nil ? say(.notAdopted) : say(.noClauses) }
+            return asked.page(say(.reportProgress), body, status: plan == nil ? .notFound : .ok)
+        }
+        body += HTML.element("p") { say(.reportIntro) }
+        body += HTML.element("p", ["class": "meta"]) { say(.headShown) + " "; HTML.element("code") { String("\(head)".prefix(12)) } }
+        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
+        let after = "/directives/\(pathPart(directive.rawValue))/matrix?unit=\(queryPart(unit.rawValue))"
+        body += HTML.element("form", ["class": "write", "data-luoshi": "event", "data-action": "report-progress", "data-head": "\(head)",
+                                      "data-after": after, "data-luoshi-script": "", "hidden": "hidden"]) {
+            HTML.void("input", ["type": "hidden", "name": "directive", "value": directive.rawValue])
+            HTML.void("input", ["type": "hidden", "name": "unit", "value": unit.rawValue])
+            HTML.element("label") {
+                say(.clause)
+                HTML.element("select", ["name": "clause", "data-luoshi": "clause"]) {
+                    for clause in plan.clauses {
+                        HTML.element("option", ["value": clause.id.rawValue]) { clause.id.rawValue + " · " + String(clause.text.prefix(40)) }
+                    }
+                }
+            }
+            for clause in plan.clauses {
+                HTML.element("div", ["class": "clause-detail", "data-clause": clause.id.rawValue]) {
+                    HTML.element("p") { HTML.element("span", ["class": "modality"]) { say(modalityPhrase(clause.modality)) }; " "; clause.text }
+                    HTML.element("p", ["class": "meta"]) {
+                        say(.targets) + " " + targetsText(clause.targets)
+                        if let deadline = clause.deadline { " · " + say(.deadline) + " \(deadline)" }
+                    }
+                    if !clause.targets.isEmpty {
+                        HTML.element("fieldset") {
+                            HTML.element("legend") { say(.values) }
+                            for target in clause.targets {
+                                HTML.element("label") {
+                                    HTML.element("code") { target.metric }
+                                    HTML.void("input", ["type": "number", "step": "any", "data-metric": target.metric])
+                                    target.unit ?? ""
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            HTML.element("label") {
+                say(.status)
+                HTML.element("select", ["name": "status"]) {
+                    for status in ProgressStatus.allCases {
+                        HTML.element("option", ["value": status.rawValue, "selected": status == .inProgress ? "selected" : nil]) { status.said(in: language) }
+                    }
+                }
+            }
+            HTML.element("label") {
+                say(.evidenceKind)
+                HTML.element("select", ["name": "evidenceKind"]) {
+                    for kind in EvidenceKind.allCases { HTML.element("option", ["value": kind.rawValue]) { kind.said(in: language) } }
+                }
+            }
+            HTML.element("label") { say(.evidenceFiles); HTML.void("input", ["type": "file", "name": "evidence", "multiple": "multiple"]) }
+            HTML.element("label") { say(.note); HTML.element("textarea", ["name": "note", "rows": "3", "maxlength": "2000"]) { "" } }
+            HTML.element("label") { say(.asOf); HTML.void("input", ["type": "date", "name": "asOf"]) }
+            HTML.element("fieldset", ["data-luoshi-key": "missing"]) {
+                HTML.element("legend") { say(.signIn) }
+                keyFields(asked, actorRequired: false)
+            }
+            HTML.element("p", ["data-luoshi-key": "held", "hidden": "hidden"]) { say(.keyHeld) + " "; HTML.element("code", ["data-luoshi-holder": ""]) { "" } }
+            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.submitReport) } }
+        }
+        return asked.page(say(.reportProgress), body)
+    }
+}
+
+extension WebController.Asked {
+    /// A query parameter the page cannot do without (400 naming it otherwise).
+    func required(_ name: String) throws -> String {
+        guard let value = query[name], !value.isEmpty else {
+            throw APIError(.badRequest, "bad-query", "this page needs ?\(name)=")
+        }
+        return value
+    }
+}
