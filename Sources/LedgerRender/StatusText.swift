@@ -102,48 +102,28 @@ public enum StatusText {
             + "\(reported) reported on, \(done) done; \(flags) flag\(flags == 1 ? "" : "s")"
     }
 
-    /// One line per unit and clause, RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled.
+    /// One line per unit and clause (`CSV`: RFC 4180, text cells defused).
     public static func csv(_ matrices: [StatusMatrix]) -> String {
         let header = ["directive", "version", "unit", "level", "adoption", "basis_version", "clause", "plan_clause", "class",
                       "declared", "approved", "status", "reported_at", "metric", "value", "target_unit", "added", "flags", "flags_by_kind"]
-        var lines = [header]
+        var rows: [[CSV.Cell]] = []
         for m in matrices {
             for row in m.rows {
                 let byKind = row.flags.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ";")
                 for c in row.cells {
-                    lines.append([
-                        m.directive.rawValue, String(m.version), row.unit.rawValue, row.level ?? "", row.adoption.rawValue,
-                        row.basisVersion.map(String.init) ?? "", c.clause.rawValue, c.planClause?.rawValue ?? "",
-                        c.fidelity?.rawValue ?? "", c.fidelity == nil ? "" : String(c.declared), c.fidelity == nil ? "" : String(c.approved),
-                        c.report?.status.rawValue ?? "", c.report?.at.description ?? "", c.report == nil ? "" : c.target?.metric ?? "",
-                        c.value.map(number) ?? "", c.report == nil ? "" : c.target?.unit ?? "",
-                        String(row.added.count), String(row.flagTotal), byKind,
+                    rows.append([
+                        .text(m.directive.rawValue), .number(String(m.version)), .text(row.unit.rawValue), .text(row.level ?? ""),
+                        .text(row.adoption.rawValue), .number(row.basisVersion.map(String.init) ?? ""), .text(c.clause.rawValue),
+                        .text(c.planClause?.rawValue ?? ""), .text(c.fidelity?.rawValue ?? ""),
+                        .text(c.fidelity == nil ? "" : String(c.declared)), .text(c.fidelity == nil ? "" : String(c.approved)),
+                        .text(c.report?.status.rawValue ?? ""), .text(c.report?.at.description ?? ""),
+                        .text(c.report == nil ? "" : c.target?.metric ?? ""), .number(c.value.map(number) ?? ""),
+                        .text(c.report == nil ? "" : c.target?.unit ?? ""),
+                        .number(String(row.added.count)), .number(String(row.flagTotal)), .text(byKind),
                     ])
                 }
             }
         }
-        // Columns holding numbers stay as they are; every other cell is text and may come from a record.
-        let numbers: Set<Int> = [1, 5, 14, 16, 17]
-        return lines.enumerated().map { n, line in
-            line.enumerated().map { i, cell in quote(n == 0 || numbers.contains(i) ? cell : inert(cell)) }.joined(separator: ",") + "\r\n"
-        }.joined()
-    }
-
-    /// A text cell a spreadsheet will not run as a formula: one starting with `=`, `+`, `-`, `@`, a
-    /// tab or a carriage return (a target unit `=HYPERLINK(…)`) gets a leading `'`, as OWASP advises.
-    static func inert(_ cell: String) -> String {
-        guard let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"].contains(first) else { return cell }
-        return "'" + cell
-    }
-
-    /// Quotes are doubled scalar by scalar: a `"` followed by a combining mark is one Character to Swift
-    /// (and to `replacingOccurrences`), but a lone quote to a CSV reader, which would end the field there.
-    static func quote(_ field: String) -> String {
-        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        var quoted = "\""
-        for scalar in field.unicodeScalars {
-            if scalar == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(scalar) }
-        }
-        return quoted + "\""
+        return CSV(header: header, rows: rows).text
     }
 }

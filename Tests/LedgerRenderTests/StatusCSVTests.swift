@@ -55,3 +55,20 @@ struct StatusCSVTests {
         #expect(rows[1][column] == unit)
     }
 }
+
+@Suite("CSV for spreadsheets")
+struct CSVTests {
+    @Test("text that a spreadsheet would run is defused, numbers are not, and the file starts with a byte-order mark")
+    func cells() {
+        let table = CSV(header: ["单位", "note, quoted"], rows: [
+            [.text("=HYPERLINK(\"http://example.invalid\")"), .number("-5")],
+            [.text("-5"), .text("+1")], [.text("@SUM(A1)"), .text("\tx")], [.text("＝1"), .text("line\nbreak")], [.text("河东区"), .text("plain")],
+        ])
+        let rows = StatusCSVTests.read(table.text)
+        #expect(rows == [["单位", "note, quoted"], ["'=HYPERLINK(\"http://example.invalid\")", "-5"], ["'-5", "'+1"],
+                         ["'@SUM(A1)", "'\tx"], ["'＝1", "line\nbreak"], ["河东区", "plain"]])
+        #expect(table.text.hasSuffix("plain\r\n"))
+        #expect(Array(table.bytesWithBOM.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(Array(table.bytesWithBOM.dropFirst(3)) == Array(table.text.utf8))
+    }
+}

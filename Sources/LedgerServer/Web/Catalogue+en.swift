@@ -103,6 +103,7 @@ extension Phrase {
         case .submitReport: "Check and sign the report"
         case .notAdopted: "This unit has not adopted the directive: there is no plan to report on."
         case .noClauses: "The plan has no clause."
+        case .downloadCSV: "Download as CSV"
         case .headShown: "Ledger at"
         case .jsOpening: "Opening the key and signing in…"
         case .jsKeyNotOpenSSH: "This file is not an OpenSSH private key: it should begin with -----BEGIN OPENSSH PRIVATE KEY-----."

@@ -103,6 +103,7 @@ extension Phrase {
         case .submitReport: "核对并签署报告"
         case .notAdopted: "本单位尚未制定该文件的落实方案，无从报告进展。"
         case .noClauses: "方案中没有条款。"
+        case .downloadCSV: "下载 CSV 表格"
         case .headShown: "台账版本"
         case .jsOpening: "正在打开密钥并登录……"
         case .jsKeyNotOpenSSH: "该文件不是 OpenSSH 私钥：应以 -----BEGIN OPENSSH PRIVATE KEY----- 开头。"

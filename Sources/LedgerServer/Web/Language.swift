@@ -70,7 +70,7 @@ enum Phrase: CaseIterable, Sendable {
     // Signing in and writing.
     case signIn, signOut, signedInAs, signInTitle, signInIntro, actorField, keyFile, passphrase, passphraseHint, keyStays
     case needsScript, keyHeld, reportProgress, reportIntro, status, values, evidenceFiles, evidenceKind, note, submitReport
-    case notAdopted, noClauses, headShown
+    case notAdopted, noClauses, headShown, downloadCSV
     // Said by the page script (`Phrase.script`); %1, %2 stand for what it fills in.
     case jsOpening, jsKeyNotOpenSSH, jsKeyCipher, jsKeyNeedsPassphrase, jsKeyWrongPassphrase, jsKeyNotEd25519, jsNoKey, jsNoWebCrypto
     case jsChecking, jsCheckTreeBad, jsCheckTag, jsCheckParent, jsCheckAction, jsCheckTrailer, jsCheckTree, jsCheckBlob, jsCheckPath

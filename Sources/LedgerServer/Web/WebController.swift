@@ -17,7 +17,7 @@ struct WebController: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.on(.home) { request, _ in try await page(request) { try await home(request, $0) } }
         router.on(.matrixPage) { request, context in
-            try await page(request, allowing: ["level", "class", "flag", "unit", "cursor", "limit"]) {
+            try await page(request, allowing: ["level", "class", "flag", "unit", "cursor", "limit", "format"]) {
                 try await matrix(request, $0, id: try context.parameters.require("id"))
             }
         }
@@ -27,7 +27,7 @@ struct WebController: Sendable {
             }
         }
         router.on(.flagsPage) { request, _ in
-            try await page(request, allowing: ["kind", "directive", "unit", "offset"]) { try await flags(request, $0) }
+            try await page(request, allowing: ["kind", "directive", "unit", "offset", "format"]) { try await flags(request, $0) }
         }
         router.on(.directivePage) { request, context in
             try await page(request) { try await directive(request, $0, id: try context.parameters.require("id")) }
@@ -58,6 +58,18 @@ struct WebController: Sendable {
         /// Who is reading: the session's actor; nil on a `--public` server without a session.
         var actor: ActorID? = nil
         func say(_ phrase: Phrase) -> String { phrase.said(in: language) }
+        /// `format=csv`: the page's whole table (every row the filters keep, not one page of it) as a
+        /// spreadsheet; nothing else is a format.
+        func wantsCSV() throws -> Bool {
+            guard let format = query["format"] else { return false }
+            guard format == "csv" else { throw APIError(.badRequest, "bad-query", "format is csv or left out (the page), not \(format)") }
+            return true
+        }
+        func csv(_ table: CSV, name: String) -> Response {
+            var headers = WebPage.headers
+            headers[.contentDisposition] = "attachment; filename=\"\(name.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.reduce("") { $0 + String($1) }).csv\""
+            return .bytes(table.bytesWithBOM, contentType: "text/csv; charset=utf-8", headers: headers)
+        }
         func page(_ title: String, _ body: HTML, status: HTTPResponse.Status = .ok) -> Response {
             WebPage(language: language, title: title, body: body, actor: actor).response(status: status, remember: remember)
         }
@@ -251,6 +263,14 @@ struct WebController: Sendable {
             return (try ledger.flags(at: nil, unit: unit, directive: directive, kinds: nil), try ledger.directives().map(\.id))
         }
         let shown = kind.map { k in all.filter { $0.kind == k } } ?? all
+        if try asked.wantsCSV() {
+            let header = [Phrase.kind, .unit, .directive, .clause, .finding, .evidence].map(say)
+            let rows = shown.map { flag -> [CSV.Cell] in
+                [.text(flag.kind.said(in: language)), .text(flag.unit.rawValue), .text(flag.directive?.rawValue ?? ""),
+                 .text(flag.clause?.rawValue ?? ""), .text(flag.finding?.rawValue ?? ""), .text(Self.evidenceText(flag.detail))]
+            }
+            return asked.csv(CSV(header: header, rows: rows), name: "flags")
+        }
         guard offset <= shown.count else { throw LedgerError.usage("offset=\(offset) is past the \(shown.count) flags") }
         let page = shown[offset..<min(shown.count, offset + Self.flagsPageSize)]
         var counts: [FlagKind: Int] = [:]
@@ -292,7 +312,10 @@ struct WebController: Sendable {
             HTML.void("input", ["type": "hidden", "name": "lang", "value": language.rawValue])
             HTML.element("button", ["type": "submit"]) { say(.filter) }
         }
-        body += HTML.element("p", ["class": "meta"]) { "\(shown.count) " + say(.flagsShown) }
+        body += HTML.element("p", ["class": "meta"]) {
+            "\(shown.count) " + say(.flagsShown) + " · "
+            HTML.element("a", ["href": link(["format": "csv"]), "download": ""]) { say(.downloadCSV) }
+        }
         if page.isEmpty {
             body += HTML.element("p") { say(.noFlags) }
         } else {
@@ -316,6 +339,12 @@ struct WebController: Sendable {
             }
         }
         return asked.page(say(.flags), body)
+    }
+
+    /// What raised a flag, on one line: `key: value; …` as the page lists it.
+    static func evidenceText(_ detail: JSONValue) -> String {
+        guard case .object(let fields) = detail, !fields.isEmpty else { return DiffText.render(detail) }
+        return fields.sorted { $0.key < $1.key }.map { "\($0.key): \(DiffText.render($0.value))" }.joined(separator: "; ")
     }
 
     private func flagRow(_ flag: Flag, language: Language) -> HTML {
@@ -370,6 +399,21 @@ struct WebController: Sendable {
             return matrix
         }
         let shown = whole.filtered(filter)
+        if try asked.wantsCSV() {
+            var header = [say(.unit), say(.level), say(.adoption)]
+            for clause in whole.clauses { header += [say(.clause) + " \(clause) · " + say(.reading), say(.clause) + " \(clause) · " + say(.status)] }
+            header.append(say(.flags))
+            let rows = shown.rows.map { row -> [CSV.Cell] in
+                let cells = Dictionary(row.cells.map { ($0.clause, $0) }, uniquingKeysWith: { a, _ in a })
+                var out: [CSV.Cell] = [.text(row.unit.rawValue), .text(row.level ?? ""), .text(row.adoption.said(in: language))]
+                for clause in whole.clauses {
+                    out += [.text(cells[clause]?.fidelity?.said(in: language) ?? ""), .text(cells[clause]?.report?.status.said(in: language) ?? "")]
+                }
+                out.append(.number(String(row.flagTotal)))
+                return out
+            }
+            return asked.csv(CSV(header: header, rows: rows), name: "matrix-\(whole.directive)")
+        }
         var limit = Self.matrixPageSize
         if let asked = q["limit"] {
             guard let n = Int(asked), (1...500).contains(n) else { throw LedgerError.usage("limit=\(asked): give a number of units per page from 1 to 500") }
@@ -384,7 +428,10 @@ struct WebController: Sendable {
         body += HTML.element("h1") { say(.matrix) + " · "; HTML.element("code") { whole.directive.rawValue }; " "; whole.title }
         body += levelRollup(shown, say: say)
         body += filterForm(whole, filter, language: language, say: say)
-        body += HTML.element("p", ["class": "meta"]) { "\(shown.rows.count) / \(whole.rows.count) " + say(.unitsShown) }
+        body += HTML.element("p", ["class": "meta"]) {
+            "\(shown.rows.count) / \(whole.rows.count) " + say(.unitsShown) + " · "
+            HTML.element("a", ["href": matrixLink(q.merging(["format": "csv"]) { $1 }, cursor: nil), "download": ""]) { say(.downloadCSV) }
+        }
         if rows.isEmpty {
             body += HTML.element("p") { say(.noUnitsMatch) }
         } else {
