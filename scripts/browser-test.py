@@ -191,6 +191,13 @@ def sign_in(driver, base, key, passphrase="", next_path="/"):
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
 
 
+def follow(driver, url):
+    """Follows a link to `url` as a reader would, in the page (which keeps the key it holds)."""
+    old = driver.find_element(By.TAG_NAME, "body")
+    driver.execute_script("const a = document.createElement('a'); a.href = arguments[0]; document.body.appendChild(a); a.click();", url)
+    WebDriverWait(driver, 60).until(staleness_of(old))
+
+
 def actor(driver):
     return driver.execute_script("return document.body.dataset.actor || null")
 
@@ -285,10 +292,7 @@ def main():
                             "--status", "in-progress", "--note", "同时报送。", "--key", str(keys / "shannan.office")],
                            check=True, stdout=subprocess.DEVNULL)
         proxy.before_signatures = another_report
-        old = driver.find_element(By.TAG_NAME, "body")
-        driver.execute_script("const a = document.createElement('a'); a.href = arguments[0]; document.body.appendChild(a); a.click();",
-                              base + report_path)
-        WebDriverWait(driver, 60).until(staleness_of(old))
+        follow(driver, base + report_path)
         form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-luoshi=event]:not([hidden])"))
         Select(form.find_element(By.NAME, "status")).select_by_value("done")
         form.find_element(By.NAME, "note").send_keys("台账更新后重新核对。")
@@ -304,11 +308,7 @@ def main():
                                      ("a commit on another parent", tamper_parent, "parent")):
             proxy.tamper = tamper
             seen = len(proxy.requests)
-            # Followed as a link, as a reader would: the page keeps the key it holds.
-            old = driver.find_element(By.TAG_NAME, "body")
-            driver.execute_script("const a = document.createElement('a'); a.href = arguments[0]; document.body.appendChild(a); a.click();",
-                                  base + report_path)
-            WebDriverWait(driver, 60).until(staleness_of(old))
+            follow(driver, base + report_path)
             form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-luoshi=event]:not([hidden])"))
             Select(form.find_element(By.NAME, "status")).select_by_value("in-progress")
             form.find_element(By.NAME, "note").send_keys("不应落账的报告。")
@@ -320,6 +320,35 @@ def main():
         check(subprocess.check_output(["git", "--git-dir", str(ledger), "rev-parse", "main"], text=True).strip() == head,
               "main did not move on the tampered writes")
 
+        # 3b. Edit the plan: lower clause 1's target from 30% to 20%; the live preview reads it as
+        # weakened and names the flag it raises, before anything is signed; then sign it.
+        plan_path = f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}"
+        follow(driver, base + plan_path)
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=edit-plan]:not([hidden])"))
+        section = form.find_element(By.CSS_SELECTOR, f"section[data-clause-id='{CLAUSE}']")
+        check(section.get_attribute("data-reading") in (None, "faithful"), "before the edit, clause 1 is read as the plan stands")
+        value = section.find_element(By.NAME, "value-0")
+        value.clear()
+        value.send_keys("20")
+        text = section.find_element(By.NAME, "text")
+        text.clear()
+        text.send_keys("发给基层的文件数量必须比2018年减少20%以上。")
+        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"section[data-clause-id='{CLAUSE}']").get_attribute("data-reading") == "weakened")
+        reading = driver.find_element(By.CSS_SELECTOR, f"section[data-clause-id='{CLAUSE}'] [data-preview-for]").text
+        flags_shown = driver.find_element(By.CSS_SELECTOR, "[data-preview-flags]").text
+        check("弱化" in reading or "weakened" in reading, f"the live preview reads the lowered target as weakened ({reading!r})")
+        check("targets[0].value" in reading and "30 → 20" in reading, "the preview names the change and its values")
+        check(flags_shown != "" and ("变通" in flags_shown or "adapted" in flags_shown), f"the preview names the flag the edit raises ({flags_shown!r})")
+        check(subprocess.check_output(["git", "--git-dir", str(ledger), "rev-parse", "main"], text=True).strip() == head,
+              "the preview wrote nothing to main")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=edit-plan]")
+        plan = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:directives/{DIRECTIVE}/plans/{UNIT}/plan.json"]))
+        lowered = next(c for c in plan["clauses"] if c["id"] == CLAUSE)
+        check(kind == "done" and lowered["targets"][0]["value"] == 20, f"the edited plan was signed in the page and landed ({said})")
+        diff = json.loads(subprocess.check_output([LUOSHI, "diff", "--ledger", str(ledger), "--directive", DIRECTIVE, "--unit", UNIT, "--format", "json"]))
+        check(next(c for c in diff["clauses"] if c["id"] == CLAUSE)["class"] == "weakened", "luoshi diff reads the landed plan as the preview did")
+
         # 4. Stock git accepts every commit the browser made; verify is clean.
         signers = work / "allowed_signers"
         with open(signers, "w") as f:
@@ -328,7 +357,7 @@ def main():
         made = subprocess.check_output(["git", "--git-dir", str(ledger), "rev-list", f"{head_before}..main"], text=True).split()
         ok = all(subprocess.run(["git", "--git-dir", str(ledger), "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}",
                                  "verify-commit", c], capture_output=True).returncode == 0 for c in made)
-        check(len(made) == 3 and ok, f"stock git verify-commit accepts the {len(made)} new commits (two made in the browser)")
+        check(len(made) == 4 and ok, f"stock git verify-commit accepts the {len(made)} new commits (three made in the browser)")
         verify = subprocess.run([LUOSHI, "verify", "--ledger", str(ledger)], capture_output=True, text=True)
         check(verify.returncode == 0, "luoshi verify is clean after the browser's writes")
 
@@ -349,7 +378,8 @@ def main():
         # 6. Every page in both languages at two sizes; no page wider than its window.
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         pages = {"home": "/", "directive": f"/directives/{DIRECTIVE}", "matrix": f"/directives/{DIRECTIVE}/matrix",
-                 "unit": f"/directives/{DIRECTIVE}/units/{UNIT}", "flags": "/flags", "sign-in": "/sign-in", "report": report_path}
+                 "unit": f"/directives/{DIRECTIVE}/units/{UNIT}", "flags": "/flags", "sign-in": "/sign-in", "report": report_path,
+                 "plan": f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}"}
         for width, height in ((1366, 768), (390, 844)):
             driver.set_window_size(width, height)
             for language in ("zh", "en"):

@@ -1792,7 +1792,7 @@ public enum EmbeddedSchemas {
   "info": {
     "title": "Luoshi ledger server",
     "version": "1",
-    "description": "`luoshi serve`: reads of one ledger (the same bytes as `luoshi … --format json`), sessions by signed challenge, and two-phase writes signed on the client. README.md, \"Serving the ledger over HTTP\". Schemas are `$ref`ed relative to `/api/v1/`, where this description is served, and served under `/api/v1/schemas/`."
+    "description": "`luoshi serve`: reads of one ledger (the same bytes as `luoshi \u2026 --format json`), sessions by signed challenge, and two-phase writes signed on the client. README.md, \"Serving the ledger over HTTP\". Schemas are `$ref`ed relative to `/api/v1/`, where this description is served, and served under `/api/v1/schemas/`."
   },
   "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
   "servers": [
@@ -2028,7 +2028,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -2068,7 +2068,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -2131,7 +2131,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -2222,7 +2222,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -2309,7 +2309,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -2576,7 +2576,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -2585,84 +2585,7 @@ public enum EmbeddedSchemas {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "required": [
-                    "directive",
-                    "unit",
-                    "against",
-                    "clauses",
-                    "added",
-                    "flags",
-                    "summary"
-                  ],
-                  "properties": {
-                    "directive": {
-                      "type": "string"
-                    },
-                    "unit": {
-                      "type": "string"
-                    },
-                    "against": {
-                      "type": "object",
-                      "required": [
-                        "kind",
-                        "unit",
-                        "version"
-                      ],
-                      "properties": {
-                        "kind": {
-                          "enum": [
-                            "directive",
-                            "plan"
-                          ]
-                        },
-                        "unit": {
-                          "type": "string"
-                        },
-                        "version": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "clauses": {
-                      "type": "array",
-                      "items": {
-                        "type": "object"
-                      }
-                    },
-                    "added": {
-                      "type": "array",
-                      "items": {}
-                    },
-                    "flags": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/Flag"
-                      }
-                    },
-                    "summary": {
-                      "type": "object",
-                      "required": [
-                        "classes",
-                        "behind",
-                        "clauses"
-                      ],
-                      "properties": {
-                        "classes": {
-                          "type": "object",
-                          "additionalProperties": {
-                            "type": "integer"
-                          }
-                        },
-                        "behind": {
-                          "type": "integer"
-                        },
-                        "clauses": {
-                          "type": "integer"
-                        }
-                      }
-                    }
-                  }
+                  "$ref": "#/components/schemas/Diff"
                 }
               }
             }
@@ -2708,7 +2631,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -2801,7 +2724,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -2914,7 +2837,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -3023,7 +2946,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -3125,7 +3048,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -3249,7 +3172,7 @@ public enum EmbeddedSchemas {
         ],
         "responses": {
           "200": {
-            "description": "The answer, the same bytes as `luoshi … --format json`.",
+            "description": "The answer, the same bytes as `luoshi \u2026 --format json`.",
             "headers": {
               "ETag": {
                 "$ref": "#/components/headers/ETag"
@@ -3726,7 +3649,7 @@ public enum EmbeddedSchemas {
                   "checkpoint": {
                     "type": "string",
                     "minLength": 1,
-                    "description": "The checkpoint: its id (`cp-…`) or its tag (`checkpoints/cp-…`)."
+                    "description": "The checkpoint: its id (`cp-\u2026`) or its tag (`checkpoints/cp-\u2026`)."
                   }
                 },
                 "additionalProperties": false
@@ -3763,6 +3686,69 @@ public enum EmbeddedSchemas {
           },
           "429": {
             "$ref": "#/components/responses/TooManyPendings"
+          },
+          "503": {
+            "$ref": "#/components/responses/NotVerified"
+          }
+        }
+      }
+    },
+    "/api/v1/preview": {
+      "post": {
+        "operationId": "preview",
+        "summary": "How a plan would read once an edit-plan event landed (the web UI's live preview)",
+        "tags": [
+          "writes"
+        ],
+        "security": [
+          {
+            "bearer": []
+          },
+          {
+            "cookie": []
+          },
+          {}
+        ],
+        "description": "Checks one `edit-plan` event against head exactly as `POST /api/v1/events` would, and answers what `GET /api/v1/diff` would answer for the unit's plan once it had landed: each clause's reading against the basis, its changes and their effects, and the unit's flags. Nothing is written to `main`; the prepared objects are left unreferenced.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "schemas/event.json"
+              }
+            }
+          },
+          "description": "One edit-plan event; `at` may be left out."
+        },
+        "responses": {
+          "200": {
+            "description": "The plan's reading as it would be.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Diff"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadData"
+          },
+          "401": {
+            "$ref": "#/components/responses/NoSession"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/ConflictPlain"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
           },
           "503": {
             "$ref": "#/components/responses/NotVerified"
@@ -4065,6 +4051,86 @@ public enum EmbeddedSchemas {
         "properties": {
           "kind": {
             "type": "string"
+          }
+        }
+      },
+      "Diff": {
+        "type": "object",
+        "required": [
+          "directive",
+          "unit",
+          "against",
+          "clauses",
+          "added",
+          "flags",
+          "summary"
+        ],
+        "properties": {
+          "directive": {
+            "type": "string"
+          },
+          "unit": {
+            "type": "string"
+          },
+          "against": {
+            "type": "object",
+            "required": [
+              "kind",
+              "unit",
+              "version"
+            ],
+            "properties": {
+              "kind": {
+                "enum": [
+                  "directive",
+                  "plan"
+                ]
+              },
+              "unit": {
+                "type": "string"
+              },
+              "version": {
+                "type": "integer"
+              }
+            }
+          },
+          "clauses": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          },
+          "added": {
+            "type": "array",
+            "items": {}
+          },
+          "flags": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Flag"
+            }
+          },
+          "summary": {
+            "type": "object",
+            "required": [
+              "classes",
+              "behind",
+              "clauses"
+            ],
+            "properties": {
+              "classes": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "integer"
+                }
+              },
+              "behind": {
+                "type": "integer"
+              },
+              "clauses": {
+                "type": "integer"
+              }
+            }
           }
         }
       }

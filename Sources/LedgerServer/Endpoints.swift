@@ -47,6 +47,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let prepare = Endpoint(.post, "/api/v1/events")
     public static let sign = Endpoint(.post, "/api/v1/events/:id/signatures")
     public static let witness = Endpoint(.post, "/api/v1/witnesses")
+    public static let preview = Endpoint(.post, "/api/v1/preview")
 
     /// git's smart HTTP (`GitController`): git's protocol, not the API's, so not in `all` and not in
     /// the OpenAPI description.
@@ -63,14 +64,15 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let unitPage = Endpoint(.get, "/directives/:id/units/**", rest: "unit")
     public static let signInPage = Endpoint(.get, "/sign-in")
     public static let reportPage = Endpoint(.get, "/report")
+    public static let planPage = Endpoint(.get, "/plan")
     public static let script = Endpoint(.get, "/assets/luoshi.js")
-    public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, signInPage, reportPage, stylesheet, script]
+    public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, signInPage, reportPage, planPage, stylesheet, script]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [
         health, openAPI, schema,
         ledger, directives, recordOfKind, record, status, diff, chain, flags, log, blame, history, verify,
-        sessionChallenge, sessionAnswer, logout, prepare, sign, witness,
+        sessionChallenge, sessionAnswer, logout, prepare, sign, witness, preview,
     ]
 }
 

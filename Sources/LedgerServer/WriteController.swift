@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Ledger
 import LedgerModel
+import LedgerRender
 
 /// Writes, in two phases: the server prepares the exact objects an event makes, the client signs
 /// them with its own key and sends the signatures, and the server lands them on `main`. The server
@@ -13,12 +14,12 @@ struct WriteController: Sendable {
         router.on(.prepare) { request, context in try await prepare(request, context) }
         router.on(.sign) { request, context in try await sign(request, context) }
         router.on(.witness) { request, context in try await witness(request, context) }
+        router.on(.preview) { request, _ in try await preview(request) }
     }
 
-    /// Step 1: one event in, its first object to sign out.
-    func prepare(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        _ = try request.query(allowed: [])
-        try refuseWhenReadOnly()
+    /// The event of a request's body, in `EVENTS.md`'s format, dated by the server's clock when it
+    /// leaves out `at`; refused when its actor is not the session's.
+    private func event(of request: Request) async throws -> (event: Event, serverDated: Bool) {
         let sessionActor = try service.reader(of: request)
         var value = try await request.json(limit: service.configuration.maxBodyBytes)
         // An event may leave `at` to the server: it is then dated now by the ledger's clock.
@@ -33,6 +34,24 @@ struct WriteController: Sendable {
         if let sessionActor, sessionActor != event.actor {
             throw APIError(.forbidden, "not-permitted", "the event's actor \(event.actor) is not this session's (\(sessionActor)); sign in as \(event.actor) to write as them", pointer: JSONPointer.root / "actor")
         }
+        return (event, serverDated)
+    }
+
+    /// `POST /api/v1/preview`: how the unit's plan would read once an `edit-plan` event landed,
+    /// exactly what `GET /api/v1/diff` would then answer; checked as a write is, nothing written.
+    func preview(_ request: Request) async throws -> Response {
+        _ = try request.query(allowed: [])
+        try refuseWhenReadOnly()
+        let (event, _) = try await event(of: request)
+        let report = try await service.handles.with { ledger in try ledger.preview(event) }
+        return .json(JSONDocument.diff(report), status: .ok)
+    }
+
+    /// Step 1: one event in, its first object to sign out.
+    func prepare(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        try refuseWhenReadOnly()
+        let (event, serverDated) = try await event(of: request)
         // Dated when its turn comes: a write that waited is not dated before the one that landed ahead of it.
         let (write, id, expires) = try await prepareInTurn(event, serverDated: serverDated)
         return pendingAnswer(write, id: id, expires: expires, status: .ok)

@@ -20,7 +20,7 @@ enum EmbeddedWeb {
 
   // ---- the page's words: every phrase comes from the page, in the reader's language
   function say(name, ...args) {
-    const node = document.querySelector(`#luoshi-phrases [data-phrase="${name}"]`);
+    const node = document.querySelector(`#luoshi-phrases [data-phrase="${name}"], .phrases [data-phrase="${name}"]`);
     let said = node ? node.textContent : name;
     args.forEach((arg, n) => { said = said.split(`%${n + 1}`).join(String(arg)); });
     return said;
@@ -483,9 +483,32 @@ enum EmbeddedWeb {
     await go('/', true);
   }
 
-  // The report form: one report-progress event from the form's fields.
+  // The plan form's clauses: each clause as the page drew it, with what the user edited.
+  function planClauses(form) {
+    const clauses = [];
+    for (const section of form.querySelectorAll('section[data-clause-json]')) {
+      if (section.querySelector('input[name=drop]').checked) continue;
+      const clause = JSON.parse(section.dataset.clauseJson);
+      clause.text = section.querySelector('[name=text]').value;
+      clause.modality = section.querySelector('[name=modality]').value;
+      (clause.targets || []).forEach((target, n) => {
+        target.op = section.querySelector(`[name="op-${n}"]`).value;
+        const value = section.querySelector(`[name="value-${n}"]`).value;
+        target.value = value === '' ? NaN : Number(value);
+      });
+      const deadline = section.querySelector('[name=deadline]').value;
+      if (deadline) clause.deadline = deadline; else delete clause.deadline;
+      clauses.push(clause);
+    }
+    return clauses;
+  }
+
+  // The form's event: a report-progress from the report form, an edit-plan from the plan form.
   async function eventOf(form) {
     const data = new FormData(form);
+    if (form.dataset.action === 'edit-plan') {
+      return { action: 'edit-plan', actor: held.actor, unit: String(data.get('unit')), directive: String(data.get('directive')), clauses: planClauses(form) };
+    }
     const event = { action: form.dataset.action, actor: held.actor };
     for (const name of ['unit', 'directive', 'clause', 'status']) if (data.get(name)) event[name] = String(data.get(name));
     const values = {};
@@ -515,15 +538,25 @@ enum EmbeddedWeb {
       if (!holds) throw new Refusal(say('checkRecord', path));
     };
   }
+  function planCheck(event) {
+    // An edit of a plan changes one record, the plan, to exactly the clauses asked for.
+    return (path, record) => {
+      const holds = path === `directives/${event.directive}/plans/${event.unit}/plan.json` && record.unit === event.unit
+        && record.directive === event.directive && canonical(record.clauses) === canonical(event.clauses);
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
   async function submitEvent(form) {
     if (!held) held = await keyFrom(form);
     reflectKey();
     const event = await eventOf(form);
     const want = {
       parent: form.dataset.head, action: event.action,
-      trailers: { 'Luoshi-Unit': event.unit, 'Luoshi-Directive': event.directive, 'Luoshi-Clause': event.clause },
-      record: event.action === 'report-progress' ? progressCheck(event) : null,
+      trailers: Object.fromEntries(Object.entries({ 'Luoshi-Unit': event.unit, 'Luoshi-Directive': event.directive, 'Luoshi-Clause': event.clause })
+        .filter(([, value]) => value !== undefined)),
+      record: event.action === 'report-progress' ? progressCheck(event) : event.action === 'edit-plan' ? planCheck(event) : null,
     };
+    if (!want.record) throw new Refusal(say('refused', event.action));
     const landed = await write(event, want, (m) => show(form, m));
     const out = show(form, say('landed', landed.commits.map((c) => c.slice(0, 12)).join(', ')), 'done');
     if (form.dataset.after) {
@@ -533,8 +566,75 @@ enum EmbeddedWeb {
     form.querySelector('button[type=submit]').disabled = true;
   }
 
+  // ---- the plan form's live preview: the server's own reading of the plan as edited
+  const shown = (v) => (typeof v === 'string' ? v : v === null || v === undefined ? '-' : JSON.stringify(v));
+  function drawVerdict(into, reading) {
+    for (const node of [...into.childNodes]) if (node.nodeName !== 'H3') node.remove();
+    const name = into.appendChild(document.createElement('span'));
+    name.className = 'class';
+    name.textContent = reading ? say(`class.${reading.class}`) : say('omitted');
+    into.closest('section').dataset.reading = reading ? reading.class : 'omitted';
+    if (reading && reading.changes.length) {
+      const list = into.appendChild(document.createElement('ul'));
+      list.className = 'changes';
+      for (const change of reading.changes) {
+        const item = list.appendChild(document.createElement('li'));
+        item.className = `effect ${change.effect}`;
+        item.appendChild(document.createElement('code')).textContent = change.field;
+        item.appendChild(document.createTextNode(` ${shown(change.from)} → ${shown(change.to)} · ${say(`effect.${change.effect}`)}`));
+      }
+    }
+  }
+  let previewTimer = null, previewRound = 0;
+  function schedulePreview(form) {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(() => preview(form), 350);
+  }
+  async function preview(form) {
+    const round = ++previewRound;
+    const status = form.querySelector('[data-preview-status]');
+    status.textContent = say('previewing');
+    const actor = held ? held.actor : ((form.querySelector('[name=actor]') || {}).value || document.body.dataset.actor);
+    const data = new FormData(form);
+    const event = { action: 'edit-plan', actor, unit: String(data.get('unit')), directive: String(data.get('directive')), clauses: planClauses(form) };
+    const { status: code, answer } = await api('POST', '/api/v1/preview', event);
+    if (round !== previewRound) return;   // a later edit's preview is on its way
+    if (code !== 200) {
+      status.textContent = say('previewFailed', (answer.error && answer.error.message) || code);
+      status.classList.add('error');
+      return;
+    }
+    status.classList.remove('error');
+    status.textContent = say('previewShown');
+    for (const section of form.querySelectorAll('section[data-clause-json]')) {
+      const id = section.dataset.clauseId;
+      const reading = answer.clauses.find((c) => c.id === id);
+      const dropped = section.querySelector('input[name=drop]').checked;
+      const target = section.querySelector('[data-preview-for]');
+      if (dropped) {
+        const basisId = JSON.parse(section.dataset.clauseJson).derivedFrom || id;
+        drawVerdict(target, answer.clauses.find((c) => c.id === null && c.basisId === basisId) || null);
+      } else if (reading) {
+        drawVerdict(target, reading);
+      }
+    }
+    const flags = form.querySelector('[data-preview-flags]');
+    flags.replaceChildren(...answer.flags.map((flag) => {
+      const item = document.createElement('li');
+      const kind = item.appendChild(document.createElement('span'));
+      kind.className = 'flag'; kind.textContent = say(`flag.${flag.kind}`);
+      if (flag.clause) item.appendChild(document.createTextNode(` · ${say('clause')} ${flag.clause}`));
+      return item;
+    }));
+  }
+
   function wire() {
     reflectKey();
+    for (const form of document.querySelectorAll('form[data-action=edit-plan]')) {
+      const edited = (e) => { if (e.target.closest('section[data-clause-json]')) schedulePreview(form); };
+      form.addEventListener('input', edited);
+      form.addEventListener('change', edited);
+    }
     const clause = document.querySelector('select[data-luoshi="clause"]');
     if (clause) {
       const pick = () => {

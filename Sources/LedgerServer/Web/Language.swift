@@ -71,10 +71,11 @@ enum Phrase: CaseIterable, Sendable {
     case signIn, signOut, signedInAs, signInTitle, signInIntro, actorField, keyFile, passphrase, passphraseHint, keyStays
     case needsScript, keyHeld, reportProgress, reportIntro, status, values, evidenceFiles, evidenceKind, note, submitReport
     case notAdopted, noClauses, headShown, downloadCSV
+    case editPlan, editPlanIntro, flagsIfSigned, previewCurrent, submitPlan, clauseText, modality, dropClause
     // Said by the page script (`Phrase.script`); %1, %2 stand for what it fills in.
     case jsOpening, jsKeyNotOpenSSH, jsKeyCipher, jsKeyNeedsPassphrase, jsKeyWrongPassphrase, jsKeyNotEd25519, jsNoKey, jsNoWebCrypto
     case jsChecking, jsCheckTreeBad, jsCheckTag, jsCheckParent, jsCheckAction, jsCheckTrailer, jsCheckTree, jsCheckBlob, jsCheckPath
-    case jsCheckRecord, jsRefused, jsHeadMoved, jsLanded, jsSeeIt
+    case jsCheckRecord, jsRefused, jsHeadMoved, jsLanded, jsSeeIt, jsPreviewing, jsPreviewShown, jsPreviewFailed, jsOmitted, jsClause
 
     /// The phrases the page script says, by the name it asks for (`jsCheckParent` is `checkParent`).
     static let script: [(name: String, phrase: Phrase)] = Phrase.allCases.compactMap { phrase in

@@ -136,6 +136,121 @@ extension WebController {
     }
 }
 
+extension WebController {
+    /// `GET /plan?directive=D&unit=U`: the unit's plan clause by clause beside its basis, each
+    /// clause's text, modality, targets and deadline editable, and beside each how it reads. As the
+    /// user edits, the page script asks `POST /api/v1/preview` (the server's own reading, of the plan
+    /// as it would be) and redraws each clause's reading and the unit's flags; the form then signs
+    /// one `edit-plan` event in the page.
+    func planEditor(_ request: Request, _ asked: Asked) async throws -> Response {
+        let say = asked.say, language = asked.language
+        let directive = try DirectiveID(try asked.required("directive"))
+        let unit = try UnitID(try asked.required("unit"))
+        let (head, report) = try await service.handles.with { ledger in
+            try ledger.requireExisting(unit: unit, directive: directive)
+            return (try ledger.head(), try ledger.diff(directive: directive, unit: unit))
+        }
+        let unitHref = "/directives/\(pathPart(directive.rawValue))/units/\(unitPath(unit.rawValue))"
+        var body = HTML.element("p", ["class": "crumbs"]) {
+            HTML.element("a", ["href": "/"]) { say(.allDirectives) }
+            " › "
+            HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))"]) { directive.rawValue }
+            " › "
+            HTML.element("a", ["href": unitHref]) { unit.rawValue }
+        }
+        body += HTML.element("h1") { say(.editPlan) + " · "; HTML.element("code") { unit.rawValue } }
+        body += HTML.element("p") { say(.editPlanIntro) }
+        body += HTML.element("p", ["class": "meta"]) { say(.headShown) + " "; HTML.element("code") { String("\(head)".prefix(12)) } }
+        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
+        body += HTML.element("form", ["class": "write plan", "data-luoshi": "event", "data-action": "edit-plan", "data-head": "\(head)",
+                                      "data-after": unitHref, "data-luoshi-script": "", "hidden": "hidden"]) {
+            HTML.void("input", ["type": "hidden", "name": "directive", "value": directive.rawValue])
+            HTML.void("input", ["type": "hidden", "name": "unit", "value": unit.rawValue])
+            for reading in report.reading.clauses {
+                if let clause = reading.plan {
+                    clauseEditor(clause, reading: reading, asked: asked)
+                } else {
+                    HTML.element("section", ["class": "plan-clause omitted"]) {
+                        HTML.element("h2") { say(.clause) + " \(reading.basisId) · " + say(.omitted) }
+                        HTML.element("p", ["class": "basis"]) { reading.basis.text }
+                    }
+                }
+            }
+            for clause in report.reading.added {
+                clauseEditor(clause, reading: nil, asked: asked)
+            }
+            HTML.element("section", ["class": "preview-flags"]) {
+                HTML.element("h2") { say(.flagsIfSigned) }
+                HTML.element("p", ["class": "meta", "data-preview-status": "", "role": "status"]) { say(.previewCurrent) }
+                HTML.element("ul", ["data-preview-flags": ""]) {
+                    for flag in report.flags { HTML.element("li") { HTML.element("span", ["class": "flag"]) { flag.kind.said(in: language) }; flag.clause.map { " · " + say(.clause) + " \($0)" } ?? "" } }
+                }
+            }
+            HTML.element("fieldset", ["data-luoshi-key": "missing"]) {
+                HTML.element("legend") { say(.signIn) }
+                keyFields(asked, actorRequired: false)
+            }
+            HTML.element("p", ["data-luoshi-key": "held", "hidden": "hidden"]) { say(.keyHeld) + " "; HTML.element("code", ["data-luoshi-holder": ""]) { "" } }
+            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.submitPlan) } }
+        }
+        // The names the preview draws with, in this page's language.
+        body += HTML.element("div", ["class": "phrases", "hidden": "hidden"]) {
+            for c in FidelityClass.allCases { HTML.element("span", ["data-phrase": "class.\(c.rawValue)"]) { c.said(in: language) } }
+            for e in Effect.allCases { HTML.element("span", ["data-phrase": "effect.\(e.rawValue)"]) { e.said(in: language) } }
+            for k in FlagKind.allCases { HTML.element("span", ["data-phrase": "flag.\(k.rawValue)"]) { k.said(in: language) } }
+        }
+        return asked.page(say(.editPlan), body)
+    }
+
+    /// One clause of the plan, editable, beside its basis and its reading.
+    private func clauseEditor(_ clause: Clause, reading: ClauseReading?, asked: Asked) -> HTML {
+        let say = asked.say, language = asked.language
+        return HTML.element("section", ["class": "plan-clause", "data-clause-id": clause.id.rawValue,
+                                        "data-clause-json": CanonicalJSON.compact(clause.json)]) {
+            HTML.element("h2") { say(.clause) + " \(clause.id)" + (clause.title.map { " · \($0)" } ?? "") }
+            HTML.element("div", ["class": "pair"]) {
+                HTML.element("div", ["class": "basis"]) {
+                    HTML.element("h3") { say(.basis) }
+                    if let basis = reading?.basis {
+                        HTML.element("p") { basis.text }
+                        HTML.element("p", ["class": "meta"]) { say(.targets) + " " + targetsText(basis.targets) + (basis.deadline.map { " · " + say(.deadline) + " \($0)" } ?? "") }
+                    } else {
+                        HTML.element("p", ["class": "meta"]) { say(.addedHere) }
+                    }
+                }
+                HTML.element("div", ["class": "edit"]) {
+                    HTML.element("h3") { say(.plan) }
+                    HTML.element("label") { say(.clauseText); HTML.element("textarea", ["name": "text", "rows": "3"]) { clause.text } }
+                    HTML.element("label") {
+                        say(.modality)
+                        HTML.element("select", ["name": "modality"]) {
+                            for m in Modality.allCases {
+                                HTML.element("option", ["value": m.rawValue, "selected": m == clause.modality ? "selected" : nil]) { say(modalityPhrase(m)) }
+                            }
+                        }
+                    }
+                    for (n, target) in clause.targets.enumerated() {
+                        HTML.element("label", ["class": "target"]) {
+                            HTML.element("code") { target.metric }
+                            HTML.element("select", ["name": "op-\(n)"]) {
+                                for op in TargetOp.allCases { HTML.element("option", ["value": op.rawValue, "selected": op == target.op ? "selected" : nil]) { op.rawValue } }
+                            }
+                            HTML.void("input", ["type": "number", "step": "any", "name": "value-\(n)", "value": DiffText.fmt(target.value)])
+                            target.unit ?? ""
+                        }
+                    }
+                    HTML.element("label") { say(.deadline); HTML.void("input", ["type": "date", "name": "deadline", "value": clause.deadline.map { "\($0)" }]) }
+                    HTML.element("label", ["class": "inline"]) { HTML.void("input", ["type": "checkbox", "name": "drop"]); say(.dropClause) }
+                }
+                HTML.element("div", ["class": "reading", "data-preview-for": clause.id.rawValue, "aria-live": "polite"]) {
+                    HTML.element("h3") { say(.reading) }
+                    if let reading { verdict(reading, language: language) } else { HTML.element("span", ["class": "class"]) { say(.addedHere) } }
+                }
+            }
+        }
+    }
+}
+
 extension WebController.Asked {
     /// A query parameter the page cannot do without (400 naming it otherwise).
     func required(_ name: String) throws -> String {

@@ -36,6 +36,9 @@ struct WebController: Sendable {
         router.on(.reportPage) { request, _ in
             try await page(request, allowing: ["directive", "unit"]) { try await report(request, $0) }
         }
+        router.on(.planPage) { request, _ in
+            try await page(request, allowing: ["directive", "unit"]) { try await planEditor(request, $0) }
+        }
         router.on(.script) { request, _ in
             _ = try request.query(allowed: [])
             var headers = WebPage.headers
@@ -158,6 +161,8 @@ struct WebController: Sendable {
         body += HTML.element("h1") { HTML.element("code") { unit.rawValue }; " · "; HTML.element("code") { directive.rawValue } }
         body += HTML.element("p", ["class": "actions"]) {
             HTML.element("a", ["href": "/report?directive=\(queryPart(directive.rawValue))&unit=\(queryPart(unit.rawValue))"]) { say(.reportProgress) }
+            " "
+            HTML.element("a", ["href": "/plan?directive=\(queryPart(directive.rawValue))&unit=\(queryPart(unit.rawValue))"]) { say(.editPlan) }
         }
         body += HTML.element("p", ["class": "meta"]) {
             report.against == .directive ? say(.basisIsDirective) : say(.basisIsPlan) + " "
@@ -223,20 +228,22 @@ struct WebController: Sendable {
                     if reading.approved { " · " + say(.approved) } else if reading.declared { " · " + say(.declared) }
                 }
             }
-            HTML.element("td", ["class": "verdict"]) {
-                HTML.element("span", ["class": "class"]) { reading.fidelity.said(in: language) }
-                if !reading.changes.isEmpty {
-                    HTML.element("ul", ["class": "changes"]) {
-                        for change in reading.changes {
-                            HTML.element("li", ["class": "effect \(change.effect.rawValue)"]) {
-                                HTML.element("code") { change.field }
-                                " " + DiffText.render(change.from) + " → " + DiffText.render(change.to) + " · " + change.effect.said(in: language)
-                            }
-                        }
+            HTML.element("td", ["class": "verdict"]) { verdict(reading, language: language) }
+        }
+    }
+
+    /// A clause's reading: its class, and each change with its effect. The plan page's live
+    /// preview draws the same markup from the preview's answer (`web/luoshi.js`, `verdict`).
+    func verdict(_ reading: ClauseReading, language: Language) -> HTML {
+        HTML.element("span", ["class": "class"]) { reading.fidelity.said(in: language) }
+            + (reading.changes.isEmpty ? HTML() : HTML.element("ul", ["class": "changes"]) {
+                for change in reading.changes {
+                    HTML.element("li", ["class": "effect \(change.effect.rawValue)"]) {
+                        HTML.element("code") { change.field }
+                        " " + DiffText.render(change.from) + " → " + DiffText.render(change.to) + " · " + change.effect.said(in: language)
                     }
                 }
-            }
-        }
+            })
     }
 
     /// Flags per page of the flags page.
@@ -347,7 +354,7 @@ struct WebController: Sendable {
         return fields.sorted { $0.key < $1.key }.map { "\($0.key): \(DiffText.render($0.value))" }.joined(separator: "; ")
     }
 
-    private func flagRow(_ flag: Flag, language: Language) -> HTML {
+    func flagRow(_ flag: Flag, language: Language) -> HTML {
         HTML.element("tr", ["data-kind": flag.kind.rawValue, "data-unit": flag.unit.rawValue]) {
             HTML.element("td") { HTML.element("span", ["class": "flag \(flag.kind.rawValue)"]) { flag.kind.said(in: language) } }
             HTML.element("td") { HTML.element("code") { flag.unit.rawValue } }
@@ -612,7 +619,7 @@ struct WebController: Sendable {
     }
 
     /// `new` against `old`: removed pieces struck through, added ones underlined.
-    private func diffed(_ old: String, _ new: String) -> HTML {
+    func diffed(_ old: String, _ new: String) -> HTML {
         if old == new || old.isEmpty { return HTML.text(new) }
         return TextDiff.pieces(old, new).map { piece -> HTML in
             switch piece {

@@ -77,12 +77,32 @@ enum WebStyle {
         form.write fieldset label { flex-direction: row; flex-wrap: wrap; align-items: center; gap: .5rem; }
         form.write button[type=submit] { background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .5rem 1.1rem; cursor: pointer; }
         form.write button[disabled] { opacity: .55; cursor: wait; }
+        form.write.plan { max-width: none; }
+        section.plan-clause { border-top: 1px solid var(--line); padding: .4rem 0 .8rem; }
+        section.plan-clause h2 { font-size: 1.05rem; margin: .5rem 0; }
+        section.plan-clause h3 { font-size: .85rem; color: var(--muted); margin: 0 0 .3rem; font-weight: 600; }
+        section.plan-clause .pair { display: grid; grid-template-columns: 1fr 1.3fr 1fr; gap: 1rem; }
+        section.plan-clause .edit label { margin: .4rem 0; }
+        section.plan-clause .edit textarea, section.plan-clause .edit select { width: 100%; }
+        section.plan-clause label.target { flex-direction: row; align-items: center; gap: .4rem; flex-wrap: wrap; }
+        section.plan-clause label.target input { width: 7rem; }
+        section.plan-clause .edit label.target select { width: auto; }
+        section.plan-clause label.inline { flex-direction: row; align-items: center; gap: .4rem; }
+        section.plan-clause .reading .class { font-weight: 600; }
+        section.plan-clause[data-reading=weakened] .reading .class, section.plan-clause[data-reading=omitted] .reading .class { color: var(--accent); }
+        section.plan-clause[data-reading=strengthened] .reading .class { color: #8a5a00; }
+        [data-preview-status].error { color: var(--accent); }
+        @media (max-width: 900px) { section.plan-clause .pair { grid-template-columns: 1fr; } }
         .clause-detail { border-left: 3px solid var(--line); padding: .1rem .8rem; margin: .4rem 0; }
         .outcome { padding: .5rem .8rem; border-left: 4px solid var(--muted); background: var(--paper); }
         .outcome.error { border-left-color: var(--accent); color: var(--accent); }
         .outcome.done { border-left-color: #2f5a17; color: #2f5a17; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
         @media (max-width: 700px) {
+          table.sidebyside thead { display: none; }
+          table.sidebyside tr { display: block; border-bottom: 1px solid var(--line); padding: .4rem 0; }
+          table.sidebyside th, table.sidebyside td { display: block; width: auto !important; border: 0; padding: .15rem .6rem; }
+          table.sidebyside td code, ul.changes li { white-space: normal; overflow-wrap: anywhere; }
           table.directives thead { display: none; }
           table.directives tr { display: block; padding: .5rem 0; border-bottom: 1px solid var(--line); }
           table.directives th, table.directives td { display: block; border: 0; padding: .1rem .6rem; text-align: left; }
