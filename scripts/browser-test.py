@@ -15,7 +15,9 @@ server prepares for signing (so the test can show the page refuses to sign it). 
   3. a tampering server: a coherent commit for a different change, and one on another parent;
      the page signs neither and says why;
   4. every commit the browser made passes stock `git verify-commit`, and `luoshi verify` is clean;
-  5. screenshots of every page in both languages at 1366x768 and 390x844, kept in ARTEFACTS_DIR
+  5. a supervisor opens a finding from a flag and closes it once the unit has rectified it; an
+     auditor writes a checkpoint (commit and tag signed in the page);
+  6. screenshots of every page in both languages at 1366x768 and 390x844, kept in ARTEFACTS_DIR
      (default .build/browser-artefacts); at both sizes no page is wider than the window.
 
 Exits 0 when every check holds; prints each failure and exits 1 otherwise.
@@ -180,11 +182,11 @@ def outcome(driver, form_selector):
     return ("done" if "done" in node.get_attribute("class") else "error"), node.text
 
 
-def sign_in(driver, base, key, passphrase="", next_path="/"):
+def sign_in(driver, base, key, passphrase="", next_path="/", as_actor=ACTOR):
     driver.get(f"{base}/sign-in?next={urllib.parse.quote(next_path)}")
     form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-luoshi=sign-in]:not([hidden])"))
     form.find_element(By.NAME, "actor").clear()
-    form.find_element(By.NAME, "actor").send_keys(ACTOR)
+    form.find_element(By.NAME, "actor").send_keys(as_actor)
     form.find_element(By.NAME, "key").send_keys(str(key))
     if passphrase:
         form.find_element(By.NAME, "passphrase").send_keys(passphrase)
@@ -349,6 +351,63 @@ def main():
         diff = json.loads(subprocess.check_output([LUOSHI, "diff", "--ledger", str(ledger), "--directive", DIRECTIVE, "--unit", UNIT, "--format", "json"]))
         check(next(c for c in diff["clauses"] if c["id"] == CLAUSE)["class"] == "weakened", "luoshi diff reads the landed plan as the preview did")
 
+        # 3c. A supervisor opens a finding from a flag (the form prefilled from it); the unit rectifies
+        # (with the CLI); the supervisor closes it as verified. An auditor writes a checkpoint: its
+        # commit and its tag are both signed in the page.
+        driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+        wait(driver, lambda d: actor(d) is None)
+        sign_in(driver, base, keys / "central.inspector", next_path="/flags?unit=cn/hedong", as_actor="central.inspector")
+        wait(driver, lambda d: actor(d) == "central.inspector")
+        link = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "a[href^='/findings/new'][href*='unit=cn/hedong']"))
+        link.click()
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=open-finding]:not([hidden])"))
+        finding_id = form.find_element(By.NAME, "finding.id").get_attribute("value")
+        prefilled = form.find_element(By.NAME, "finding.text").get_attribute("value")
+        check(finding_id.startswith("F-") and prefilled != "", f"the finding form is prefilled from the flag ({finding_id}: {prefilled[:40]}…)")
+        Select(form.find_element(By.NAME, "finding.severity")).select_by_value("major")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=open-finding]")
+        finding = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:findings/{finding_id}.json"]))
+        check(kind == "done" and finding["state"] == "open" and finding["unit"] == UNIT and finding["steps"][0]["actor"] == "central.inspector",
+              f"a supervisor opened the finding from the flag, signed in the page ({said})")
+        rectify = work / "rectify.json"
+        rectify.write_text(json.dumps({"action": "rectify", "actor": ACTOR, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                       "finding": finding_id, "text": "已整改：合并会议，压减发文。",
+                                       "evidence": [{"kind": "outcome", "title": "整改报告", "sha256": "ab" * 32}]}, ensure_ascii=False))
+        subprocess.run([LUOSHI, "apply", str(rectify), "--ledger", str(ledger), "--key", str(key)], check=True, stdout=subprocess.DEVNULL)
+        follow(driver, f"{base}/findings")
+        card = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"section[data-finding='{finding_id}']"))
+        card.find_element(By.CSS_SELECTOR, "a[href^='/findings/close']").click()
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=close-finding]:not([hidden])"))
+        Select(form.find_element(By.NAME, "verdict")).select_by_value("verified")
+        form.find_element(By.NAME, "note").send_keys("现场核查属实，予以销号。")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=close-finding]")
+        finding = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:findings/{finding_id}.json"]))
+        check(kind == "done" and finding["state"] == "closed" and [st["kind"] for st in finding["steps"]] == ["open", "rectify", "close"],
+              f"the supervisor closed the rectified finding as verified ({said})")
+        driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+        wait(driver, lambda d: actor(d) is None)
+        sign_in(driver, base, keys / "auditor", next_path="/checkpoints/new", as_actor="auditor")
+        wait(driver, lambda d: actor(d) == "auditor")
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=checkpoint]:not([hidden])"))
+        shown_head = form.get_attribute("data-head")
+        form.find_element(By.NAME, "note").send_keys("浏览器中签署的检查点")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=checkpoint]")
+        tags = subprocess.check_output(["git", "--git-dir", str(ledger), "tag", "--list", "checkpoints/*", "--points-at", "main"], text=True).split()
+        check(kind == "done" and len(tags) == 1, f"an auditor wrote a checkpoint, its commit and its tag signed in the page ({said}; {tags})")
+        if tags:
+            signers_file = work / "allowed_signers"
+            with open(signers_file, "w") as f:
+                for pub in keys.glob("*.pub"):
+                    f.write(f"{pub.stem} namespaces=\"git\" {' '.join(pub.read_text().split()[:2])}\n")
+            verified = subprocess.run(["git", "--git-dir", str(ledger), "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers_file}",
+                                       "verify-tag", tags[0]], capture_output=True, text=True)
+            record = subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:checkpoints/{tags[0].split('/', 1)[1]}.json"], text=True)
+            check(verified.returncode == 0 and json.loads(record)["head"] == shown_head,
+                  f"stock git verify-tag accepts the checkpoint tag, and it attests the head the page showed ({verified.stderr.strip()[:80]})")
+
         # 4. Stock git accepts every commit the browser made; verify is clean.
         signers = work / "allowed_signers"
         with open(signers, "w") as f:
@@ -357,7 +416,7 @@ def main():
         made = subprocess.check_output(["git", "--git-dir", str(ledger), "rev-list", f"{head_before}..main"], text=True).split()
         ok = all(subprocess.run(["git", "--git-dir", str(ledger), "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}",
                                  "verify-commit", c], capture_output=True).returncode == 0 for c in made)
-        check(len(made) == 4 and ok, f"stock git verify-commit accepts the {len(made)} new commits (three made in the browser)")
+        check(len(made) == 8 and ok, f"stock git verify-commit accepts the {len(made)} new commits (six made in the browser)")
         verify = subprocess.run([LUOSHI, "verify", "--ledger", str(ledger)], capture_output=True, text=True)
         check(verify.returncode == 0, "luoshi verify is clean after the browser's writes")
 
@@ -379,7 +438,8 @@ def main():
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         pages = {"home": "/", "directive": f"/directives/{DIRECTIVE}", "matrix": f"/directives/{DIRECTIVE}/matrix",
                  "unit": f"/directives/{DIRECTIVE}/units/{UNIT}", "flags": "/flags", "sign-in": "/sign-in", "report": report_path,
-                 "plan": f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}"}
+                 "plan": f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}", "findings": "/findings",
+                 "open-finding": f"/findings/new?unit={UNIT}&directive={DIRECTIVE}&clause=1&text=x", "checkpoint": "/checkpoints/new"}
         for width, height in ((1366, 768), (390, 844)):
             driver.set_window_size(width, height)
             for language in ("zh", "en"):

@@ -65,8 +65,13 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let signInPage = Endpoint(.get, "/sign-in")
     public static let reportPage = Endpoint(.get, "/report")
     public static let planPage = Endpoint(.get, "/plan")
+    public static let findingsPage = Endpoint(.get, "/findings")
+    public static let openFindingPage = Endpoint(.get, "/findings/new")
+    public static let closeFindingPage = Endpoint(.get, "/findings/close")
+    public static let checkpointPage = Endpoint(.get, "/checkpoints/new")
     public static let script = Endpoint(.get, "/assets/luoshi.js")
-    public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, signInPage, reportPage, planPage, stylesheet, script]
+    public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, signInPage, reportPage, planPage,
+                                          findingsPage, openFindingPage, closeFindingPage, checkpointPage, stylesheet, script]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [

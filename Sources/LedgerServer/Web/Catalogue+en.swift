@@ -117,6 +117,26 @@ extension Phrase {
         case .jsPreviewFailed: "The edited plan cannot be read: %1"
         case .jsOmitted: "omitted"
         case .jsClause: "clause"
+        case .findings: "Findings"
+        case .allFindings: "All findings"
+        case .noFindings: "No finding matches."
+        case .overdueSince: "overdue since"
+        case .due: "Due"
+        case .severity: "Severity"
+        case .state: "State"
+        case .findingText: "What was found"
+        case .verdict: "Verdict"
+        case .verdictVerified: "verified: closed"
+        case .verdictReopened: "not put right: reopened"
+        case .closeFinding: "Close or reopen the finding"
+        case .openFinding: "Open a finding"
+        case .openFindingFromFlag: "Open a finding"
+        case .stepOpen: "opened"
+        case .stepRectify: "rectified"
+        case .stepClose: "examined"
+        case .stepHold: "held accountable"
+        case .writeCheckpoint: "Write a checkpoint"
+        case .checkpointIntro: "A checkpoint attests the ledger head this page shows: its commit and its tag are both signed here with your key, and witnesses can co-sign it later."
         case .headShown: "Ledger at"
         case .jsOpening: "Opening the key and signing in…"
         case .jsKeyNotOpenSSH: "This file is not an OpenSSH private key: it should begin with -----BEGIN OPENSSH PRIVATE KEY-----."
@@ -204,6 +224,27 @@ extension EvidenceKind {
         case .meeting: "meeting"
         case .photo: "photo"
         case .data: "data"
+        }
+    }
+}
+
+extension FindingState {
+    var english: String {
+        switch self {
+        case .open: "open"
+        case .rectified: "rectified, awaiting examination"
+        case .closed: "closed"
+        case .reopened: "reopened"
+        }
+    }
+}
+
+extension Severity {
+    var english: String {
+        switch self {
+        case .minor: "minor"
+        case .major: "major"
+        case .critical: "critical"
         }
     }
 }

@@ -117,6 +117,26 @@ extension Phrase {
         case .jsPreviewFailed: "修改后的方案无法判读：%1"
         case .jsOmitted: "未纳入方案"
         case .jsClause: "条款"
+        case .findings: "督查问题"
+        case .allFindings: "全部问题"
+        case .noFindings: "没有符合条件的问题。"
+        case .overdueSince: "已逾期，期限"
+        case .due: "整改期限"
+        case .severity: "严重程度"
+        case .state: "状态"
+        case .findingText: "发现的问题"
+        case .verdict: "核查结论"
+        case .verdictVerified: "已整改到位：销号"
+        case .verdictReopened: "未整改到位：重新打开"
+        case .closeFinding: "核查销号或重新打开"
+        case .openFinding: "立项督查问题"
+        case .openFindingFromFlag: "立项督查"
+        case .stepOpen: "立项"
+        case .stepRectify: "整改"
+        case .stepClose: "核查"
+        case .stepHold: "问责"
+        case .writeCheckpoint: "写入检查点"
+        case .checkpointIntro: "检查点确认本页面显示的台账版本：其提交和标签都在本页面用您的密钥签名，见证人可随后会签。"
         case .headShown: "台账版本"
         case .jsOpening: "正在打开密钥并登录……"
         case .jsKeyNotOpenSSH: "该文件不是 OpenSSH 私钥：应以 -----BEGIN OPENSSH PRIVATE KEY----- 开头。"
@@ -219,6 +239,27 @@ extension EvidenceKind {
         case .meeting: "会议"
         case .photo: "照片"
         case .data: "数据"
+        }
+    }
+}
+
+extension FindingState {
+    var chinese: String {
+        switch self {
+        case .open: "待整改"
+        case .rectified: "已整改，待核查"
+        case .closed: "已销号"
+        case .reopened: "重新打开"
+        }
+    }
+}
+
+extension Severity {
+    var chinese: String {
+        switch self {
+        case .minor: "一般"
+        case .major: "较重"
+        case .critical: "严重"
         }
     }
 }

@@ -353,7 +353,8 @@ enum EmbeddedWeb {
     const buffer = unbase64(object.buffer);
     const parts = commitParts(buffer);
     if (object.kind === 'tag') {
-      if (parts.type[0] !== 'commit' || !(parts.tag[0] || '').startsWith(want.tagPrefix || 'checkpoints/')) {
+      // A checkpoint's tag: of the commit just signed, named as a checkpoint.
+      if (parts.type[0] !== 'commit' || parts.object[0] !== want.parent || !(parts.tag[0] || '').startsWith(want.tagPrefix)) {
         throw new Refusal(say('checkTag', parts.tag[0] || '?'));
       }
       return buffer;
@@ -506,6 +507,22 @@ enum EmbeddedWeb {
   // The form's event: a report-progress from the report form, an edit-plan from the plan form.
   async function eventOf(form) {
     const data = new FormData(form);
+    const field = (name) => { const v = data.get(name); return v === null || v === '' ? undefined : String(v); };
+    if (form.dataset.action === 'open-finding') {
+      const finding = {};
+      for (const name of ['id', 'unit', 'directive', 'clause', 'text', 'severity', 'due']) if (field(`finding.${name}`) !== undefined) finding[name] = field(`finding.${name}`);
+      return { action: 'open-finding', actor: held.actor, finding };
+    }
+    if (form.dataset.action === 'close-finding') {
+      const event = { action: 'close-finding', actor: held.actor, finding: field('finding'), verdict: field('verdict') };
+      if (field('note') !== undefined) event.note = field('note');
+      return event;
+    }
+    if (form.dataset.action === 'checkpoint') {
+      const event = { action: 'checkpoint', actor: held.actor };
+      if (field('note') !== undefined) event.note = field('note');
+      return event;
+    }
     if (form.dataset.action === 'edit-plan') {
       return { action: 'edit-plan', actor: held.actor, unit: String(data.get('unit')), directive: String(data.get('directive')), clauses: planClauses(form) };
     }
@@ -546,15 +563,48 @@ enum EmbeddedWeb {
       if (!holds) throw new Refusal(say('checkRecord', path));
     };
   }
+  // A finding's record after opening: what was asked for, open, one step by the user.
+  function openFindingCheck(event) {
+    return (path, record) => {
+      const f = event.finding;
+      const holds = path === `findings/${f.id}.json` && ['id', 'unit', 'directive', 'clause', 'text', 'severity', 'due'].every((k) => record[k] === f[k])
+        && record.state === 'open' && record.steps.length === 1 && record.steps[0].kind === 'open' && record.steps[0].actor === event.actor;
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  // A finding's record after its examination: the same finding, its last step this verdict by the user.
+  function closeFindingCheck(event) {
+    return (path, record) => {
+      const last = record.steps && record.steps[record.steps.length - 1];
+      const holds = path === `findings/${event.finding}.json` && record.id === event.finding && last && last.kind === 'close'
+        && last.verdict === event.verdict && last.actor === event.actor && (last.text === undefined ? null : last.text) === (event.note === undefined ? null : event.note)
+        && record.state === (event.verdict === 'verified' ? 'closed' : 'reopened');
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  // A checkpoint's record: by the user, of the head this page showed.
+  function checkpointCheck(event, head) {
+    return (path, record) => {
+      const holds = /^checkpoints\/[^/]+\.json$/.test(path) && record.by === event.actor && record.head === head
+        && (record.note === undefined ? null : record.note) === (event.note === undefined ? null : event.note);
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  const recordChecks = {
+    'report-progress': progressCheck, 'edit-plan': planCheck, 'open-finding': openFindingCheck, 'close-finding': closeFindingCheck,
+  };
   async function submitEvent(form) {
     if (!held) held = await keyFrom(form);
     reflectKey();
     const event = await eventOf(form);
     const want = {
       parent: form.dataset.head, action: event.action,
-      trailers: Object.fromEntries(Object.entries({ 'Luoshi-Unit': event.unit, 'Luoshi-Directive': event.directive, 'Luoshi-Clause': event.clause })
-        .filter(([, value]) => value !== undefined)),
-      record: event.action === 'report-progress' ? progressCheck(event) : event.action === 'edit-plan' ? planCheck(event) : null,
+      trailers: Object.fromEntries(Object.entries({
+        'Luoshi-Unit': event.unit || (event.finding && event.finding.unit), 'Luoshi-Directive': event.directive,
+        'Luoshi-Clause': event.clause, 'Luoshi-Finding': typeof event.finding === 'string' ? event.finding : event.finding && event.finding.id,
+      }).filter(([, value]) => value !== undefined)),
+      record: event.action === 'checkpoint' ? checkpointCheck(event, form.dataset.head) : recordChecks[event.action] && recordChecks[event.action](event),
+      tagPrefix: 'checkpoints/',
     };
     if (!want.record) throw new Refusal(say('refused', event.action));
     const landed = await write(event, want, (m) => show(form, m));

@@ -71,6 +71,8 @@ enum Phrase: CaseIterable, Sendable {
     case signIn, signOut, signedInAs, signInTitle, signInIntro, actorField, keyFile, passphrase, passphraseHint, keyStays
     case needsScript, keyHeld, reportProgress, reportIntro, status, values, evidenceFiles, evidenceKind, note, submitReport
     case notAdopted, noClauses, headShown, downloadCSV
+    case findings, allFindings, noFindings, overdueSince, due, severity, state, findingText, verdict, verdictVerified, verdictReopened
+    case closeFinding, openFinding, openFindingFromFlag, stepOpen, stepRectify, stepClose, stepHold, writeCheckpoint, checkpointIntro
     case editPlan, editPlanIntro, flagsIfSigned, previewCurrent, submitPlan, clauseText, modality, dropClause
     // Said by the page script (`Phrase.script`); %1, %2 stand for what it fills in.
     case jsOpening, jsKeyNotOpenSSH, jsKeyCipher, jsKeyNeedsPassphrase, jsKeyWrongPassphrase, jsKeyNotEd25519, jsNoKey, jsNoWebCrypto
@@ -108,3 +110,5 @@ extension ProgressStatus: Named {}
 extension AdoptionState: Named {}
 extension Effect: Named {}
 extension EvidenceKind: Named {}
+extension FindingState: Named {}
+extension Severity: Named {}

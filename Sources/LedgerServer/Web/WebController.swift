@@ -39,6 +39,16 @@ struct WebController: Sendable {
         router.on(.planPage) { request, _ in
             try await page(request, allowing: ["directive", "unit"]) { try await planEditor(request, $0) }
         }
+        router.on(.findingsPage) { request, _ in
+            try await page(request, allowing: ["state", "unit", "format"]) { try await findingsPage(request, $0) }
+        }
+        router.on(.openFindingPage) { request, _ in
+            try await page(request, allowing: ["unit", "directive", "clause", "text"]) { try await openFindingForm(request, $0) }
+        }
+        router.on(.closeFindingPage) { request, _ in
+            try await page(request, allowing: ["finding"]) { try await closeFindingForm(request, $0) }
+        }
+        router.on(.checkpointPage) { request, _ in try await page(request) { try await checkpointForm(request, $0) } }
         router.on(.script) { request, _ in
             _ = try request.query(allowed: [])
             var headers = WebPage.headers
@@ -108,6 +118,8 @@ struct WebController: Sendable {
             + HTML.element("p", ["class": "meta"]) {
                 "\(matrices.count) " + asked.say(.directivesCount) + " · " + asked.say(.ledgerHead) + " "
                 HTML.element("code") { String(head.prefix(12)) }
+                " · "
+                HTML.element("a", ["href": "/checkpoints/new"]) { asked.say(.writeCheckpoint) }
             }
             + (matrices.isEmpty ? HTML.element("p") { asked.say(.noDirectives) } : directiveTable(matrices, say: asked.say))
         return asked.page(asked.say(.directives), body)
@@ -364,7 +376,13 @@ struct WebController: Sendable {
                 } else { "—" }
             }
             HTML.element("td") { flag.clause?.rawValue ?? "—" }
-            HTML.element("td") { flag.finding?.rawValue ?? "—" }
+            HTML.element("td") {
+                if let finding = flag.finding { HTML.element("code") { finding.rawValue } } else {
+                    HTML.element("a", ["href": "/findings/new?" + [("unit", flag.unit.rawValue), ("directive", flag.directive?.rawValue), ("clause", flag.clause?.rawValue),
+                                                                   ("text", flag.kind.said(in: language) + ": " + Self.evidenceText(flag.detail))]
+                        .compactMap { name, value in value.map { "\(name)=\(queryPart($0))" } }.joined(separator: "&")]) { Phrase.openFindingFromFlag.said(in: language) }
+                }
+            }
             HTML.element("td", ["class": "detail"]) {
                 if case .object(let fields) = flag.detail, !fields.isEmpty {
                     HTML.element("dl", ["class": "terms"]) {

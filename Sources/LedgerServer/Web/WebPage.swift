@@ -33,6 +33,7 @@ struct WebPage {
                     HTML.element("nav", ["class": "sections"]) {
                         HTML.element("a", ["href": "/"]) { say(.directives) }
                         HTML.element("a", ["href": "/flags"]) { say(.flags) }
+                        HTML.element("a", ["href": "/findings"]) { say(.findings) }
                     }
                     HTML.element("div", ["class": "who"]) {
                         if let actor {

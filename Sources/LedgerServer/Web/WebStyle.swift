@@ -77,6 +77,13 @@ enum WebStyle {
         form.write fieldset label { flex-direction: row; flex-wrap: wrap; align-items: center; gap: .5rem; }
         form.write button[type=submit] { background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .5rem 1.1rem; cursor: pointer; }
         form.write button[disabled] { opacity: .55; cursor: wait; }
+        section.finding { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--muted); border-radius: 4px;
+          padding: .2rem 1rem .5rem; margin: .8rem 0; overflow-wrap: anywhere; }
+        section.finding.open, section.finding.reopened { border-left-color: var(--accent); }
+        section.finding.rectified { border-left-color: #8a5a00; } section.finding.closed { border-left-color: #2f5a17; }
+        section.finding h2 { font-size: 1.05rem; margin: .5rem 0 .2rem; }
+        section.finding .overdue { color: var(--accent); }
+        ol.steps { margin: .3rem 0; padding-left: 1.4rem; font-size: .9rem; }
         form.write.plan { max-width: none; }
         section.plan-clause { border-top: 1px solid var(--line); padding: .4rem 0 .8rem; }
         section.plan-clause h2 { font-size: 1.05rem; margin: .5rem 0; }

@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerModel
+import LedgerServer
+import Testing
+
+@Suite("The web UI: findings, and the supervisors' and auditors' forms")
+struct FindingsPageTests {
+    static func page(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    /// The findings `luoshi findings` lists: id → (state, due).
+    static func findings(_ fixture: ServerFixture) throws -> [String: (state: String, due: String)] {
+        guard case .array(let list)? = try JSONParser.parse(try fixture.cli(["findings", "--format", "json"]).stdout)["findings"] else { return [:] }
+        return Dictionary(uniqueKeysWithValues: list.map { ($0["id"]!.string!, ($0["state"]!.string!, $0["due"]!.string!)) })
+    }
+
+    @Test("every finding, open loops first and the overdue first among them, each with its steps; by state; as CSV")
+    func findingsPage() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let expected = try Self.findings(fixture)
+        #expect(expected.count > 3)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let html = Self.page(try await api.get("/findings?lang=en"))
+            let order = html.matches(of: /<section class="finding ([a-z]+)( overdue)?" data-finding="([^"]+)">/).map { (String($0.output.1), $0.output.2 != nil, String($0.output.3)) }
+            #expect(Set(order.map(\.2)) == Set(expected.keys))
+            for (state, _, id) in order { #expect(expected[id]?.state == state, "\(id)") }
+            let closedFrom = order.firstIndex { $0.0 == "closed" } ?? order.count
+            #expect(order[closedFrom...].allSatisfy { $0.0 == "closed" }, "an open loop after a closed finding: \(order)")
+            let open = order[..<closedFrom]
+            let firstOnTime = open.firstIndex { !$0.1 } ?? open.endIndex
+            #expect(open[firstOnTime...].allSatisfy { !$0.1 }, "an overdue finding after one on time: \(order)")
+            #expect(html.contains("<li><strong>opened</strong> · <code>central.inspector</code> · 2019-08-01"))
+            for (id, f) in expected where f.state == "rectified" {
+                #expect(html.contains("<a href=\"/findings/close?finding=\(id)\">Close or reopen the finding</a>"))
+            }
+
+            let closed = Self.page(try await api.get("/findings?state=closed"))
+            #expect(closed.components(separatedBy: "<section class=\"finding ").count - 1 == expected.values.filter { $0.state == "closed" }.count)
+            #expect(try await api.get("/findings?state=shut").status == .badRequest)
+            let csv = try await api.get("/findings?format=csv")
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(String(decoding: csv.body.readableBytesView.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").count - 2 == expected.count)
+        }
+    }
+
+    @Test("a flag links a finding form prefilled from it; the close form is for a finding that exists; a checkpoint form shows the head")
+    func forms() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let expected = try Self.findings(fixture)
+        let head = try fixture.head()
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let flags = Self.page(try await api.get("/flags?unit=cn/hedong&lang=en"))
+            let link = try #require(flags.firstMatch(of: /<a href="(\/findings\/new\?unit=cn\/hedong[^"]*)">Open a finding<\/a>/)?.output.1)
+            let form = Self.page(try await api.get(String(link).replacingOccurrences(of: "&amp;", with: "&") + "&lang=en"))
+            #expect(form.contains("data-action=\"open-finding\" data-head=\"\(head)\""))
+            #expect(form.contains("<input type=\"hidden\" name=\"finding.unit\" value=\"cn/hedong\">"))
+            let id = try #require(form.firstMatch(of: /name="finding.id" value="(F-\d{4}-\d{2})"/)?.output.1)
+            #expect(expected[String(id)] == nil, "the suggested id \(id) is taken")
+            #expect(form.range(of: #"<textarea name="finding.text" rows="4" required="required">[^<]+</textarea>"#, options: .regularExpression) != nil, "not prefilled")
+
+            let rectified = try #require(expected.first { $0.value.state == "rectified" }?.key)
+            let close = Self.page(try await api.get("/findings/close?finding=\(rectified)&lang=en"))
+            #expect(close.contains("<input type=\"hidden\" name=\"finding\" value=\"\(rectified)\">"))
+            #expect(close.contains("<option value=\"verified\">verified: closed</option>"))
+            #expect(try await api.get("/findings/close?finding=F-1999-99").status == .notFound)
+            #expect(try await api.get("/findings/new").status == .badRequest)
+
+            let checkpoint = Self.page(try await api.get("/checkpoints/new?lang=en"))
+            #expect(checkpoint.contains("data-action=\"checkpoint\" data-head=\"\(head)\""))
+            #expect(checkpoint.contains("<code>\(head)</code>"))
+        }
+    }
+}
