@@ -207,3 +207,27 @@ extension Ledger {
         return made
     }
 }
+
+/// A checkpoint as an auditor reads it: its record, the commit that wrote it, and who witnessed it.
+public struct CheckpointSummary: Sendable {
+    public var checkpoint: Checkpoint
+    public var commit: ObjectID
+    /// The actors whose witness tags stand on it, by name.
+    public var witnesses: [ActorID]
+}
+
+extension Ledger {
+    /// Every checkpoint whose tag passes verify's checks (`checkpointList`), oldest first, with its
+    /// record and the witnesses whose tags name it.
+    public func checkpointSummaries() throws -> [CheckpointSummary] {
+        let witnessRefs = try repository.references(under: CheckpointTags.witnessPrefix).map(\.0)
+        return try checkpointList().map { listed in
+            guard let json = try record(.checkpoint(listed.id), at: listed.commit) else {
+                throw LedgerError.internalFailure("checkpoint \(listed.id) has a tag but no record at \(listed.commit)")
+            }
+            let prefix = CheckpointTags.witnessPrefix + "\(listed.id)/"
+            let witnesses = try witnessRefs.filter { $0.hasPrefix(prefix) }.map { try ActorID(String($0.dropFirst(prefix.count))) }
+            return CheckpointSummary(checkpoint: try Checkpoint(json: json, at: .root), commit: listed.commit, witnesses: witnesses.sorted { $0.rawValue < $1.rawValue })
+        }
+    }
+}

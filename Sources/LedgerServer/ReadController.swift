@@ -174,9 +174,12 @@ struct ReadController: Sendable {
         }
     }
 
-    private func history(_ ledger: Ledger) -> any HistorySource {
-        (try? LedgerIndex.open(ledger)) ?? ledger.walkedHistory
-    }
+    private func history(_ ledger: Ledger) -> any HistorySource { historySource(ledger) }
+}
+
+/// Where the server reads history from: the index when it opens, else a walk of the commits.
+func historySource(_ ledger: Ledger) -> any HistorySource {
+    (try? LedgerIndex.open(ledger)) ?? ledger.walkedHistory
 }
 
 private func json(_ value: JSONValue) -> [UInt8] { CanonicalJSON.encode(value) }

@@ -77,3 +77,47 @@ struct FindingsPageTests {
         }
     }
 }
+
+@Suite("The web UI: history for auditors")
+struct HistoryPageTests {
+    @Test("the log newest first with each commit's signature status, filtered as log filters, paged; the checkpoints with their witnesses; the verification")
+    func history() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        guard case .array(let all)? = try JSONParser.parse(try fixture.cli(["log", "--format", "json"]).stdout)["commits"],
+              case .array(let byAuditor)? = try JSONParser.parse(try fixture.cli(["log", "--actor", "auditor", "--format", "json"]).stdout)["commits"] else {
+            Issue.record("no log"); return
+        }
+        #expect(all.count > 100 && !byAuditor.isEmpty)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let html = String(buffer: try await api.get("/history?lang=en").body)
+            let rows = html.matches(of: /<tr data-commit="([0-9a-f]{40})">/).map { String($0.output.1) }
+            #expect(rows == all.reversed().prefix(100).map { $0["commit"]!.string! }, "newest first, 100 a page")
+            #expect(html.contains("\(all.count) commits match"))
+            #expect(html.contains("<td class=\"signature good\">signature good</td>"))
+            let next = try #require(html.firstMatch(of: /<a href="(\/history\?cursor=[^"]+)" rel="next">/)?.output.1)
+            let second = String(buffer: try await api.get(String(next)).body)
+            let more = second.matches(of: /<tr data-commit="([0-9a-f]{40})">/).map { String($0.output.1) }
+            #expect(more == all.reversed().dropFirst(100).prefix(100).map { $0["commit"]!.string! })
+
+            let audited = String(buffer: try await api.get("/history?actor=auditor").body)
+            #expect(audited.matches(of: /<tr data-commit=/).count == byAuditor.count)
+            #expect(html.contains("<tr data-checkpoint=\"cp-20190701-000000\">"))
+            let witnessed = try run("git", ["--git-dir", fixture.ledger, "for-each-ref", "--format=%(refname)", "refs/tags/witnesses/"]).text
+            for ref in witnessed.split(separator: "\n") {
+                let parts = ref.split(separator: "/")   // refs tags witnesses <checkpoint> <actor>
+                let row = try #require(html.firstMatch(of: Regex<Substring>(verbatim: "<tr data-checkpoint=\"\(parts[3])\">")).map { html[$0.range.lowerBound...] })
+                #expect(row.prefix(while: { $0 != "\n" }).prefix(600).contains(String(parts[4])), "\(parts[4]) witnessed \(parts[3])")
+            }
+            #expect(html.contains("<td>none yet</td>") || !witnessed.isEmpty)
+            #expect(html.contains("<section class=\"verification"))
+            #expect(try await api.get("/history?actor=nobody.here").status == .notFound)
+            let typo = try await api.get("/history?since=last-week&lang=en")
+            #expect(typo.status == .badRequest)
+            #expect(String(buffer: typo.body).contains("is not a date of the form YYYY-MM-DD"))
+            #expect(try await api.get("/flags?directive=not%20an%20id").status == .notFound)
+            #expect(try await api.get("/flags?unit=%2F%2F").status == .badRequest, "a unit id that does not parse")
+        }
+    }
+}

@@ -48,6 +48,11 @@ struct WebController: Sendable {
         router.on(.closeFindingPage) { request, _ in
             try await page(request, allowing: ["finding"]) { try await closeFindingForm(request, $0) }
         }
+        router.on(.historyPage) { request, _ in
+            try await page(request, allowing: ["unit", "directive", "clause", "finding", "actor", "since", "until", "cursor", "format"]) {
+                try await historyPage(request, $0)
+            }
+        }
         router.on(.checkpointPage) { request, _ in try await page(request) { try await checkpointForm(request, $0) } }
         router.on(.script) { request, _ in
             _ = try request.query(allowed: [])
@@ -101,7 +106,8 @@ struct WebController: Sendable {
             return asked.page(asked.say(.signInNeeded), body, status: .unauthorized)
         }
         do { return try await render(asked) } catch {
-            let shaped = APIError.from(error)
+            // An id or a date in the query that does not parse is the reader's typo, not the server's fault.
+            let shaped = (error as? ValidationError).map { APIError(.badRequest, "bad-query", $0.reason) } ?? APIError.from(error)
             let body = HTML.element("h1") { asked.say(.somethingWrong) }
                 + HTML.element("p", ["class": "error"]) { shaped.message }
                 + HTML.element("p") { HTML.element("a", ["href": "/"]) { asked.say(.allDirectives) } }
@@ -658,7 +664,7 @@ struct WebController: Sendable {
         }
     }
 
-    private func signaturePhrase(_ s: HistoryEntry.SignatureStatus) -> Phrase {
+    func signaturePhrase(_ s: HistoryEntry.SignatureStatus) -> Phrase {
         switch s {
         case .good: .signedGood
         case .bad: .signedBad

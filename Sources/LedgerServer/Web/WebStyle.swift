@@ -22,7 +22,7 @@ enum WebStyle {
         table { border-collapse: collapse; width: 100%; background: #fff; }
         th, td { padding: .45rem .6rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
         thead th { font-size: .85rem; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
-        thead th, .id, .day, td code { white-space: nowrap; }
+        thead th, .id, .day, td code, td.signature { white-space: nowrap; }
         .number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
         meter { display: block; width: 100%; min-width: 4rem; height: .5rem; margin-top: .2rem; }
         .crumbs { margin: 0 0 .2rem; font-size: .9rem; }

@@ -1,0 +1,135 @@
+import Fidelity
+import Foundation
+import Hummingbird
+import Ledger
+import LedgerModel
+import LedgerRender
+
+/// The auditors' page: the log with its filters and each commit's signature status, what the server
+/// found when it verified the ledger, and the checkpoints with their witnesses.
+extension WebController {
+    static let historyPageSize = 100
+
+    /// `GET /history[?unit=&directive=&clause=&finding=&actor=&since=&until=&cursor=]`: the log
+    /// newest first, 100 commits a page.
+    func historyPage(_ request: Request, _ asked: Asked) async throws -> Response {
+        let say = asked.say, q = asked.query
+        func given<T>(_ name: String, _ make: (String) throws -> T) throws -> T? {
+            guard let raw = q[name], !raw.isEmpty else { return nil }
+            return try make(raw)
+        }
+        let filter = HistoryFilter(unit: try given("unit", UnitID.init), directive: try given("directive", DirectiveID.init),
+                                   clause: try given("clause", ClauseID.init), finding: try given("finding", FindingID.init),
+                                   actor: try given("actor", ActorID.init), since: try given("since", Day.init), until: try given("until", Day.init))
+        let (head, logged, checkpoints) = try await service.handles.with { ledger in
+            try ledger.requireExisting(unit: filter.unit, directive: filter.directive, clause: filter.clause, finding: filter.finding, actor: filter.actor)
+            return (try ledger.head(), try historySource(ledger).log(filter), try ledger.checkpointSummaries())
+        }
+        // Newest first: an auditor reads back from now.
+        let entries: [HistoryEntry] = logged.reversed()
+        if try asked.wantsCSV() {
+            let header = [Phrase.time, .commit, .actorField, .action, .unit, .directive, .clause, .finding, .subject, .signature].map(say)
+            let rows = entries.map { e -> [CSV.Cell] in
+                let t = e.trailers
+                let cells: [String] = [e.time.description, "\(e.commit)", e.actor, t.action?.rawValue ?? "", t.unit?.rawValue ?? "",
+                                       t.directive?.rawValue ?? "", t.clauses.map(\.rawValue).joined(separator: " "), t.finding?.rawValue ?? "",
+                                       e.subject, say(signaturePhrase(e.signature))]
+                return cells.map { CSV.Cell.text($0) }
+            }
+            return asked.csv(CSV(header: header, rows: rows), name: "history")
+        }
+        let (page, next) = try PageRequest(limit: Self.historyPageSize, cursor: q["cursor"]).page(entries) { "\($0.commit)" }
+        let health = service.health.withLock { $0 }
+        var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/"]) { say(.allDirectives) } }
+        body += HTML.element("h1") { say(.history) }
+        body += HTML.element("section", ["class": "verification \(health.verified == false ? "failed" : "ok")"]) {
+            HTML.element("h2") { say(.verification) }
+            HTML.element("p") {
+                switch health.verified {
+                case nil: say(.verificationRunning)
+                case true?: say(.verificationOK)
+                case false?: say(.verificationFailed)
+                }
+                if let verified = health.verifiedHead { " · " + say(.verifiedUpTo) + " "; HTML.element("code") { String(verified.prefix(12)) } }
+                " · " + say(.ledgerHead) + " "
+                HTML.element("code") { String("\(head)".prefix(12)) }
+            }
+            if !health.problems.isEmpty {
+                HTML.element("ul", ["class": "problems"]) { for p in health.problems { HTML.element("li") { p } } }
+            }
+        }
+        body += HTML.element("section", ["class": "checkpoints"]) {
+            HTML.element("h2") { say(.checkpoints) + " \(checkpoints.count)" }
+            if checkpoints.isEmpty { HTML.element("p") { say(.noCheckpoints) } } else {
+                HTML.element("div", ["class": "scroll"]) {
+                    HTML.element("table") {
+                        HTML.element("thead") {
+                            HTML.element("tr") { for p in [Phrase.checkpoint, .time, .actorField, .attests, .note, .witnesses] { HTML.element("th", ["scope": "col"]) { say(p) } } }
+                        }
+                        HTML.element("tbody") {
+                            for c in checkpoints {
+                                HTML.element("tr", ["data-checkpoint": c.checkpoint.id.rawValue]) {
+                                    HTML.element("td") { HTML.element("code") { c.checkpoint.id.rawValue } }
+                                    HTML.element("td", ["class": "day"]) { "\(c.checkpoint.at.utcDay)" }
+                                    HTML.element("td") { HTML.element("code") { c.checkpoint.by.rawValue } }
+                                    HTML.element("td") { HTML.element("code") { String(c.checkpoint.head.prefix(12)) } }
+                                    HTML.element("td") { c.checkpoint.note ?? "" }
+                                    HTML.element("td") { c.witnesses.isEmpty ? say(.noWitnesses) : c.witnesses.map(\.rawValue).joined(separator: ", ") }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        body += HTML.element("h2") { say(.log) }
+        body += HTML.element("form", ["class": "filters", "method": "get"]) {
+            for (name, phrase) in [("unit", Phrase.unit), ("directive", .directive), ("clause", .clause), ("finding", .finding), ("actor", .actorField)] {
+                HTML.element("label") { say(phrase); HTML.void("input", ["type": "search", "name": name, "value": q[name] ?? "", "size": "12"]) }
+            }
+            HTML.element("label") { say(.since); HTML.void("input", ["type": "date", "name": "since", "value": q["since"] ?? ""]) }
+            HTML.element("label") { say(.until); HTML.void("input", ["type": "date", "name": "until", "value": q["until"] ?? ""]) }
+            HTML.void("input", ["type": "hidden", "name": "lang", "value": asked.language.rawValue])
+            HTML.element("button", ["type": "submit"]) { say(.filter) }
+        }
+        body += HTML.element("p", ["class": "meta"]) {
+            "\(entries.count) " + say(.commitsShown) + " · "
+            HTML.element("a", ["href": historyLink(q, cursor: nil, csv: true), "download": ""]) { say(.downloadCSV) }
+        }
+        body += HTML.element("div", ["class": "scroll"]) {
+            HTML.element("table", ["class": "log"]) {
+                HTML.element("thead") {
+                    HTML.element("tr") { for p in [Phrase.time, .commit, .actorField, .action, .subject, .signature] { HTML.element("th", ["scope": "col"]) { say(p) } } }
+                }
+                HTML.element("tbody") {
+                    for e in page {
+                        HTML.element("tr", ["data-commit": "\(e.commit)"]) {
+                            HTML.element("td", ["class": "day"]) { "\(e.time.utcDay)" }
+                            HTML.element("td") { HTML.element("code") { String("\(e.commit)".prefix(12)) } }
+                            HTML.element("td") { HTML.element("code") { e.actor } }
+                            HTML.element("td") { e.trailers.action?.rawValue ?? "—" }
+                            HTML.element("td") { e.subject }
+                            HTML.element("td", ["class": "signature \(e.signature.rawValue)"]) { say(signaturePhrase(e.signature)) }
+                        }
+                    }
+                }
+            }
+        }
+        if q["cursor"] != nil || next != nil {
+            body += HTML.element("nav", ["class": "pager"]) {
+                if q["cursor"] != nil { HTML.element("a", ["href": historyLink(q, cursor: nil, csv: false)]) { say(.firstPage) } }
+                if let next { HTML.element("a", ["href": historyLink(q, cursor: next, csv: false), "rel": "next"]) { say(.nextPage) } }
+            }
+        }
+        return asked.page(say(.history), body)
+    }
+
+    private func historyLink(_ q: [String: String], cursor: String?, csv: Bool) -> String {
+        var items = q.filter { $0.key != "cursor" && $0.key != "lang" && $0.key != "format" && !$0.value.isEmpty }
+        if let cursor { items["cursor"] = cursor }
+        if csv { items["format"] = "csv" }
+        var components = URLComponents()
+        components.queryItems = items.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        return "/history" + (components.queryItems!.isEmpty ? "" : "?" + (components.percentEncodedQuery ?? ""))
+    }
+}
