@@ -438,7 +438,7 @@ def main():
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         pages = {"home": "/", "directive": f"/directives/{DIRECTIVE}", "matrix": f"/directives/{DIRECTIVE}/matrix",
                  "unit": f"/directives/{DIRECTIVE}/units/{UNIT}", "flags": "/flags", "sign-in": "/sign-in", "report": report_path,
-                 "plan": f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}", "findings": "/findings", "history": "/history",
+                 "plan": f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}", "findings": "/findings", "history": "/history", "burden": "/burden",
                  "open-finding": f"/findings/new?unit={UNIT}&directive={DIRECTIVE}&clause=1&text=x", "checkpoint": "/checkpoints/new"}
         for width, height in ((1366, 768), (390, 844)):
             driver.set_window_size(width, height)

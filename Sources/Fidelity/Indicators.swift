@@ -138,21 +138,41 @@ extension Indicators {
 
     /// Each unit's reports a month, with (when `parts`) the directive each part is owed to.
     private static func owed(_ view: LedgerView, directives: [Directive], parts: Bool) -> [UnitID: (total: Double, parts: [JSONValue])] {
-        var out: [UnitID: (total: Double, parts: [JSONValue])] = [:]
-        let directives = directives.sorted { $0.id < $1.id }
+        burdens(view, directives: directives).mapValues { b in
+            (b.total, parts ? b.owed.map { jsonObject(["directive": $0.directive, "every": $0.every, "reportsPerMonth": $0.reportsPerMonth]) } : [])
+        }
+    }
+
+    /// What each registered unit owes a month: a part for each of `directives` (every directive of
+    /// the view when nil) whose scope includes the unit, in directive order, and their sum.
+    public static func burdens(_ view: LedgerView, directives: [Directive]? = nil) -> [UnitID: Burden] {
+        var out: [UnitID: Burden] = [:]
+        let directives = (directives ?? Array(view.directives.values)).sorted { $0.id < $1.id }
         for unit in view.units.values {
-            var entry: (total: Double, parts: [JSONValue]) = (0, [])
+            var burden = Burden(unit: unit.id, level: unit.level, owed: [], total: 0)
             for d in directives where d.scope.includes(unit) {
-                entry.total += d.reporting.reportsPerMonth
-                guard parts else { continue }
-                entry.parts.append(jsonObject([
-                    "directive": d.id, "every": d.reporting.every, "reportsPerMonth": d.reporting.reportsPerMonth,
-                ]))
+                burden.owed.append(Burden.Part(directive: d.id, every: d.reporting.every, reportsPerMonth: d.reporting.reportsPerMonth))
+                burden.total += d.reporting.reportsPerMonth
             }
-            out[unit.id] = entry
+            out[unit.id] = burden
         }
         return out
     }
+}
+
+/// The reports a month one unit owes: one part a directive whose scope includes it.
+public struct Burden: Sendable, Hashable {
+    public struct Part: Sendable, Hashable {
+        public var directive: DirectiveID
+        /// The directive's reporting cadence (`P1M`, `P2W`, …).
+        public var every: String
+        public var reportsPerMonth: Double
+    }
+
+    public var unit: UnitID
+    public var level: String
+    public var owed: [Part]
+    public var total: Double
 }
 
 // MARK: - The moment of reading

@@ -329,3 +329,26 @@ struct AdoptedChains {
                 PlanVersion(blob: blob, basisBlob: basis.blob))
     }
 }
+
+/// The reporting burden of every unit at a point in history, against the policy's limit.
+public struct BurdenReport: Sendable {
+    /// The policy's `maxReportsPerMonth` in force then.
+    public var limit: Double
+    /// The directives issued by then, in id order: the columns.
+    public var directives: [DirectiveID]
+    /// Every registered unit, heaviest first (then by id).
+    public var units: [Burden]
+}
+
+extension Ledger {
+    /// What each unit owes a month to the directives issued by `spec` (a day or a commit; now when
+    /// nil), as the `burden` flag counts it.
+    public func burden(at spec: String? = nil) throws -> BurdenReport {
+        let commit = try resolve(at: spec)
+        let view = try view(at: commit)
+        let day = try spec.flatMap { try? Day($0) } ?? (spec == nil ? Timestamp.now.utcDay : Timestamp(seconds: repository.commit(commit).committer.time).utcDay)
+        let issued = view.directives.values.filter { $0.issued <= day }
+        let units = Indicators.burdens(view, directives: issued).values.sorted { ($0.total, $1.unit.rawValue) > ($1.total, $0.unit.rawValue) }
+        return BurdenReport(limit: view.policy.maxReportsPerMonth, directives: issued.map(\.id).sorted(), units: units)
+    }
+}

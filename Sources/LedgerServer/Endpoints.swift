@@ -70,9 +70,10 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let closeFindingPage = Endpoint(.get, "/findings/close")
     public static let checkpointPage = Endpoint(.get, "/checkpoints/new")
     public static let historyPage = Endpoint(.get, "/history")
+    public static let burdenPage = Endpoint(.get, "/burden")
     public static let script = Endpoint(.get, "/assets/luoshi.js")
     public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, signInPage, reportPage, planPage,
-                                          findingsPage, openFindingPage, closeFindingPage, checkpointPage, historyPage, stylesheet, script]
+                                          findingsPage, openFindingPage, closeFindingPage, checkpointPage, historyPage, burdenPage, stylesheet, script]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [

@@ -121,3 +121,40 @@ struct HistoryPageTests {
         }
     }
 }
+
+@Suite("The web UI: reporting burden")
+struct BurdenPageTests {
+    @Test("each unit's reports a month per directive and in total, heaviest first; the units over the limit are the burden flags")
+    func burden() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        guard case .array(let flags)? = try JSONParser.parse(try fixture.cli(["flags", "--kind", "burden", "--format", "json"]).stdout)["flags"] else {
+            Issue.record("no flags"); return
+        }
+        let units = try run("git", ["--git-dir", fixture.ledger, "ls-tree", "-r", "--name-only", "main", "units/"]).text.split(separator: "\n")
+        #expect(!flags.isEmpty)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            let html = String(buffer: try await api.get("/burden?lang=en").body)
+            let rows = html.matches(of: /<tr data-unit="([^"]+)"( class="over")?>/).map { (String($0.output.1), $0.output.2 != nil) }
+            #expect(rows.count == min(100, units.count))
+            #expect(Set(rows.filter(\.1).map(\.0)) == Set(flags.map { $0["unit"]!.string! }), "over the limit: the units the burden flag names")
+            let heaviest = rows.prefix(flags.count).allSatisfy { $0.1 }
+            #expect(heaviest, "heaviest first")
+            let over = String(buffer: try await api.get("/burden?over=1").body)
+            #expect(over.matches(of: /<tr data-unit=/).count == flags.count)
+            let csv = String(decoding: try await api.get("/burden?format=csv&lang=en").body.readableBytesView.dropFirst(3), as: UTF8.self)
+            let lines = csv.components(separatedBy: "\r\n").dropLast()
+            #expect(lines.first?.hasPrefix("Unit,Level,") == true && lines.first?.hasSuffix(",Reports a month,Limit") == true)
+            #expect(lines.count == 1 + units.count)
+            for flag in flags {
+                let total = flag["detail"]!["reportsPerMonth"]!
+                guard case .number(let n) = total else { continue }
+                let line = try #require(lines.first { $0.hasPrefix(flag["unit"]!.string! + ",") })
+                let cells = line.split(separator: ",")
+                #expect(cells.last == "8" && abs((Double(cells[cells.count - 2]) ?? 0) - n) < 0.006, "\(line) against \(n)")
+            }
+            #expect(try await api.get("/burden?over=yes").status == .badRequest)
+        }
+    }
+}

@@ -75,6 +75,7 @@ enum Phrase: CaseIterable, Sendable {
     case closeFinding, openFinding, openFindingFromFlag, stepOpen, stepRectify, stepClose, stepHold, writeCheckpoint, checkpointIntro
     case history, verification, verificationRunning, verificationOK, verificationFailed, verifiedUpTo, checkpoints, noCheckpoints, checkpoint
     case time, commit, action, subject, signature, attests, witnesses, noWitnesses, log, since, until, commitsShown
+    case burden, burdenIntro, reportsPerMonth, limit, allUnits, overLimit
     case editPlan, editPlanIntro, flagsIfSigned, previewCurrent, submitPlan, clauseText, modality, dropClause
     // Said by the page script (`Phrase.script`); %1, %2 stand for what it fills in.
     case jsOpening, jsKeyNotOpenSSH, jsKeyCipher, jsKeyNeedsPassphrase, jsKeyWrongPassphrase, jsKeyNotEd25519, jsNoKey, jsNoWebCrypto

@@ -133,3 +133,86 @@ extension WebController {
         return "/history" + (components.queryItems!.isEmpty ? "" : "?" + (components.percentEncodedQuery ?? ""))
     }
 }
+
+extension WebController {
+    static let burdenPageSize = 100
+
+    /// Reports a month to two places (a weekly report is 4.35 a month), without trailing zeros.
+    static func perMonth(_ n: Double) -> String {
+        let rounded = (n * 100).rounded() / 100
+        return rounded == rounded.rounded() ? String(Int64(rounded)) : String(format: "%.2f", rounded).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
+    }
+
+    /// `GET /burden[?unit=U&over=1&cursor=]`: the reports a month each unit owes, per directive and
+    /// in total, against the policy's `maxReportsPerMonth`, heaviest first; `over=1` keeps the units
+    /// over it, `unit` the units under one.
+    func burdenPage(_ request: Request, _ asked: Asked) async throws -> Response {
+        let say = asked.say, q = asked.query
+        let unit = try q["unit"].flatMap { $0.isEmpty ? nil : $0 }.map(UnitID.init)
+        let over = try q["over"].flatMap { $0.isEmpty ? nil : $0 }.map { raw -> Bool in
+            guard raw == "1" || raw == "0" else { throw LedgerError.usage("over=\(raw): give 1 for the units over the limit, or leave it out") }
+            return raw == "1"
+        } ?? false
+        let report = try await service.handles.with { ledger in
+            try ledger.requireExisting(unit: unit)
+            return try ledger.burden()
+        }
+        let shown = report.units.filter { b in (unit.map { b.unit.isWithin($0) } ?? true) && (!over || b.total > report.limit) }
+        func owed(_ b: Burden, _ d: DirectiveID) -> Double? { b.owed.first { $0.directive == d }?.reportsPerMonth }
+        if try asked.wantsCSV() {
+            let header = [say(.unit), say(.level)] + report.directives.map(\.rawValue) + [say(.reportsPerMonth), say(.limit)]
+            let rows = shown.map { b -> [CSV.Cell] in
+                let parts: [CSV.Cell] = report.directives.map { d in CSV.Cell.number(owed(b, d).map(Self.perMonth) ?? "") }
+                return [CSV.Cell.text(b.unit.rawValue), .text(b.level)] + parts + [.number(Self.perMonth(b.total)), .number(Self.perMonth(report.limit))]
+            }
+            return asked.csv(CSV(header: header, rows: rows), name: "burden")
+        }
+        let (page, next) = try PageRequest(limit: Self.burdenPageSize, cursor: q["cursor"]).page(shown) { $0.unit.rawValue }
+        let overCount = report.units.filter { $0.total > report.limit }.count
+        var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/"]) { say(.allDirectives) } }
+        body += HTML.element("h1") { say(.burden) }
+        body += HTML.element("p") { say(.burdenIntro) }
+        body += HTML.element("p", ["class": "meta"]) { say(.limit) + ": \(Self.perMonth(report.limit)) · maxReportsPerMonth" }
+        body += HTML.element("ul", ["class": "counts"]) {
+            HTML.element("li") { !over ? HTML.element("strong") { say(.allUnits) + " \(report.units.count)" } : HTML.element("a", ["href": "/burden"]) { say(.allUnits) + " \(report.units.count)" } }
+            HTML.element("li") { over ? HTML.element("strong") { say(.overLimit) + " \(overCount)" } : HTML.element("a", ["href": "/burden?over=1"]) { say(.overLimit) + " \(overCount)" } }
+            HTML.element("li") { HTML.element("a", ["href": "?format=csv" + (over ? "&over=1" : "") + (unit.map { "&unit=\(queryPart($0.rawValue))" } ?? ""), "download": ""]) { say(.downloadCSV) } }
+        }
+        body += HTML.element("form", ["class": "filters", "method": "get"]) {
+            HTML.element("label") { say(.unit); HTML.void("input", ["type": "search", "name": "unit", "value": q["unit"] ?? ""]) }
+            if over { HTML.void("input", ["type": "hidden", "name": "over", "value": "1"]) }
+            HTML.void("input", ["type": "hidden", "name": "lang", "value": asked.language.rawValue])
+            HTML.element("button", ["type": "submit"]) { say(.filter) }
+        }
+        body += HTML.element("div", ["class": "scroll"]) {
+            HTML.element("table", ["class": "burden"]) {
+                HTML.element("thead") {
+                    HTML.element("tr") {
+                        HTML.element("th", ["scope": "col"]) { say(.unit) }
+                        HTML.element("th", ["scope": "col"]) { say(.level) }
+                        for d in report.directives { HTML.element("th", ["scope": "col", "class": "number"]) { HTML.element("a", ["href": "/directives/\(pathPart(d.rawValue))"]) { d.rawValue } } }
+                        HTML.element("th", ["scope": "col", "class": "number"]) { say(.reportsPerMonth) }
+                    }
+                }
+                HTML.element("tbody") {
+                    for b in page {
+                        HTML.element("tr", ["data-unit": b.unit.rawValue, "class": b.total > report.limit ? "over" : nil]) {
+                            HTML.element("th", ["scope": "row"]) { HTML.element("code") { b.unit.rawValue } }
+                            HTML.element("td") { b.level }
+                            for d in report.directives { HTML.element("td", ["class": "number"]) { owed(b, d).map(Self.perMonth) ?? "—" } }
+                            HTML.element("td", ["class": "number total"]) { Self.perMonth(b.total) }
+                        }
+                    }
+                }
+            }
+        }
+        if q["cursor"] != nil || next != nil {
+            body += HTML.element("nav", ["class": "pager"]) {
+                let kept = (over ? "over=1&" : "") + (unit.map { "unit=\(queryPart($0.rawValue))&" } ?? "")
+                if q["cursor"] != nil { HTML.element("a", ["href": "/burden" + (kept.isEmpty ? "" : "?" + kept.dropLast())]) { say(.firstPage) } }
+                if let next { HTML.element("a", ["href": "/burden?\(kept)cursor=\(queryPart(next))", "rel": "next"]) { say(.nextPage) } }
+            }
+        }
+        return asked.page(say(.burden), body)
+    }
+}

@@ -53,6 +53,9 @@ struct WebController: Sendable {
                 try await historyPage(request, $0)
             }
         }
+        router.on(.burdenPage) { request, _ in
+            try await page(request, allowing: ["unit", "over", "cursor", "format"]) { try await burdenPage(request, $0) }
+        }
         router.on(.checkpointPage) { request, _ in try await page(request) { try await checkpointForm(request, $0) } }
         router.on(.script) { request, _ in
             _ = try request.query(allowed: [])

@@ -34,6 +34,7 @@ struct WebPage {
                         HTML.element("a", ["href": "/"]) { say(.directives) }
                         HTML.element("a", ["href": "/flags"]) { say(.flags) }
                         HTML.element("a", ["href": "/findings"]) { say(.findings) }
+                        HTML.element("a", ["href": "/burden"]) { say(.burden) }
                         HTML.element("a", ["href": "/history"]) { say(.history) }
                     }
                     HTML.element("div", ["class": "who"]) {

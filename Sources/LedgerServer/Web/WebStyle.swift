@@ -10,7 +10,7 @@ enum WebStyle {
           padding: .6rem 1.2rem; background: #fff; border-bottom: 3px solid var(--accent); }
         .product { color: var(--ink); font-weight: 600; text-decoration: none; }
         .languages, .sections { display: flex; gap: .8rem; }
-        .sections { margin-right: auto; margin-left: 1.5rem; }
+        .sections { margin-right: auto; margin-left: 1.5rem; flex-wrap: wrap; gap: .3rem .8rem; }
         ul.counts { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem .9rem; }
         span.flag { white-space: nowrap; font-weight: 600; color: var(--accent); }
         td.detail dl.terms { font-size: .82rem; }
@@ -84,6 +84,7 @@ enum WebStyle {
         section.finding h2 { font-size: 1.05rem; margin: .5rem 0 .2rem; }
         section.finding .overdue { color: var(--accent); }
         ol.steps { margin: .3rem 0; padding-left: 1.4rem; font-size: .9rem; }
+        table.burden tr.over th, table.burden tr.over td.total { color: var(--accent); font-weight: 600; }
         form.write.plan { max-width: none; }
         section.plan-clause { border-top: 1px solid var(--line); padding: .4rem 0 .8rem; }
         section.plan-clause h2 { font-size: 1.05rem; margin: .5rem 0; }
@@ -106,6 +107,7 @@ enum WebStyle {
         .outcome.done { border-left-color: #2f5a17; color: #2f5a17; }
         code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
         @media (max-width: 700px) {
+          .bar .sections { order: 3; width: 100%; margin: 0; }
           table.sidebyside thead { display: none; }
           table.sidebyside tr { display: block; border-bottom: 1px solid var(--line); padding: .4rem 0; }
           table.sidebyside th, table.sidebyside td { display: block; width: auto !important; border: 0; padding: .15rem .6rem; }
