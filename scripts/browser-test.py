@@ -305,6 +305,37 @@ def main():
               f"main moved before the signature landed (409): the page signed the fresh commit on the new head ({said})")
         head = moved[0]
 
+        # 2c. Reports from a spreadsheet saved as Chinese Excel saves it (GB18030): a sheet with a bad row
+        # shows the row's problems and offers nothing to sign; a good one signs one commit a row.
+        bad_sheet, good_sheet = work / "bad.csv", work / "good.csv"
+        header = "单位,文件,条款,状态,指标值,说明\r\n"
+        bad_sheet.write_bytes((header + f"{UNIT},{DIRECTIVE},1,done,documents_cut_pct=35,好\r\n{UNIT},{DIRECTIVE},2,finished,,坏\r\n"
+                                        f"{UNIT},{DIRECTIVE},99,done,,无此条款\r\n").encode("gb18030"))
+        good_sheet.write_bytes((header + f"{UNIT},{DIRECTIVE},2,in-progress,meetings_cut_pct=18,会议压减18%\r\n"
+                                         f"{UNIT},{DIRECTIVE},3,done,document_pages=8,篇幅控制在8页\r\n").encode("gb18030"))
+        follow(driver, base + "/report/sheet")
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-luoshi=sheet]:not([hidden])"))
+        form.find_element(By.NAME, "sheet").send_keys(str(bad_sheet))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "table.sheet tr[data-row='4']"))
+        bad_status = driver.find_element(By.CSS_SELECTOR, "table.sheet tr[data-row='3']").text
+        bad_clause = driver.find_element(By.CSS_SELECTOR, "table.sheet tr[data-row='4']").text
+        check("status" in bad_status and "finished" in bad_status and "clause" in bad_clause and '"99"' in bad_clause
+              and "problem" not in driver.find_element(By.CSS_SELECTOR, "table.sheet tr[data-row='2']").get_attribute("class")
+              and not driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-sheet]").is_displayed(),
+              f"a sheet with bad rows names each problem by row and column (the clause checked against the ledger) and offers nothing to sign ({bad_status!r}; {bad_clause!r})")
+        before_sheet = subprocess.check_output(["git", "--git-dir", str(ledger), "rev-parse", "main"], text=True).strip()
+        form.find_element(By.NAME, "sheet").send_keys(str(good_sheet))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        sign_all = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-sheet]:not([hidden])"))
+        sign_all.click()
+        wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "table.sheet tr.landed")) == 2)
+        sheet_commits = subprocess.check_output(["git", "--git-dir", str(ledger), "rev-list", f"{before_sheet}..main"], text=True).split()
+        record = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:directives/{DIRECTIVE}/plans/{UNIT}/progress.json"]))
+        check(len(sheet_commits) == 2 and record["reports"][-1]["note"] == "篇幅控制在8页" and record["reports"][-2]["values"] == {"meetings_cut_pct": 18},
+              "a GB18030 sheet of two reports became two commits, signed in the page, the Chinese text as written")
+        head = sheet_commits[0]
+
         # 3. A tampering server gets no signature.
         for name, tamper, phrase in (("a coherent commit for a different change", tamper_record, "record"),
                                      ("a commit on another parent", tamper_parent, "parent")):
@@ -416,7 +447,7 @@ def main():
         made = subprocess.check_output(["git", "--git-dir", str(ledger), "rev-list", f"{head_before}..main"], text=True).split()
         ok = all(subprocess.run(["git", "--git-dir", str(ledger), "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}",
                                  "verify-commit", c], capture_output=True).returncode == 0 for c in made)
-        check(len(made) == 8 and ok, f"stock git verify-commit accepts the {len(made)} new commits (six made in the browser)")
+        check(len(made) == 10 and ok, f"stock git verify-commit accepts the {len(made)} new commits (eight made in the browser)")
         verify = subprocess.run([LUOSHI, "verify", "--ledger", str(ledger)], capture_output=True, text=True)
         check(verify.returncode == 0, "luoshi verify is clean after the browser's writes")
 
@@ -438,7 +469,7 @@ def main():
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         pages = {"home": "/", "directive": f"/directives/{DIRECTIVE}", "matrix": f"/directives/{DIRECTIVE}/matrix",
                  "unit": f"/directives/{DIRECTIVE}/units/{UNIT}", "flags": "/flags", "sign-in": "/sign-in", "report": report_path,
-                 "plan": f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}", "findings": "/findings", "history": "/history", "burden": "/burden",
+                 "plan": f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}", "findings": "/findings", "history": "/history", "burden": "/burden", "sheet": "/report/sheet",
                  "open-finding": f"/findings/new?unit={UNIT}&directive={DIRECTIVE}&clause=1&text=x", "checkpoint": "/checkpoints/new"}
         for width, height in ((1366, 768), (390, 844)):
             driver.set_window_size(width, height)

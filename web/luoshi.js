@@ -671,6 +671,64 @@
     }));
   }
 
+  // ---- a spreadsheet of reports: checked by the server row by row, then one commit a row
+  let sheetRows = null;
+  async function checkSheet(form) {
+    if (!held) held = await keyFrom(form);
+    reflectKey();
+    const file = form.querySelector('input[name=sheet]').files[0];
+    if (!file) throw new Refusal(say('refused', say('sheet.row')));
+    const response = await fetch(`/api/v1/sheets/reports?actor=${encodeURIComponent(held.actor)}`, {
+      method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'text/csv' }, body: new Uint8Array(await file.arrayBuffer()),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (response.status !== 200) throw refusal(answer);
+    const table = document.createElement('table');
+    table.className = 'sheet';
+    const head = table.createTHead().insertRow();
+    for (const name of ['sheet.row', 'sheet.unit', 'sheet.clause', 'sheet.status', 'sheet.problems']) {
+      head.appendChild(document.createElement('th')).textContent = say(name);
+    }
+    const body = table.createTBody();
+    for (const row of answer.rows) {
+      const tr = body.insertRow();
+      tr.dataset.row = row.row;
+      tr.className = row.problems.length ? 'problem' : 'ok';
+      const e = row.event || {};
+      for (const text of [row.row, e.unit || '', e.clause || '', e.status || '']) tr.insertCell().textContent = text;
+      const cell = tr.insertCell();
+      if (!row.problems.length) cell.textContent = say('sheet.ok');
+      for (const p of row.problems) {
+        cell.appendChild(document.createElement('div')).textContent = (p.column ? `${p.column}: ` : '') + p.message;
+      }
+    }
+    form.querySelector('[data-sheet-rows]').replaceChildren(table);
+    show(form, say('sheet.count', answer.rows.length, answer.problems), answer.problems ? 'error' : 'done');
+    sheetRows = answer.problems ? null : answer.rows;
+    form.querySelector('[data-luoshi=sign-sheet]').hidden = !sheetRows;
+    form.querySelector('button[type=submit]').disabled = false;
+  }
+  async function signSheet(form) {
+    const rows = sheetRows;
+    sheetRows = null;
+    const button = form.querySelector('[data-luoshi=sign-sheet]');
+    button.disabled = true;
+    let parent = form.dataset.head;
+    for (const [n, row] of rows.entries()) {
+      const event = { ...row.event, actor: held.actor };
+      const want = {
+        parent, action: event.action, record: progressCheck(event), tagPrefix: 'checkpoints/',
+        trailers: { 'Luoshi-Unit': event.unit, 'Luoshi-Directive': event.directive, 'Luoshi-Clause': event.clause },
+      };
+      const landed = await write(event, want, (m) => show(form, `${say('sheet.row')} ${row.row}: ${m}`));
+      parent = landed.head;
+      const tr = form.querySelector(`tr[data-row="${row.row}"]`);
+      if (tr) { tr.className = 'landed'; tr.lastChild.textContent = landed.commits.map((c) => c.slice(0, 12)).join(', '); }
+      show(form, say('sheet.signed', n + 1, rows.length, landed.commits.map((c) => c.slice(0, 12)).join(', ')), n + 1 === rows.length ? 'done' : '');
+    }
+    button.hidden = true;
+  }
+
   function wire() {
     reflectKey();
     for (const form of document.querySelectorAll('form[data-action=edit-plan]')) {
@@ -716,6 +774,17 @@
   document.addEventListener('submit', (e) => {
     const form = e.target;
     const role = form.dataset.luoshi;
+    if (role === 'sheet') {
+      e.preventDefault();
+      const button = form.querySelector('button[type=submit]');
+      button.disabled = true;
+      show(form, say('checking'));
+      checkSheet(form).catch((error) => {
+        show(form, error instanceof Refusal ? error.message : say('refused', error.message || String(error)), 'error');
+        button.disabled = false;
+      });
+      return;
+    }
     if (role === 'sign-in' || role === 'event') {
       e.preventDefault();
       const button = form.querySelector('button[type=submit]');
@@ -738,6 +807,14 @@
   });
   document.addEventListener('click', (e) => {
     if (e.target.closest && e.target.closest('[data-luoshi="sign-out"]')) { e.preventDefault(); signOut(); }
+    const sign = e.target.closest && e.target.closest('[data-luoshi="sign-sheet"]');
+    if (sign && sheetRows) {
+      e.preventDefault();
+      const form = sign.closest('form');
+      signSheet(form).catch((error) => {
+        show(form, error instanceof Refusal ? error.message : say('refused', error.message || String(error)), 'error');
+      });
+    }
   });
   window.addEventListener('popstate', () => { go(location.href, false).catch(() => location.reload()); });
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', wire); else wire();

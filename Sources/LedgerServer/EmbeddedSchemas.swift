@@ -3755,6 +3755,137 @@ public enum EmbeddedSchemas {
           }
         }
       }
+    },
+    "/api/v1/sheets/reports": {
+      "post": {
+        "operationId": "checkReportSheet",
+        "summary": "Read and check a spreadsheet of progress reports (`luoshi report --csv`)",
+        "tags": [
+          "writes"
+        ],
+        "security": [
+          {
+            "bearer": []
+          },
+          {
+            "cookie": []
+          },
+          {}
+        ],
+        "description": "The body is a CSV of progress reports, one a row (UTF-8 with or without a byte-order mark, or GB18030; README: Reporting from a spreadsheet). Each row is read and checked against head as `POST /api/v1/events` would check its event; nothing is written. A row without problems carries its event (without `at`), ready to be prepared and signed.",
+        "parameters": [
+          {
+            "name": "actor",
+            "in": "query",
+            "required": false,
+            "description": "The actor who will sign the reports; the session's when there is one.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "text/csv": {
+              "schema": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Every row with its event or its problems.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "rows",
+                    "problems"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "problems": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "How many problems the sheet has in all; 0: every row may be signed."
+                    },
+                    "rows": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "row",
+                          "event",
+                          "problems"
+                        ],
+                        "additionalProperties": false,
+                        "properties": {
+                          "row": {
+                            "type": "integer",
+                            "minimum": 2,
+                            "description": "The row as a spreadsheet numbers it (the header is row 1)."
+                          },
+                          "event": {
+                            "oneOf": [
+                              {
+                                "type": "null"
+                              },
+                              {
+                                "type": "object"
+                              }
+                            ],
+                            "description": "The row's report-progress event, without `at`; null when a problem keeps it from being one."
+                          },
+                          "problems": {
+                            "type": "array",
+                            "items": {
+                              "type": "object",
+                              "required": [
+                                "column",
+                                "message"
+                              ],
+                              "additionalProperties": false,
+                              "properties": {
+                                "column": {
+                                  "type": [
+                                    "string",
+                                    "null"
+                                  ]
+                                },
+                                "message": {
+                                  "type": "string"
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadData"
+          },
+          "401": {
+            "$ref": "#/components/responses/NoSession"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          }
+        }
+      }
     }
   },
   "components": {

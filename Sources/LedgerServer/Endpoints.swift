@@ -48,6 +48,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let sign = Endpoint(.post, "/api/v1/events/:id/signatures")
     public static let witness = Endpoint(.post, "/api/v1/witnesses")
     public static let preview = Endpoint(.post, "/api/v1/preview")
+    public static let reportSheet = Endpoint(.post, "/api/v1/sheets/reports")
 
     /// git's smart HTTP (`GitController`): git's protocol, not the API's, so not in `all` and not in
     /// the OpenAPI description.
@@ -71,15 +72,17 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let checkpointPage = Endpoint(.get, "/checkpoints/new")
     public static let historyPage = Endpoint(.get, "/history")
     public static let burdenPage = Endpoint(.get, "/burden")
+    public static let sheetPage = Endpoint(.get, "/report/sheet")
+    public static let sheetTemplate = Endpoint(.get, "/report/template.csv")
     public static let script = Endpoint(.get, "/assets/luoshi.js")
     public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, signInPage, reportPage, planPage,
-                                          findingsPage, openFindingPage, closeFindingPage, checkpointPage, historyPage, burdenPage, stylesheet, script]
+                                          findingsPage, openFindingPage, closeFindingPage, checkpointPage, historyPage, burdenPage, sheetPage, sheetTemplate, stylesheet, script]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [
         health, openAPI, schema,
         ledger, directives, recordOfKind, record, status, diff, chain, flags, log, blame, history, verify,
-        sessionChallenge, sessionAnswer, logout, prepare, sign, witness, preview,
+        sessionChallenge, sessionAnswer, logout, prepare, sign, witness, preview, reportSheet,
     ]
 }
 

@@ -25,13 +25,18 @@ extension Response {
 }
 
 extension Request {
-    /// The body as JSON, at most `limit` bytes: 413 above it, 400 (with the column) when it is not JSON.
-    func json(limit: Int) async throws -> JSONValue {
+    /// The body's bytes, at most `limit`: 413 above it.
+    func bytes(limit: Int) async throws -> [UInt8] {
         var buffer: ByteBuffer
         do { buffer = try await body.collect(upTo: limit) } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "too-large", "the request body is larger than this server takes (\(limit) bytes)")
         }
-        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    /// The body as JSON, at most `limit` bytes: 413 above it, 400 (with the column) when it is not JSON.
+    func json(limit: Int) async throws -> JSONValue {
+        let bytes = try await bytes(limit: limit)
         do { return try JSONParser.parse(bytes) } catch {
             throw APIError(.badRequest, "bad-data", "the request body is not JSON (column \(error.column)): \(error.reason)", pointer: .root)
         }

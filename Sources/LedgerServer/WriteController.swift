@@ -15,6 +15,37 @@ struct WriteController: Sendable {
         router.on(.sign) { request, context in try await sign(request, context) }
         router.on(.witness) { request, context in try await witness(request, context) }
         router.on(.preview) { request, _ in try await preview(request) }
+        router.on(.reportSheet) { request, _ in try await reportSheet(request) }
+    }
+
+    /// `POST /api/v1/sheets/reports[?actor=A]` with a spreadsheet of progress reports as the body
+    /// (CSV, UTF-8 or GB18030): each row read and checked against the head as a write would be,
+    /// nothing written. The client then prepares and signs one event a row. The actor is the
+    /// session's, else `actor`.
+    func reportSheet(_ request: Request) async throws -> Response {
+        let query = try request.query(allowed: ["actor"])
+        let sessionActor = try service.reader(of: request)
+        let asked = try parseParameter(query["actor"], "actor", ActorID.init)
+        if let sessionActor, let asked, sessionActor != asked {
+            throw APIError(.forbidden, "not-permitted", "actor=\(asked) is not this session's actor (\(sessionActor))")
+        }
+        guard let actor = sessionActor ?? asked else {
+            throw APIError(.badRequest, "bad-query", "give ?actor=: the actor who will sign the reports")
+        }
+        let bytes = try await request.bytes(limit: service.configuration.maxBodyBytes)
+        let sheet = try await service.handles.with { [service] ledger in
+            try ledger.check(try ReportSheet.read(bytes, actor: actor, at: service.now))
+        }
+        let rows: [JSONValue] = sheet.rows.map { row in
+            var event: JSONValue = .null
+            if case .object(var members)? = row.event?.json {
+                members["at"] = nil   // dated by the server when each is prepared
+                event = .object(members)
+            }
+            return .object(["row": .integer(Int64(row.row)), "event": event,
+                            "problems": .array(row.problems.map { p in .object(["column": p.column.map { .string($0) } ?? .null, "message": .string(p.message)]) })])
+        }
+        return .json(.object(["rows": .array(rows), "problems": .integer(Int64(sheet.problems.count))]), status: .ok)
     }
 
     /// The event of a request's body, in `EVENTS.md`'s format, dated by the server's clock when it

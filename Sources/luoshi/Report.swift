@@ -17,15 +17,23 @@ extension Luoshi {
                   luoshi report --unit cn/north --directive D-2019-01 --clause 1 --status done \\
                     --value documents_cut_pct=31 --evidence "outcome:Document register 2019:register.pdf" \\
                     --key keys/north.lead
+
+                With --csv, the reports come from a spreadsheet, one a row (columns unit, directive, clause,
+                status, values, note, asOf, evidenceKind, evidenceTitle, evidenceSHA256, in English or Chinese).
+                Every row is checked before anything is written; a sheet with problems names each (row,
+                column, what to do) and writes nothing (exit 65).
+                  luoshi report --csv reports.csv --key keys/north.lead
                 """
         )
 
         @OptionGroup var options: LedgerOptions
 
-        @Option(help: "The reporting unit.") var unit: String
-        @Option(help: "The directive the plan implements.") var directive: String
-        @Option(help: "The clause of the unit's own plan.") var clause: String
-        @Option(help: "not-started, in-progress, done or blocked.") var status: String
+        @Option(help: "The reporting unit.") var unit: String?
+        @Option(help: "The directive the plan implements.") var directive: String?
+        @Option(help: "The clause of the unit's own plan.") var clause: String?
+        @Option(help: "not-started, in-progress, done or blocked.") var status: String?
+        @Option(help: ArgumentHelp("A spreadsheet of reports, one a row (CSV, UTF-8 or GB18030; README: Reporting from a spreadsheet): every row is checked first, then each becomes a commit.", valueName: "file"))
+        var csv: String?
         @Option(name: .customLong("value"), help: ArgumentHelp("A measured value of a target, metric=N (repeatable).", valueName: "metric=N"))
         var values: [String] = []
         @Option(name: .customLong("evidence"), help: ArgumentHelp("Evidence KIND:TITLE:FILE; the file is hashed (repeatable). KIND: outcome, document, meeting, photo, data.", valueName: "kind:title:file"))
@@ -44,11 +52,16 @@ extension Luoshi {
         func run() throws {
             try execute {
                 let signer = try SingleKey(path: key)
+                if let csv { return try reportSheet(csv, signer: signer) }
+                let missing = [("--unit", unit), ("--directive", directive), ("--clause", clause), ("--status", status)].filter { $0.1 == nil }.map(\.0)
+                guard missing.isEmpty, let status else {
+                    throw LedgerError.usage("a report needs \(missing.joined(separator: ", ")) (or --csv FILE for a spreadsheet of reports)")
+                }
                 guard let unitID = try parseID(unit, option: "--unit", UnitID.init),
                       let directiveID = try parseID(directive, option: "--directive", DirectiveID.init),
                       let clauseID = try parseID(clause, option: "--clause", ClauseID.init) else { return }
                 guard let status = ProgressStatus(rawValue: status) else {
-                    throw LedgerError.usage("--status \(self.status): use one of \(ProgressStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw LedgerError.usage("--status \(status): use one of \(ProgressStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 var measured: [String: Double] = [:]
                 for v in values {
@@ -88,6 +101,64 @@ extension Luoshi {
                 case .json: printWrite(result, action: "report-progress", format: .json)
                 case .text: print(WriteText.render(result, dryRun: dryRun), terminator: "")
                 }
+            }
+        }
+
+        /// `--csv`: every row of the sheet checked (locally against the head; through `--remote`, by the
+        /// server as each is prepared), then one commit a row.
+        func reportSheet(_ path: String, signer: SingleKey) throws {
+            let given = [("--unit", unit), ("--directive", directive), ("--clause", clause), ("--status", status), ("--note", note),
+                         ("--reported-for", reportedFor)].filter { $0.1 != nil }.map(\.0) + (values.isEmpty ? [] : ["--value"]) + (evidence.isEmpty ? [] : ["--evidence"])
+            guard given.isEmpty else {
+                throw LedgerError.usage("--csv takes every report from the sheet; leave out \(given.joined(separator: ", "))")
+            }
+            let bytes: [UInt8]
+            do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+                throw LedgerError.usage("cannot read the sheet \(path): \(error.localizedDescription)")
+            }
+            func refuse(_ sheet: ReportSheet) throws {
+                let problems = sheet.problems
+                guard !problems.isEmpty else { return }
+                for p in problems { FileHandle.standardError.write(Data(("luoshi: \(path): \(p)".terminalSafe + "\n").utf8)) }
+                throw LedgerError.invalidInput(source: InputSource(file: path), pointer: nil,
+                                               reason: "\(problems.count) problem\(problems.count == 1 ? "" : "s") in the sheet; nothing was written")
+            }
+            if let remote {
+                guard let actorID = try parseID(actor, option: "--actor", ActorID.init) else {
+                    throw LedgerError.usage("--remote needs --actor: the actor the key signs for (the server checks that it holds the key)")
+                }
+                guard !dryRun else { throw LedgerError.usage("--dry-run checks against a local ledger; it does not go with --remote") }
+                let sheet = try ReportSheet.read(bytes, actor: actorID, at: .now, file: path)
+                try refuse(sheet)
+                let client = RemoteLedger(url: remote, key: signer.key, actor: actorID)
+                var commits: [String] = [], head: String?
+                for row in sheet.rows {
+                    // The server dates each report as it is prepared.
+                    guard case .object(var members) = row.event!.json else { continue }
+                    members["at"] = nil
+                    let written = try client.write(.object(members), source: InputSource(file: path, line: row.row))
+                    commits += written.commits
+                    head = written.head
+                }
+                printWrite(commits: commits, head: head, action: "report-progress", format: options.format)
+                return
+            }
+            let ledger = try options.open()
+            let actorID = try parseID(actor, option: "--actor", ActorID.init) ?? {
+                // The signer's actor, as the first readable row's unit knows it.
+                let first = try ReportSheet.read(bytes, actor: ActorID(unchecked: "-"), at: .now, file: path).rows.lazy.compactMap(\.event).first
+                guard let first, case .reportProgress(let u, let d, _, _, _, _, _, _) = first.action else {
+                    return ActorID(unchecked: "-")
+                }
+                return try Self.actor(for: signer, unit: u, directive: d, in: ledger)
+            }()
+            let sheet = try ledger.check(try ReportSheet.read(bytes, actor: actorID, at: .now, file: path))
+            try refuse(sheet)
+            let events = sheet.rows.map { SourcedEvent(event: $0.event!, source: InputSource(file: path, line: $0.row)) }
+            let result = try ledger.apply(events, signer: signer, dryRun: dryRun)
+            switch options.format {
+            case .json: printWrite(result, action: "report-progress", format: .json)
+            case .text: print(WriteText.render(result, dryRun: dryRun), terminator: "")
             }
         }
 

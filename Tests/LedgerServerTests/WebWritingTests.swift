@@ -65,4 +65,34 @@ struct WebWritingTests {
             #expect(try await api.get("/report?directive=JF-2019-01&unit=cn/hedong&at=2019-01-01").status == .badRequest)
         }
     }
+
+    @Test("a sheet of reports is read and checked row by row for the page to sign, nothing written; the template downloads")
+    func sheet() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let before = try fixture.head()
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let csv = ByteBuffer(bytes: Array("unit,directive,clause,status\ncn/hedong,JF-2019-01,1,done\ncn/hedong,JF-2019-01,42,done\n".utf8))
+            let r = try await client.execute(uri: "/api/v1/sheets/reports?actor=hedong.office", method: .post, headers: [.contentType: "text/csv"], body: csv)
+            #expect(r.status == .ok)
+            let answer = try JSONParser.parse(String(buffer: r.body))
+            #expect(answer["problems"] == .integer(1))
+            #expect(answer["rows"]?[0]?["event"]?["clause"]?.string == "1")
+            #expect(answer["rows"]?[0]?["event"]?["at"] == nil, "dated by the server when prepared")
+            #expect(answer["rows"]?[1]?["event"] == .null)
+            #expect(answer["rows"]?[1]?["problems"]?[0]?["column"]?.string == "clause")
+            #expect(try fixture.head() == before)
+            let other = try await client.execute(uri: "/api/v1/sheets/reports?actor=jiangbei.office", method: .post, headers: [:], body: csv)
+            #expect(JSONValue.integer(2) == (try JSONParser.parse(String(buffer: other.body)))["problems"], "jiangbei may not report for hedong")
+            #expect(try await client.execute(uri: "/api/v1/sheets/reports", method: .post, headers: [:], body: csv).status == .badRequest)
+            let unreadable = try await client.execute(uri: "/api/v1/sheets/reports?actor=hedong.office", method: .post, headers: [:], body: ByteBuffer(string: "colour\nred\n"))
+            #expect(unreadable.status == .badRequest)
+            let template = try await client.execute(uri: "/report/template.csv?lang=zh", method: .get, headers: [:])
+            #expect(template.headers[.contentDisposition] == "attachment; filename=\"report-template.csv\"")
+            #expect(String(decoding: template.body.readableBytesView.dropFirst(3), as: UTF8.self).hasPrefix("单位,文件,条款,状态,"))
+            let page = String(buffer: try await client.execute(uri: "/report/sheet?lang=en", method: .get, headers: [:]).body)
+            #expect(page.contains("<form class=\"write sheet\" data-luoshi=\"sheet\""))
+            #expect(page.contains("<a href=\"/report/template.csv?lang=en\" download=\"\">Download the template</a>"))
+        }
+    }
 }

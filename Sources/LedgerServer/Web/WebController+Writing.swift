@@ -71,7 +71,7 @@ extension WebController {
             body += HTML.element("p", ["class": "error"]) { plan == nil ? say(.notAdopted) : say(.noClauses) }
             return asked.page(say(.reportProgress), body, status: plan == nil ? .notFound : .ok)
         }
-        body += HTML.element("p") { say(.reportIntro) }
+        body += HTML.element("p") { say(.reportIntro) + " "; HTML.element("a", ["href": "/report/sheet"]) { say(.fromSheet) } }
         body += HTML.element("p", ["class": "meta"]) { say(.headShown) + " "; HTML.element("code") { String("\(head)".prefix(12)) } }
         body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
         let after = "/directives/\(pathPart(directive.rawValue))/matrix?unit=\(queryPart(unit.rawValue))"
@@ -248,6 +248,44 @@ extension WebController {
                 }
             }
         }
+    }
+}
+
+extension WebController {
+    /// `GET /report/sheet`: progress reports from a spreadsheet. The page sends the file to
+    /// `POST /api/v1/sheets/reports`, shows every row with its problems (row, column, what to do),
+    /// and only when there are none signs one commit a row, each checked as the report form checks it.
+    func sheetPage(_ request: Request, _ asked: Asked) async throws -> Response {
+        let say = asked.say
+        let head = try await service.handles.with { ledger in try ledger.head() }
+        var body = HTML.element("h1") { say(.sheetTitle) }
+        body += HTML.element("p") {
+            say(.sheetIntro) + " "
+            HTML.element("a", ["href": "/report/template.csv?lang=\(asked.language.rawValue)", "download": ""]) { say(.sheetTemplate) }
+        }
+        body += HTML.element("p", ["class": "meta"]) { say(.headShown) + " "; HTML.element("code") { String("\(head)".prefix(12)) } }
+        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
+        body += HTML.element("form", ["class": "write sheet", "data-luoshi": "sheet", "data-head": "\(head)", "data-luoshi-script": "", "hidden": "hidden"]) {
+            HTML.element("label") { say(.sheetFile); HTML.void("input", ["type": "file", "name": "sheet", "accept": ".csv,text/csv", "required": "required"]) }
+            signingFields(asked)
+            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.sheetCheck) } }
+            HTML.element("div", ["class": "scroll", "data-sheet-rows": ""]) { "" }
+            HTML.element("p") { HTML.element("button", ["type": "button", "data-luoshi": "sign-sheet", "hidden": "hidden"]) { say(.sheetSign) } }
+        }
+        body += HTML.element("div", ["class": "phrases", "hidden": "hidden"]) {
+            for (name, phrase) in [("sheet.row", Phrase.sheetRow), ("sheet.unit", .unit), ("sheet.clause", .clause), ("sheet.status", .status),
+                                   ("sheet.problems", .sheetProblems), ("sheet.ok", .sheetRowOK), ("sheet.count", .sheetCount), ("sheet.signed", .sheetSigned)] {
+                HTML.element("span", ["data-phrase": name]) { say(phrase) }
+            }
+        }
+        return asked.page(say(.sheetTitle), body)
+    }
+
+    /// `GET /report/template.csv`: the sheet to fill in, its header in the reader's language.
+    func sheetTemplate(_ request: Request, _ asked: Asked) -> Response {
+        var headers = WebPage.headers
+        headers[.contentDisposition] = "attachment; filename=\"report-template.csv\""
+        return .bytes([0xEF, 0xBB, 0xBF] + Array(ReportSheet.template(chinese: asked.language == .zh).utf8), contentType: "text/csv; charset=utf-8", headers: headers)
     }
 }
 

@@ -56,6 +56,8 @@ struct WebController: Sendable {
         router.on(.burdenPage) { request, _ in
             try await page(request, allowing: ["unit", "over", "cursor", "format"]) { try await burdenPage(request, $0) }
         }
+        router.on(.sheetPage) { request, _ in try await page(request) { try await sheetPage(request, $0) } }
+        router.on(.sheetTemplate) { request, _ in try await page(request) { sheetTemplate(request, $0) } }
         router.on(.checkpointPage) { request, _ in try await page(request) { try await checkpointForm(request, $0) } }
         router.on(.script) { request, _ in
             _ = try request.query(allowed: [])

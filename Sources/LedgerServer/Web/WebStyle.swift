@@ -85,6 +85,9 @@ enum WebStyle {
         section.finding .overdue { color: var(--accent); }
         ol.steps { margin: .3rem 0; padding-left: 1.4rem; font-size: .9rem; }
         table.burden tr.over th, table.burden tr.over td.total { color: var(--accent); font-weight: 600; }
+        form.write.sheet { max-width: 60rem; }
+        table.sheet { margin: .6rem 0; font-size: .9rem; }
+        table.sheet tr.problem td { color: var(--accent); } table.sheet tr.landed td { color: #2f5a17; }
         form.write.plan { max-width: none; }
         section.plan-clause { border-top: 1px solid var(--line); padding: .4rem 0 .8rem; }
         section.plan-clause h2 { font-size: 1.05rem; margin: .5rem 0; }
