@@ -158,3 +158,29 @@ struct BurdenPageTests {
         }
     }
 }
+
+@Suite("The web UI: a unit's chain, progress, findings and history")
+struct UnitPageSectionsTests {
+    @Test("the unit page shows the ladder chain shows, every report newest first, the unit's findings and its plan's log")
+    func sections() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let chain = try JSONParser.parse(try fixture.cli(["chain", "--directive", "JF-2019-01", "--unit", "cn/hedong/dongpo", "--format", "json"]).stdout)
+        guard case .array(let hops)? = chain["hops"],
+              case .array(let log)? = try JSONParser.parse(try fixture.cli(["log", "--unit", "cn/hedong/dongpo", "--directive", "JF-2019-01", "--format", "json"]).stdout)["commits"],
+              case .array(let reports)? = try JSONParser.parse(try fixture.cli(["show", "progress", "cn/hedong/dongpo", "--directive", "JF-2019-01", "--format", "json"]).stdout)["reports"] else {
+            Issue.record("no chain, log or progress"); return
+        }
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let html = String(buffer: try await APIClient(client: client).get("/directives/JF-2019-01/units/cn/hedong/dongpo?lang=en").body)
+            let ladder = html.matches(of: /<li data-unit="([^"]+)">/).map { String($0.output.1) }
+            #expect(ladder == ["cn/hedong", "cn/hedong/dongpo"] && ladder.count == hops.count)
+            #expect(html.contains("<h2>Progress, newest first \(reports.count)</h2>"))
+            let days = html.matches(of: /<li><span class="day">(\d{4}-\d{2}-\d{2})<\/span>/).map { String($0.output.1) }
+            #expect(days == days.sorted(by: >) && days.count == reports.count, "newest first: \(days)")
+            #expect(html.contains("<section class=\"finding reopened\" data-finding=\"F-2019-03\">"))
+            let rows = html.matches(of: /<tr data-commit="([0-9a-f]{40})">/).map { String($0.output.1) }
+            #expect(rows == log.reversed().prefix(30).map { $0["commit"]!.string! })
+        }
+    }
+}

@@ -77,6 +77,7 @@ enum Phrase: CaseIterable, Sendable {
     case time, commit, action, subject, signature, attests, witnesses, noWitnesses, log, since, until, commitsShown
     case burden, burdenIntro, reportsPerMonth, limit, allUnits, overLimit
     case sheetTitle, sheetIntro, sheetTemplate, sheetFile, sheetCheck, sheetSign, sheetRow, sheetProblems, sheetRowOK, sheetCount, sheetSigned, fromSheet
+    case ladder, progressTimeline, wholeHistory
     case editPlan, editPlanIntro, flagsIfSigned, previewCurrent, submitPlan, clauseText, modality, dropClause
     // Said by the page script (`Phrase.script`); %1, %2 stand for what it fills in.
     case jsOpening, jsKeyNotOpenSSH, jsKeyCipher, jsKeyNeedsPassphrase, jsKeyWrongPassphrase, jsKeyNotEd25519, jsNoKey, jsNoWebCrypto

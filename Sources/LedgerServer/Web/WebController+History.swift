@@ -216,3 +216,80 @@ extension WebController {
         return asked.page(say(.burden), body)
     }
 }
+
+extension WebController {
+    /// The rest of a unit's page: the ladder of its chain from the directive down, its progress
+    /// newest first, its findings with their steps, and its plan's history with signature status.
+    func unitSections(unit: UnitID, directive: DirectiveID, chain: ChainReport, progress: LedgerModel.Progress?, findings: [Finding],
+                      history: [HistoryEntry], asked: Asked) -> HTML {
+        let say = asked.say, language = asked.language
+        var body = HTML.element("h2") { say(.ladder) }
+        body += HTML.element("ol", ["class": "ladder"]) {
+            for (hop, planUnit) in zip(chain.hops, chain.units) {
+                HTML.element("li", ["data-unit": planUnit.rawValue]) {
+                    if planUnit == unit { HTML.element("code") { planUnit.rawValue } } else {
+                        HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))/units/\(unitPath(planUnit.rawValue))"]) { HTML.element("code") { planUnit.rawValue } }
+                    }
+                    " · "
+                    FidelityClass.allCases.compactMap { c -> String? in
+                        let n = hop.clauses.filter { $0.fidelity == c }.count
+                        return n == 0 ? nil : "\(c.said(in: language)) \(n)"
+                    }.joined(separator: ", ")
+                }
+            }
+        }
+        let reports = (progress?.reports ?? []).reversed()
+        body += HTML.element("h2") { say(.progressTimeline) + " \(reports.count)" }
+        if reports.isEmpty { body += HTML.element("p") { say(.noReport) } } else {
+            body += HTML.element("ol", ["class": "timeline", "reversed": "reversed"]) {
+                for r in reports {
+                    HTML.element("li") {
+                        HTML.element("span", ["class": "day"]) { "\(r.asOf ?? r.at.utcDay)" }
+                        " · " + say(.clause) + " \(r.clause) · "
+                        HTML.element("strong") { r.status.said(in: language) }
+                        if !r.values.isEmpty { " · " + r.values.sorted { $0.key < $1.key }.map { "\($0.key) \(DiffText.fmt($0.value))" }.joined(separator: ", ") }
+                        if !r.evidence.isEmpty { " · " + say(.evidence) + ": " + r.evidence.map { "\($0.kind.said(in: language)) \($0.title)" }.joined(separator: "; ") }
+                        if let note = r.note { " — " + note }
+                        " · "
+                        HTML.element("code") { r.actor.rawValue }
+                    }
+                }
+            }
+        }
+        body += HTML.element("h2") { say(.findings) + " \(findings.count)" }
+        if findings.isEmpty { body += HTML.element("p") { say(.noFindings) } }
+        for f in findings {
+            body += HTML.element("section", ["class": "finding \(f.state.rawValue)", "data-finding": f.id.rawValue]) {
+                HTML.element("h3") { HTML.element("code") { f.id.rawValue }; " · " + f.state.said(in: language) + " · " + say(.due) + " \(f.due)" }
+                HTML.element("p") { f.text }
+                HTML.element("ol", ["class": "steps"]) {
+                    for step in f.steps {
+                        HTML.element("li") { HTML.element("code") { step.actor.rawValue }; " · \(step.at.utcDay)" + (step.text.map { " — " + $0 } ?? "") }
+                    }
+                }
+            }
+        }
+        let recent = history.reversed().prefix(30)
+        body += HTML.element("h2") { say(.history) + " \(history.count)" }
+        body += HTML.element("div", ["class": "scroll"]) {
+            HTML.element("table", ["class": "log"]) {
+                HTML.element("thead") { HTML.element("tr") { for p in [Phrase.time, .commit, .actorField, .action, .signature] { HTML.element("th", ["scope": "col"]) { say(p) } } } }
+                HTML.element("tbody") {
+                    for e in recent {
+                        HTML.element("tr", ["data-commit": "\(e.commit)"]) {
+                            HTML.element("td", ["class": "day"]) { "\(e.time.utcDay)" }
+                            HTML.element("td") { HTML.element("code") { String("\(e.commit)".prefix(12)) } }
+                            HTML.element("td") { HTML.element("code") { e.actor } }
+                            HTML.element("td") { e.trailers.action?.rawValue ?? "—" }
+                            HTML.element("td", ["class": "signature \(e.signature.rawValue)"]) { say(signaturePhrase(e.signature)) }
+                        }
+                    }
+                }
+            }
+        }
+        if history.count > recent.count {
+            body += HTML.element("p") { HTML.element("a", ["href": "/history?unit=\(queryPart(unit.rawValue))&directive=\(queryPart(directive.rawValue))"]) { say(.wholeHistory) } }
+        }
+        return body
+    }
+}

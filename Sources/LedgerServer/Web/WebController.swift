@@ -169,9 +169,14 @@ struct WebController: Sendable {
         let directive = try DirectiveID(id.removingPercentEncoding ?? id)
         let unit = try UnitID(rawUnit.removingPercentEncoding ?? rawUnit)
         let at = asked.query["at"].flatMap { $0.isEmpty ? nil : $0 }
-        let report = try await service.handles.with { ledger in
+        let (report, chain, progress, findings, history) = try await service.handles.with { ledger in
             try ledger.requireExisting(unit: unit, directive: directive)
-            return try ledger.diff(directive: directive, unit: unit, at: at)
+            let report = try ledger.diff(directive: directive, unit: unit, at: at)
+            let chain = try ledger.chain(directive: directive, unit: unit, at: at)
+            let progress = try ledger.record(.progress(directive, unit), at: try ledger.resolve(at: at)).map { try LedgerModel.Progress(json: $0, at: .root) }
+            let findings = try ledger.findings(unit: unit).filter { $0.unit == unit && ($0.directive == nil || $0.directive == directive) }
+            let history = try historySource(ledger).log(HistoryFilter(unit: unit, directive: directive))
+            return (report, chain, progress, findings, history)
         }
         let matrixHref = "/directives/\(pathPart(directive.rawValue))/matrix"
         var body = HTML.element("p", ["class": "crumbs"]) {
@@ -235,6 +240,7 @@ struct WebController: Sendable {
                 }
             }
         }
+        body += unitSections(unit: unit, directive: directive, chain: chain, progress: progress, findings: findings, history: history, asked: asked)
         return asked.page("\(unit) · \(directive)", body)
     }
 

@@ -88,6 +88,8 @@ enum WebStyle {
         form.write.sheet { max-width: 60rem; }
         table.sheet { margin: .6rem 0; font-size: .9rem; }
         table.sheet tr.problem td { color: var(--accent); } table.sheet tr.landed td { color: #2f5a17; }
+        ol.ladder, ol.timeline { background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: .5rem 1rem .5rem 2.2rem; }
+        ol.ladder li, ol.timeline li { margin: .2rem 0; }
         form.write.plan { max-width: none; }
         section.plan-clause { border-top: 1px solid var(--line); padding: .4rem 0 .8rem; }
         section.plan-clause h2 { font-size: 1.05rem; margin: .5rem 0; }
