@@ -15,8 +15,9 @@ server prepares for signing (so the test can show the page refuses to sign it). 
   3. a tampering server: a coherent commit for a different change, and one on another parent;
      the page signs neither and says why;
   4. every commit the browser made passes stock `git verify-commit`, and `luoshi verify` is clean;
-  5. a supervisor opens a finding from a flag and closes it once the unit has rectified it; an
-     auditor writes a checkpoint (commit and tag signed in the page);
+  5. a supervisor opens a finding from a flag, the unit rectifies it with an evidence file, the
+     supervisor closes it; an auditor writes a checkpoint (commit and tag signed in the page) and a
+     supervisor witnesses it (a tag on its tag);
   6. screenshots of every page in both languages at 1366x768 and 390x844, kept in ARTEFACTS_DIR
      (default .build/browser-artefacts); at both sizes no page is wider than the window.
 
@@ -401,12 +402,26 @@ def main():
         finding = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:findings/{finding_id}.json"]))
         check(kind == "done" and finding["state"] == "open" and finding["unit"] == UNIT and finding["steps"][0]["actor"] == "central.inspector",
               f"a supervisor opened the finding from the flag, signed in the page ({said})")
-        rectify = work / "rectify.json"
-        rectify.write_text(json.dumps({"action": "rectify", "actor": ACTOR, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                                       "finding": finding_id, "text": "已整改：合并会议，压减发文。",
-                                       "evidence": [{"kind": "outcome", "title": "整改报告", "sha256": "ab" * 32}]}, ensure_ascii=False))
-        subprocess.run([LUOSHI, "apply", str(rectify), "--ledger", str(ledger), "--key", str(key)], check=True, stdout=subprocess.DEVNULL)
-        follow(driver, f"{base}/findings")
+        # The unit's office answers the finding in the page, with an evidence file.
+        driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+        wait(driver, lambda d: actor(d) is None)
+        sign_in(driver, base, key, next_path="/findings")
+        wait(driver, lambda d: actor(d) == ACTOR)
+        card = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"section[data-finding='{finding_id}']"))
+        card.find_element(By.CSS_SELECTOR, "a[href^='/findings/rectify']").click()
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=rectify]:not([hidden])"))
+        form.find_element(By.NAME, "text").send_keys("已整改：合并会议，压减发文。")
+        Select(form.find_element(By.NAME, "evidenceKind")).select_by_value("outcome")
+        form.find_element(By.NAME, "evidence").send_keys(str(evidence))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=rectify]")
+        finding = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:findings/{finding_id}.json"]))
+        check(kind == "done" and finding["state"] == "rectified" and finding["steps"][-1]["evidence"][0]["sha256"] == hashlib.sha256(evidence.read_bytes()).hexdigest(),
+              f"the unit's office reported the rectification with an evidence file, signed in the page ({said})")
+        driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+        wait(driver, lambda d: actor(d) is None)
+        sign_in(driver, base, keys / "central.inspector", next_path="/findings", as_actor="central.inspector")
+        wait(driver, lambda d: actor(d) == "central.inspector")
         card = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"section[data-finding='{finding_id}']"))
         card.find_element(By.CSS_SELECTOR, "a[href^='/findings/close']").click()
         form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=close-finding]:not([hidden])"))
@@ -439,6 +454,25 @@ def main():
             check(verified.returncode == 0 and json.loads(record)["head"] == shown_head,
                   f"stock git verify-tag accepts the checkpoint tag, and it attests the head the page showed ({verified.stderr.strip()[:80]})")
 
+        # A supervisor witnesses the new checkpoint: a tag on its tag, signed in the page.
+        if tags:
+            checkpoint_id = tags[0].split("/", 1)[1]
+            driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+            wait(driver, lambda d: actor(d) is None)
+            sign_in(driver, base, keys / "central.inspector", next_path="/history", as_actor="central.inspector")
+            wait(driver, lambda d: actor(d) == "central.inspector")
+            row = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"tr[data-checkpoint='{checkpoint_id}']"))
+            row.find_element(By.CSS_SELECTOR, "a[href^='/checkpoints/witness']").click()
+            form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=witness]:not([hidden])"))
+            form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            kind, said = outcome(driver, "form[data-action=witness]")
+            ref = f"refs/tags/witnesses/{checkpoint_id}/central.inspector"
+            made_tag = subprocess.run(["git", "--git-dir", str(ledger), "rev-parse", "--verify", "-q", ref], capture_output=True, text=True)
+            verified = subprocess.run(["git", "--git-dir", str(ledger), "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers_file}",
+                                       "verify-tag", ref], capture_output=True, text=True)
+            check(kind == "done" and made_tag.returncode == 0 and verified.returncode == 0,
+                  f"a supervisor witnessed the checkpoint; stock git verify-tag accepts the witness tag ({said})")
+
         # 4. Stock git accepts every commit the browser made; verify is clean.
         signers = work / "allowed_signers"
         with open(signers, "w") as f:
@@ -447,7 +481,7 @@ def main():
         made = subprocess.check_output(["git", "--git-dir", str(ledger), "rev-list", f"{head_before}..main"], text=True).split()
         ok = all(subprocess.run(["git", "--git-dir", str(ledger), "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}",
                                  "verify-commit", c], capture_output=True).returncode == 0 for c in made)
-        check(len(made) == 10 and ok, f"stock git verify-commit accepts the {len(made)} new commits (eight made in the browser)")
+        check(len(made) == 10 and ok, f"stock git verify-commit accepts the {len(made)} new commits (nine made in the browser)")
         verify = subprocess.run([LUOSHI, "verify", "--ledger", str(ledger)], capture_output=True, text=True)
         check(verify.returncode == 0, "luoshi verify is clean after the browser's writes")
 
@@ -470,7 +504,8 @@ def main():
         pages = {"home": "/", "directive": f"/directives/{DIRECTIVE}", "matrix": f"/directives/{DIRECTIVE}/matrix",
                  "unit": f"/directives/{DIRECTIVE}/units/{UNIT}", "flags": "/flags", "sign-in": "/sign-in", "report": report_path,
                  "plan": f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}", "findings": "/findings", "history": "/history", "burden": "/burden", "sheet": "/report/sheet",
-                 "open-finding": f"/findings/new?unit={UNIT}&directive={DIRECTIVE}&clause=1&text=x", "checkpoint": "/checkpoints/new"}
+                 "open-finding": f"/findings/new?unit={UNIT}&directive={DIRECTIVE}&clause=1&text=x", "checkpoint": "/checkpoints/new",
+                 "rectify": "/findings/rectify?finding=F-2019-01"}
         for width, height in ((1366, 768), (390, 844)):
             driver.set_window_size(width, height)
             for language in ("zh", "en"):

@@ -212,6 +212,8 @@ extension Ledger {
 public struct CheckpointSummary: Sendable {
     public var checkpoint: Checkpoint
     public var commit: ObjectID
+    /// The checkpoint's tag object, which a witness's tag names.
+    public var tag: ObjectID
     /// The actors whose witness tags stand on it, by name.
     public var witnesses: [ActorID]
 }
@@ -221,13 +223,16 @@ extension Ledger {
     /// record and the witnesses whose tags name it.
     public func checkpointSummaries() throws -> [CheckpointSummary] {
         let witnessRefs = try repository.references(under: CheckpointTags.witnessPrefix).map(\.0)
-        return try checkpointList().map { listed in
+        let tags = Dictionary(try repository.references(under: CheckpointTags.prefix).map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        return try checkpointList().compactMap { listed in
+            guard let tag = tags[CheckpointTags.prefix + "\(listed.id)"] else { return nil }
             guard let json = try record(.checkpoint(listed.id), at: listed.commit) else {
                 throw LedgerError.internalFailure("checkpoint \(listed.id) has a tag but no record at \(listed.commit)")
             }
             let prefix = CheckpointTags.witnessPrefix + "\(listed.id)/"
             let witnesses = try witnessRefs.filter { $0.hasPrefix(prefix) }.map { try ActorID(String($0.dropFirst(prefix.count))) }
-            return CheckpointSummary(checkpoint: try Checkpoint(json: json, at: .root), commit: listed.commit, witnesses: witnesses.sorted { $0.rawValue < $1.rawValue })
+            return CheckpointSummary(checkpoint: try Checkpoint(json: json, at: .root), commit: listed.commit, tag: tag,
+                                     witnesses: witnesses.sorted { $0.rawValue < $1.rawValue })
         }
     }
 }

@@ -70,13 +70,16 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let openFindingPage = Endpoint(.get, "/findings/new")
     public static let closeFindingPage = Endpoint(.get, "/findings/close")
     public static let checkpointPage = Endpoint(.get, "/checkpoints/new")
+    public static let rectifyPage = Endpoint(.get, "/findings/rectify")
+    public static let witnessPage = Endpoint(.get, "/checkpoints/witness")
     public static let historyPage = Endpoint(.get, "/history")
     public static let burdenPage = Endpoint(.get, "/burden")
     public static let sheetPage = Endpoint(.get, "/report/sheet")
     public static let sheetTemplate = Endpoint(.get, "/report/template.csv")
     public static let script = Endpoint(.get, "/assets/luoshi.js")
     public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, signInPage, reportPage, planPage,
-                                          findingsPage, openFindingPage, closeFindingPage, checkpointPage, historyPage, burdenPage, sheetPage, sheetTemplate, stylesheet, script]
+                                          findingsPage, openFindingPage, closeFindingPage, checkpointPage, historyPage, burdenPage, sheetPage, sheetTemplate, rectifyPage, witnessPage,
+                                          stylesheet, script]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [

@@ -71,6 +71,18 @@ struct FindingsPageTests {
             #expect(try await api.get("/findings/close?finding=F-1999-99").status == .notFound)
             #expect(try await api.get("/findings/new").status == .badRequest)
 
+            let open = try #require(expected.first { $0.value.state == "open" }?.key)
+            let rectify = Self.page(try await api.get("/findings/rectify?finding=\(open)&lang=en"))
+            #expect(rectify.contains("data-action=\"rectify\" data-head=\"\(head)\""))
+            #expect(rectify.contains("<input type=\"hidden\" name=\"finding\" value=\"\(open)\">"))
+            #expect(Self.page(try await api.get("/findings?lang=en")).contains("<a href=\"/findings/rectify?finding=\(open)\">Report the rectification</a>"))
+            #expect(try await api.get("/findings/rectify?finding=F-1999-99").status == .notFound)
+
+            let tag = try run("git", ["--git-dir", fixture.ledger, "rev-parse", "refs/tags/checkpoints/cp-20190701-000000"]).text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let witness = Self.page(try await api.get("/checkpoints/witness?checkpoint=cp-20190701-000000&lang=en"))
+            #expect(witness.contains("data-action=\"witness\" data-checkpoint=\"cp-20190701-000000\" data-tag=\"\(tag)\""), "the tag a witness's tag must name")
+            #expect(try await api.get("/checkpoints/witness?checkpoint=cp-19990101-000000").status == .notFound)
+
             let checkpoint = Self.page(try await api.get("/checkpoints/new?lang=en"))
             #expect(checkpoint.contains("data-action=\"checkpoint\" data-head=\"\(head)\""))
             #expect(checkpoint.contains("<code>\(head)</code>"))
@@ -110,7 +122,7 @@ struct HistoryPageTests {
                 let row = try #require(html.firstMatch(of: Regex<Substring>(verbatim: "<tr data-checkpoint=\"\(parts[3])\">")).map { html[$0.range.lowerBound...] })
                 #expect(row.prefix(while: { $0 != "\n" }).prefix(600).contains(String(parts[4])), "\(parts[4]) witnessed \(parts[3])")
             }
-            #expect(html.contains("<td>none yet</td>") || !witnessed.isEmpty)
+            #expect(html.contains("<td>none yet · <a href=\"/checkpoints/witness?checkpoint=") || !witnessed.isEmpty)
             #expect(html.contains("<section class=\"verification"))
             #expect(try await api.get("/history?actor=nobody.here").status == .notFound)
             let typo = try await api.get("/history?since=last-week&lang=en")

@@ -353,10 +353,11 @@ enum EmbeddedWeb {
     const buffer = unbase64(object.buffer);
     const parts = commitParts(buffer);
     if (object.kind === 'tag') {
-      // A checkpoint's tag: of the commit just signed, named as a checkpoint.
-      if (parts.type[0] !== 'commit' || parts.object[0] !== want.parent || !(parts.tag[0] || '').startsWith(want.tagPrefix)) {
-        throw new Refusal(say('checkTag', parts.tag[0] || '?'));
-      }
+      // A checkpoint's tag: of the commit just signed, named as a checkpoint. A witness's tag: of
+      // the checkpoint's tag the page showed, named for that checkpoint and this witness.
+      const type = want.tagType || 'commit', target = want.tagObject || want.parent;
+      const named = want.tagName ? parts.tag[0] === want.tagName : (parts.tag[0] || '').startsWith(want.tagPrefix);
+      if (parts.type[0] !== type || parts.object[0] !== target || !named) throw new Refusal(say('checkTag', parts.tag[0] || '?'));
       return buffer;
     }
     if (parts.parents.length !== 1 || parts.parents[0] !== want.parent) {
@@ -408,8 +409,8 @@ enum EmbeddedWeb {
   const refusal = (answer) => new Refusal(say('refused', (answer.error && answer.error.message) || '?'));
 
   // Writes one event through the two-phase write: prepare, check, sign, land; again when main moved.
-  async function write(event, want, progress) {
-    let { status, answer } = await api('POST', '/api/v1/events', event);
+  async function write(event, want, progress, start = '/api/v1/events') {
+    let { status, answer } = await api('POST', start, event);
     for (let round = 0; round < 20; round++) {
       if (status === 409 && answer.pending) {
         // The head the fresh commit must sit on, as the server reports it, shown to the reader.
@@ -513,6 +514,13 @@ enum EmbeddedWeb {
       for (const name of ['id', 'unit', 'directive', 'clause', 'text', 'severity', 'due']) if (field(`finding.${name}`) !== undefined) finding[name] = field(`finding.${name}`);
       return { action: 'open-finding', actor: held.actor, finding };
     }
+    if (form.dataset.action === 'rectify') {
+      const evidence = [];
+      for (const file of form.querySelector('input[type=file][name=evidence]').files) {
+        evidence.push({ kind: field('evidenceKind'), title: file.name, sha256: hex(await digest('SHA-256', new Uint8Array(await file.arrayBuffer()))) });
+      }
+      return { action: 'rectify', actor: held.actor, finding: field('finding'), text: field('text'), evidence };
+    }
     if (form.dataset.action === 'close-finding') {
       const event = { action: 'close-finding', actor: held.actor, finding: field('finding'), verdict: field('verdict') };
       if (field('note') !== undefined) event.note = field('note');
@@ -590,12 +598,31 @@ enum EmbeddedWeb {
       if (!holds) throw new Refusal(say('checkRecord', path));
     };
   }
+  // A finding's record after a rectification: its last step this text and evidence by the user.
+  function rectifyCheck(event) {
+    return (path, record) => {
+      const last = record.steps && record.steps[record.steps.length - 1];
+      const holds = path === `findings/${event.finding}.json` && record.id === event.finding && record.state === 'rectified' && last
+        && last.kind === 'rectify' && last.actor === event.actor && last.text === event.text && canonical(last.evidence || []) === canonical(event.evidence);
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
   const recordChecks = {
+    rectify: rectifyCheck,
     'report-progress': progressCheck, 'edit-plan': planCheck, 'open-finding': openFindingCheck, 'close-finding': closeFindingCheck,
   };
+  // A witness's co-signature: no event and no commit, one tag on the checkpoint's tag.
+  async function submitWitness(form) {
+    const checkpoint = form.dataset.checkpoint;
+    const want = { tagType: 'tag', tagObject: form.dataset.tag, tagName: `witnesses/${checkpoint}/${held.actor}` };
+    const landed = await write({ actor: held.actor, checkpoint }, want, (m) => show(form, m), '/api/v1/witnesses');
+    show(form, say('landedTag', (landed.tags || []).join(', ')), 'done');
+    form.querySelector('button[type=submit]').disabled = true;
+  }
   async function submitEvent(form) {
     if (!held) held = await keyFrom(form);
     reflectKey();
+    if (form.dataset.action === 'witness') return submitWitness(form);
     const event = await eventOf(form);
     const want = {
       parent: form.dataset.head, action: event.action,

@@ -78,11 +78,12 @@ enum Phrase: CaseIterable, Sendable {
     case burden, burdenIntro, reportsPerMonth, limit, allUnits, overLimit
     case sheetTitle, sheetIntro, sheetTemplate, sheetFile, sheetCheck, sheetSign, sheetRow, sheetProblems, sheetRowOK, sheetCount, sheetSigned, fromSheet
     case ladder, progressTimeline, wholeHistory
+    case rectifyFinding, rectifyText, witnessCheckpoint, witnessIntro
     case editPlan, editPlanIntro, flagsIfSigned, previewCurrent, submitPlan, clauseText, modality, dropClause
     // Said by the page script (`Phrase.script`); %1, %2 stand for what it fills in.
     case jsOpening, jsKeyNotOpenSSH, jsKeyCipher, jsKeyNeedsPassphrase, jsKeyWrongPassphrase, jsKeyNotEd25519, jsNoKey, jsNoWebCrypto
     case jsChecking, jsCheckTreeBad, jsCheckTag, jsCheckParent, jsCheckAction, jsCheckTrailer, jsCheckTree, jsCheckBlob, jsCheckPath
-    case jsCheckRecord, jsRefused, jsHeadMoved, jsLanded, jsSeeIt, jsPreviewing, jsPreviewShown, jsPreviewFailed, jsOmitted, jsClause
+    case jsCheckRecord, jsRefused, jsHeadMoved, jsLanded, jsSeeIt, jsPreviewing, jsPreviewShown, jsPreviewFailed, jsOmitted, jsClause, jsLandedTag
 
     /// The phrases the page script says, by the name it asks for (`jsCheckParent` is `checkParent`).
     static let script: [(name: String, phrase: Phrase)] = Phrase.allCases.compactMap { phrase in

@@ -77,6 +77,8 @@ extension WebController {
                 }
                 if f.state == .rectified {
                     HTML.element("p", ["class": "actions"]) { HTML.element("a", ["href": "/findings/close?finding=\(queryPart(f.id.rawValue))"]) { say(.closeFinding) } }
+                } else if f.state == .open || f.state == .reopened {
+                    HTML.element("p", ["class": "actions"]) { HTML.element("a", ["href": "/findings/rectify?finding=\(queryPart(f.id.rawValue))"]) { say(.rectifyFinding) } }
                 }
             }
         }
@@ -163,6 +165,62 @@ extension WebController {
             HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.closeFinding) } }
         }
         return asked.page(say(.closeFinding), body)
+    }
+
+    /// `GET /findings/rectify?finding=F`: the unit's answer to a finding, with evidence files hashed in the page.
+    func rectifyForm(_ request: Request, _ asked: Asked) async throws -> Response {
+        let say = asked.say, language = asked.language
+        let id = try asked.required("finding")
+        let (head, finding) = try await service.handles.with { ledger in
+            (try ledger.head(), try ledger.findings().first { $0.id.rawValue == id })
+        }
+        guard let finding else { throw LedgerError.notFound("there is no finding \(id); /findings lists them") }
+        var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/findings"]) { say(.findings) } }
+        body += HTML.element("h1") { say(.rectifyFinding) + " · "; HTML.element("code") { finding.id.rawValue } }
+        body += HTML.element("p") { finding.text }
+        body += HTML.element("p", ["class": "meta"]) {
+            finding.unit.rawValue + " · " + finding.state.said(in: language) + " · " + say(.due) + " \(finding.due) · " + say(.headShown) + " "
+            HTML.element("code") { String("\(head)".prefix(12)) }
+        }
+        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
+        body += HTML.element("form", ["class": "write", "data-luoshi": "event", "data-action": "rectify", "data-head": "\(head)",
+                                      "data-after": "/findings", "data-luoshi-script": "", "hidden": "hidden"]) {
+            HTML.void("input", ["type": "hidden", "name": "finding", "value": finding.id.rawValue])
+            HTML.element("label") { say(.rectifyText); HTML.element("textarea", ["name": "text", "rows": "4", "required": "required"]) { "" } }
+            HTML.element("label") {
+                say(.evidenceKind)
+                HTML.element("select", ["name": "evidenceKind"]) {
+                    for kind in EvidenceKind.allCases { HTML.element("option", ["value": kind.rawValue]) { kind.said(in: language) } }
+                }
+            }
+            HTML.element("label") { say(.evidenceFiles); HTML.void("input", ["type": "file", "name": "evidence", "multiple": "multiple"]) }
+            signingFields(asked)
+            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.rectifyFinding) } }
+        }
+        return asked.page(say(.rectifyFinding), body)
+    }
+
+    /// `GET /checkpoints/witness?checkpoint=ID`: a supervisor co-signs a checkpoint with a tag on its
+    /// tag, signed in the page after checking it names that tag, that checkpoint and this witness.
+    func witnessForm(_ request: Request, _ asked: Asked) async throws -> Response {
+        let say = asked.say
+        let id = try asked.required("checkpoint")
+        let summary = try await service.handles.with { ledger in try ledger.checkpointSummaries().first { $0.checkpoint.id.rawValue == id } }
+        guard let summary else { throw LedgerError.notFound("there is no checkpoint \(id) whose tag verifies; /history lists them") }
+        var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/history"]) { say(.history) } }
+        body += HTML.element("h1") { say(.witnessCheckpoint) + " · "; HTML.element("code") { summary.checkpoint.id.rawValue } }
+        body += HTML.element("p") { say(.witnessIntro) }
+        body += HTML.element("p", ["class": "meta"]) {
+            say(.attests) + " "; HTML.element("code") { summary.checkpoint.head }
+            " · " + say(.witnesses) + ": " + (summary.witnesses.isEmpty ? say(.noWitnesses) : summary.witnesses.map(\.rawValue).joined(separator: ", "))
+        }
+        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
+        body += HTML.element("form", ["class": "write", "data-luoshi": "event", "data-action": "witness", "data-checkpoint": summary.checkpoint.id.rawValue,
+                                      "data-tag": "\(summary.tag)", "data-head": summary.checkpoint.head, "data-luoshi-script": "", "hidden": "hidden"]) {
+            signingFields(asked)
+            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.witnessCheckpoint) } }
+        }
+        return asked.page(say(.witnessCheckpoint), body)
     }
 
     /// `GET /checkpoints/new`: an auditor's checkpoint of the head this page shows, its commit and

@@ -74,7 +74,11 @@ extension WebController {
                                     HTML.element("td") { HTML.element("code") { c.checkpoint.by.rawValue } }
                                     HTML.element("td") { HTML.element("code") { String(c.checkpoint.head.prefix(12)) } }
                                     HTML.element("td") { c.checkpoint.note ?? "" }
-                                    HTML.element("td") { c.witnesses.isEmpty ? say(.noWitnesses) : c.witnesses.map(\.rawValue).joined(separator: ", ") }
+                                    HTML.element("td") {
+                                        c.witnesses.isEmpty ? say(.noWitnesses) : c.witnesses.map(\.rawValue).joined(separator: ", ")
+                                        " · "
+                                        HTML.element("a", ["href": "/checkpoints/witness?checkpoint=\(queryPart(c.checkpoint.id.rawValue))"]) { say(.witnessCheckpoint) }
+                                    }
                                 }
                             }
                         }

@@ -58,6 +58,8 @@ struct WebController: Sendable {
         }
         router.on(.sheetPage) { request, _ in try await page(request) { try await sheetPage(request, $0) } }
         router.on(.sheetTemplate) { request, _ in try await page(request) { sheetTemplate(request, $0) } }
+        router.on(.rectifyPage) { request, _ in try await page(request, allowing: ["finding"]) { try await rectifyForm(request, $0) } }
+        router.on(.witnessPage) { request, _ in try await page(request, allowing: ["checkpoint"]) { try await witnessForm(request, $0) } }
         router.on(.checkpointPage) { request, _ in try await page(request) { try await checkpointForm(request, $0) } }
         router.on(.script) { request, _ in
             _ = try request.query(allowed: [])
