@@ -73,6 +73,7 @@ bench: release
 	@scripts/bench-history.sh $(BIN)
 	@scripts/bench-sync.sh $(BIN)
 	@scripts/bench-serve.sh $(BIN)
+	@scripts/bench-web.sh $(BIN)
 
 # `make test` fuzzes for 45 s and soaks for 20 s; these run them longer (README: Fuzzing, Soak).
 fuzz: deps

@@ -57,7 +57,10 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     )
     // The ledger is verified from the head verified last time; until it has been, writes are taken
     // (each is checked against head as it lands), and a ledger that does not verify takes none.
-    Task.detached { await service.verifyAtStart(logger: log) }
+    Task.detached {
+        await service.verifyAtStart(logger: log)
+        await service.warmMatrices(logger: log)
+    }
     return app
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Ledger
+import Logging
 import LedgerModel
 import NIOCore
 import NIOPosix
@@ -289,12 +290,28 @@ struct AnswerCache: Sendable {
     }
 }
 
+extension LedgerService {
+    /// Reads every directive's status once, at start, into the matrix cache, so the first reader
+    /// of a matrix page or of `status` does not wait for the whole ledger to be read.
+    func warmMatrices(logger: Logger) async {
+        do {
+            let (head, all) = try await handles.with { ledger in (String(describing: try ledger.head()), try ledger.status()) }
+            matrices.withLock { cache in
+                for matrix in all.prefix(MatrixCache.limit) { cache.store("\(matrix.directive)|||", head: head, [matrix]) }
+            }
+            logger.info("read the status of \(all.count) directive(s) at \(head.prefix(12))")
+        } catch {
+            logger.warning("could not read the status at start: \(error)")
+        }
+    }
+}
+
 /// The status matrices of the last few status questions (directive, unit, point in history) at the
 /// current head: a client paging through 40,000 units reads the ledger once, not once a page.
 struct MatrixCache: Sendable {
     private var head = ""
     private var entries: [(question: String, matrices: [StatusMatrix])] = []
-    private let limit = 4
+    static let limit = 4
 
     func matrices(_ question: String, head: String) -> [StatusMatrix]? {
         guard head == self.head else { return nil }
@@ -305,6 +322,6 @@ struct MatrixCache: Sendable {
         if head != self.head { entries.removeAll(); self.head = head }
         entries.removeAll { $0.question == question }
         entries.append((question, matrices))
-        if entries.count > limit { entries.removeFirst() }
+        if entries.count > Self.limit { entries.removeFirst() }
     }
 }
