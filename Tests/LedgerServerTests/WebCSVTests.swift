@@ -62,6 +62,10 @@ struct WebCSVTests {
             #expect(f.first == ["Kind", "Unit", "Directive", "Clause", "Finding", "Evidence"])
             #expect(f.count == 1 + allFlags.count)
 
+            let home = try Self.records(try await api.get("/?format=csv&lang=en"))
+            #expect(home.first == ["Directive", "Title", "Version", "Issued by", "Issued", "Units", "Plans adopted", "Clauses", "Clauses reported", "Done", "Flags"])
+            let d1 = try #require(home.first { $0.first == "D-2019-01" })
+            #expect(Int(d1[5]) == units.count, "units of D-2019-01: \(d1)")
             #expect(try await api.get("/flags?format=xlsx").status == .badRequest)
             let page = String(buffer: try await api.get("/directives/D-2019-01/matrix?level=province&lang=en").body)
             #expect(page.contains("<a href=\"?format=csv&amp;level=province\" download=\"\">Download as CSV</a>"))

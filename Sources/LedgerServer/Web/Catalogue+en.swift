@@ -184,6 +184,8 @@ extension Phrase {
         case .witnessCheckpoint: "Witness"
         case .witnessIntro: "As a supervisor you co-sign this checkpoint: a tag on the checkpoint's tag, signed in this page with your key, so that the head it attests cannot be rewritten without both signatures failing."
         case .jsLandedTag: "Signed and landed: %1."
+        case .units: "Units"
+        case .clauses: "Clauses"
         case .headShown: "Ledger at"
         case .jsOpening: "Opening the key and signing in…"
         case .jsKeyNotOpenSSH: "This file is not an OpenSSH private key: it should begin with -----BEGIN OPENSSH PRIVATE KEY-----."

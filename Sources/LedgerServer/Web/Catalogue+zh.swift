@@ -184,6 +184,8 @@ extension Phrase {
         case .witnessCheckpoint: "见证"
         case .witnessIntro: "作为督查人员会签此检查点：在检查点标签上加签一个标签，在本页面用您的密钥签名；此后改写其确认的版本，两个签名都会失效。"
         case .jsLandedTag: "已签名并写入：%1。"
+        case .units: "单位数"
+        case .clauses: "条款数"
         case .headShown: "台账版本"
         case .jsOpening: "正在打开密钥并登录……"
         case .jsKeyNotOpenSSH: "该文件不是 OpenSSH 私钥：应以 -----BEGIN OPENSSH PRIVATE KEY----- 开头。"

@@ -75,7 +75,7 @@ enum Phrase: CaseIterable, Sendable {
     case closeFinding, openFinding, openFindingFromFlag, stepOpen, stepRectify, stepClose, stepHold, writeCheckpoint, checkpointIntro
     case history, verification, verificationRunning, verificationOK, verificationFailed, verifiedUpTo, checkpoints, noCheckpoints, checkpoint
     case time, commit, action, subject, signature, attests, witnesses, noWitnesses, log, since, until, commitsShown
-    case burden, burdenIntro, reportsPerMonth, limit, allUnits, overLimit
+    case burden, burdenIntro, reportsPerMonth, limit, allUnits, overLimit, units, clauses
     case sheetTitle, sheetIntro, sheetTemplate, sheetFile, sheetCheck, sheetSign, sheetRow, sheetProblems, sheetRowOK, sheetCount, sheetSigned, fromSheet
     case ladder, progressTimeline, wholeHistory
     case rectifyFinding, rectifyText, witnessCheckpoint, witnessIntro

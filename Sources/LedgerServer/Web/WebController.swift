@@ -15,7 +15,7 @@ struct WebController: Sendable {
     static let scriptPath = "/assets/luoshi.js"
 
     func register(on router: Router<BasicRequestContext>) {
-        router.on(.home) { request, _ in try await page(request) { try await home(request, $0) } }
+        router.on(.home) { request, _ in try await page(request, allowing: ["format"]) { try await home(request, $0) } }
         router.on(.matrixPage) { request, context in
             try await page(request, allowing: ["level", "class", "flag", "unit", "cursor", "limit", "format"]) {
                 try await matrix(request, $0, id: try context.parameters.require("id"))
@@ -127,10 +127,23 @@ struct WebController: Sendable {
         let (head, matrices) = try await service.handles.with { ledger in
             (String(describing: try ledger.head()), try ledger.status())
         }
+        if try asked.wantsCSV() {
+            let say = asked.say
+            let header = [Phrase.directive, .title, .version, .issuer, .issued].map(say) + [say(.units)]
+                + [Phrase.adopted, .clauses, .reported, .done, .flags].map(say)
+            let rows = matrices.map { m -> [CSV.Cell] in
+                let g = Glance(m)
+                return [.text(m.directive.rawValue), .text(m.title), .number("\(m.version)"), .text(m.issuer.rawValue), .text("\(m.issued)")]
+                    + [g.units, g.adopted, g.cells, g.reported, g.done, g.flags].map { CSV.Cell.number("\($0)") }
+            }
+            return asked.csv(CSV(header: header, rows: rows), name: "directives")
+        }
         let body = HTML.element("h1") { asked.say(.directives) }
             + HTML.element("p", ["class": "meta"]) {
                 "\(matrices.count) " + asked.say(.directivesCount) + " · " + asked.say(.ledgerHead) + " "
                 HTML.element("code") { String(head.prefix(12)) }
+                " · "
+                HTML.element("a", ["href": "?format=csv", "download": ""]) { asked.say(.downloadCSV) }
                 " · "
                 HTML.element("a", ["href": "/checkpoints/new"]) { asked.say(.writeCheckpoint) }
             }
