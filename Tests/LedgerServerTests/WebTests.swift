@@ -358,3 +358,35 @@ struct UnitPageTests {
         }
     }
 }
+
+@Suite("The web UI: hostile evidence")
+struct HostileEvidenceTests {
+    @Test("a javascript: evidence URI and markup in an evidence title are shown as text on every page that shows evidence, never as a link")
+    func evidence() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let event = try jsonText(#"""
+            {"action": "report-progress", "actor": "hedong.office", "at": "2026-01-05T09:00:00Z", "unit": "cn/hedong", "directive": "JF-2019-01",
+             "clause": "1", "status": "done", "values": {"documents_cut_pct": 31},
+             "evidence": [{"kind": "document", "title": "<img src=x onerror=alert(1)>", "uri": "javascript:alert(document.cookie)"}],
+             "note": "</script><script>alert(2)</script>"}
+            """#)
+        let file = fixture.folder.appendingPathComponent("hostile-report.json").path
+        try Data(CanonicalJSON.encode(event)).write(to: URL(fileURLWithPath: file))
+        let applied = try fixture.cli(["apply", file, "--key", fixture.key("hedong.office")])
+        try #require(applied.status == 0, "\(applied.stderr)")
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            let api = APIClient(client: client)
+            for path in ["/directives/JF-2019-01/units/cn/hedong?lang=en", "/flags?unit=cn/hedong&lang=en", "/directives/JF-2019-01/matrix?lang=en",
+                         "/history?unit=cn/hedong&lang=en"] {
+                let html = String(buffer: try await api.get(path).body)
+                #expect(!html.lowercased().contains("href=\"javascript:"), "\(path): a javascript: link")
+                #expect(!html.contains("<img src=x"), "\(path): the title became an element")
+                #expect(!html.contains("<script>alert"), "\(path): the note became a script")
+            }
+            let unit = String(buffer: try await api.get("/directives/JF-2019-01/units/cn/hedong?lang=en").body)
+            #expect(unit.contains("&lt;img src=x onerror=alert(1)&gt;"), "the title is on the unit page, as text")
+            #expect(unit.contains("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"), "the note is on the unit page, as text")
+        }
+    }
+}
