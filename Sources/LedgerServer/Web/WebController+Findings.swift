@@ -110,9 +110,7 @@ extension WebController {
         var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/findings"]) { say(.findings) } }
         body += HTML.element("h1") { say(.openFinding) + " · "; HTML.element("code") { unit.rawValue } }
         body += HTML.element("p", ["class": "meta"]) { say(.headShown) + " "; HTML.element("code") { String("\(head)".prefix(12)) } }
-        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
-        body += HTML.element("form", ["class": "write", "data-luoshi": "event", "data-action": "open-finding", "data-head": "\(head)",
-                                      "data-after": "/findings", "data-luoshi-script": "", "hidden": "hidden"]) {
+        body += eventForm(asked, action: "open-finding", head: "\(head)", after: "/findings", submit: .openFinding) {
             HTML.void("input", ["type": "hidden", "name": "finding.unit", "value": unit.rawValue])
             if let directive { HTML.void("input", ["type": "hidden", "name": "finding.directive", "value": directive.rawValue]) }
             if let clause { HTML.void("input", ["type": "hidden", "name": "finding.clause", "value": clause]) }
@@ -128,8 +126,6 @@ extension WebController {
                 }
             }
             HTML.element("label") { say(.due); HTML.void("input", ["type": "date", "name": "finding.due", "value": "\(service.now.utcDay.adding(days: 30))", "required": "required"]) }
-            signingFields(asked)
-            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.openFinding) } }
         }
         return asked.page(say(.openFinding), body)
     }
@@ -137,11 +133,7 @@ extension WebController {
     /// `GET /findings/close?finding=F`: close a rectified finding as verified, or reopen it.
     func closeFindingForm(_ request: Request, _ asked: Asked) async throws -> Response {
         let say = asked.say, language = asked.language
-        let id = try asked.required("finding")
-        let (head, finding) = try await service.handles.with { ledger in
-            (try ledger.head(), try ledger.findings().first { $0.id.rawValue == id })
-        }
-        guard let finding else { throw LedgerError.notFound("there is no finding \(id); /findings lists them") }
+        let (head, finding) = try await finding(try asked.required("finding"))
         var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/findings"]) { say(.findings) } }
         body += HTML.element("h1") { say(.closeFinding) + " · "; HTML.element("code") { finding.id.rawValue } }
         body += HTML.element("p") { finding.text }
@@ -149,9 +141,7 @@ extension WebController {
             finding.unit.rawValue + " · " + finding.state.said(in: language) + " · " + say(.headShown) + " "
             HTML.element("code") { String("\(head)".prefix(12)) }
         }
-        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
-        body += HTML.element("form", ["class": "write", "data-luoshi": "event", "data-action": "close-finding", "data-head": "\(head)",
-                                      "data-after": "/findings", "data-luoshi-script": "", "hidden": "hidden"]) {
+        body += eventForm(asked, action: "close-finding", head: "\(head)", after: "/findings", submit: .closeFinding) {
             HTML.void("input", ["type": "hidden", "name": "finding", "value": finding.id.rawValue])
             HTML.element("label") {
                 say(.verdict)
@@ -161,8 +151,6 @@ extension WebController {
                 }
             }
             HTML.element("label") { say(.note); HTML.element("textarea", ["name": "note", "rows": "3"]) { "" } }
-            signingFields(asked)
-            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.closeFinding) } }
         }
         return asked.page(say(.closeFinding), body)
     }
@@ -170,11 +158,7 @@ extension WebController {
     /// `GET /findings/rectify?finding=F`: the unit's answer to a finding, with evidence files hashed in the page.
     func rectifyForm(_ request: Request, _ asked: Asked) async throws -> Response {
         let say = asked.say, language = asked.language
-        let id = try asked.required("finding")
-        let (head, finding) = try await service.handles.with { ledger in
-            (try ledger.head(), try ledger.findings().first { $0.id.rawValue == id })
-        }
-        guard let finding else { throw LedgerError.notFound("there is no finding \(id); /findings lists them") }
+        let (head, finding) = try await finding(try asked.required("finding"))
         var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/findings"]) { say(.findings) } }
         body += HTML.element("h1") { say(.rectifyFinding) + " · "; HTML.element("code") { finding.id.rawValue } }
         body += HTML.element("p") { finding.text }
@@ -182,9 +166,7 @@ extension WebController {
             finding.unit.rawValue + " · " + finding.state.said(in: language) + " · " + say(.due) + " \(finding.due) · " + say(.headShown) + " "
             HTML.element("code") { String("\(head)".prefix(12)) }
         }
-        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
-        body += HTML.element("form", ["class": "write", "data-luoshi": "event", "data-action": "rectify", "data-head": "\(head)",
-                                      "data-after": "/findings", "data-luoshi-script": "", "hidden": "hidden"]) {
+        body += eventForm(asked, action: "rectify", head: "\(head)", after: "/findings", submit: .rectifyFinding) {
             HTML.void("input", ["type": "hidden", "name": "finding", "value": finding.id.rawValue])
             HTML.element("label") { say(.rectifyText); HTML.element("textarea", ["name": "text", "rows": "4", "required": "required"]) { "" } }
             HTML.element("label") {
@@ -194,8 +176,6 @@ extension WebController {
                 }
             }
             HTML.element("label") { say(.evidenceFiles); HTML.void("input", ["type": "file", "name": "evidence", "multiple": "multiple"]) }
-            signingFields(asked)
-            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.rectifyFinding) } }
         }
         return asked.page(say(.rectifyFinding), body)
     }
@@ -231,14 +211,34 @@ extension WebController {
         var body = HTML.element("h1") { say(.writeCheckpoint) }
         body += HTML.element("p") { say(.checkpointIntro) }
         body += HTML.element("p", ["class": "meta"]) { say(.headShown) + " "; HTML.element("code") { "\(head)" } }
-        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
-        body += HTML.element("form", ["class": "write", "data-luoshi": "event", "data-action": "checkpoint", "data-head": "\(head)",
-                                      "data-after": "/", "data-luoshi-script": "", "hidden": "hidden"]) {
+        body += eventForm(asked, action: "checkpoint", head: "\(head)", after: "/", submit: .writeCheckpoint) {
             HTML.element("label") { say(.note); HTML.element("textarea", ["name": "note", "rows": "2"]) { "" } }
-            signingFields(asked)
-            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.writeCheckpoint) } }
         }
         return asked.page(say(.writeCheckpoint), body)
+    }
+
+    /// The head and the finding `id` there; 404 naming /findings when the ledger has none by that id.
+    func finding(_ id: String) async throws -> (head: String, finding: Finding) {
+        let findingID = try FindingID(id)
+        let (head, json) = try await service.handles.with { ledger in
+            let head = try ledger.head()
+            return ("\(head)", try ledger.record(.finding(findingID), at: head))
+        }
+        guard let json else { throw LedgerError.notFound("there is no finding \(id); /findings lists them") }
+        return (head, try Finding(json: json, at: .root))
+    }
+
+    /// A form that signs one event in the page: a word for a browser without script, then the form
+    /// the script shows, drawn at `head`, with `fields`, the key fields and its button.
+    func eventForm(_ asked: Asked, action: String, head: String, after: String, submit: Phrase, classes: String = "write",
+                   @HTMLBuilder fields: () -> HTML) -> HTML {
+        HTML.element("noscript") { HTML.element("p", ["class": "error"]) { asked.say(.needsScript) } }
+            + HTML.element("form", ["class": classes, "data-luoshi": "event", "data-action": action, "data-head": head, "data-after": after,
+                                    "data-luoshi-script": "", "hidden": "hidden"]) {
+                fields()
+                signingFields(asked)
+                HTML.element("p") { HTML.element("button", ["type": "submit"]) { asked.say(submit) } }
+            }
     }
 
     /// The key fields a form shows until the page holds a key, and the line it shows once it does.

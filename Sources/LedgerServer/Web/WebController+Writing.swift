@@ -73,10 +73,8 @@ extension WebController {
         }
         body += HTML.element("p") { say(.reportIntro) + " "; HTML.element("a", ["href": "/report/sheet"]) { say(.fromSheet) } }
         body += HTML.element("p", ["class": "meta"]) { say(.headShown) + " "; HTML.element("code") { String("\(head)".prefix(12)) } }
-        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
         let after = "/directives/\(pathPart(directive.rawValue))/matrix?unit=\(queryPart(unit.rawValue))"
-        body += HTML.element("form", ["class": "write", "data-luoshi": "event", "data-action": "report-progress", "data-head": "\(head)",
-                                      "data-after": after, "data-luoshi-script": "", "hidden": "hidden"]) {
+        body += eventForm(asked, action: "report-progress", head: "\(head)", after: after, submit: .submitReport) {
             HTML.void("input", ["type": "hidden", "name": "directive", "value": directive.rawValue])
             HTML.void("input", ["type": "hidden", "name": "unit", "value": unit.rawValue])
             HTML.element("label") {
@@ -125,12 +123,6 @@ extension WebController {
             HTML.element("label") { say(.evidenceFiles); HTML.void("input", ["type": "file", "name": "evidence", "multiple": "multiple"]) }
             HTML.element("label") { say(.note); HTML.element("textarea", ["name": "note", "rows": "3", "maxlength": "2000"]) { "" } }
             HTML.element("label") { say(.asOf); HTML.void("input", ["type": "date", "name": "asOf"]) }
-            HTML.element("fieldset", ["data-luoshi-key": "missing"]) {
-                HTML.element("legend") { say(.signIn) }
-                keyFields(asked, actorRequired: false)
-            }
-            HTML.element("p", ["data-luoshi-key": "held", "hidden": "hidden"]) { say(.keyHeld) + " "; HTML.element("code", ["data-luoshi-holder": ""]) { "" } }
-            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.submitReport) } }
         }
         return asked.page(say(.reportProgress), body)
     }
@@ -161,9 +153,7 @@ extension WebController {
         body += HTML.element("h1") { say(.editPlan) + " · "; HTML.element("code") { unit.rawValue } }
         body += HTML.element("p") { say(.editPlanIntro) }
         body += HTML.element("p", ["class": "meta"]) { say(.headShown) + " "; HTML.element("code") { String("\(head)".prefix(12)) } }
-        body += HTML.element("noscript") { HTML.element("p", ["class": "error"]) { say(.needsScript) } }
-        body += HTML.element("form", ["class": "write plan", "data-luoshi": "event", "data-action": "edit-plan", "data-head": "\(head)",
-                                      "data-after": unitHref, "data-luoshi-script": "", "hidden": "hidden"]) {
+        body += eventForm(asked, action: "edit-plan", head: "\(head)", after: unitHref, submit: .submitPlan, classes: "write plan") {
             HTML.void("input", ["type": "hidden", "name": "directive", "value": directive.rawValue])
             HTML.void("input", ["type": "hidden", "name": "unit", "value": unit.rawValue])
             for reading in report.reading.clauses {
@@ -186,12 +176,6 @@ extension WebController {
                     for flag in report.flags { HTML.element("li") { HTML.element("span", ["class": "flag"]) { flag.kind.said(in: language) }; flag.clause.map { " · " + say(.clause) + " \($0)" } ?? "" } }
                 }
             }
-            HTML.element("fieldset", ["data-luoshi-key": "missing"]) {
-                HTML.element("legend") { say(.signIn) }
-                keyFields(asked, actorRequired: false)
-            }
-            HTML.element("p", ["data-luoshi-key": "held", "hidden": "hidden"]) { say(.keyHeld) + " "; HTML.element("code", ["data-luoshi-holder": ""]) { "" } }
-            HTML.element("p") { HTML.element("button", ["type": "submit"]) { say(.submitPlan) } }
         }
         // The names the preview draws with, in this page's language.
         body += HTML.element("div", ["class": "phrases", "hidden": "hidden"]) {
