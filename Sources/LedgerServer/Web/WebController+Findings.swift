@@ -16,7 +16,7 @@ extension WebController {
             guard let s = FindingState(rawValue: raw) else { throw LedgerError.usage("state=\(raw) is open, rectified, closed or reopened") }
             return s
         }
-        let unit = try asked.query["unit"].flatMap { $0.isEmpty ? nil : $0 }.map(UnitID.init)
+        let unit = try parseParameter(asked.query["unit"].flatMap { $0.isEmpty ? nil : $0 }, "unit", UnitID.init)
         let all = try await service.handles.with { ledger in
             try ledger.requireExisting(unit: unit)
             return try ledger.findings(unit: unit)

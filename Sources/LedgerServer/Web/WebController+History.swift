@@ -14,9 +14,9 @@ extension WebController {
     /// newest first, 100 commits a page.
     func historyPage(_ request: Request, _ asked: Asked) async throws -> Response {
         let say = asked.say, q = asked.query
+        // An empty field of the filter form asks for nothing.
         func given<T>(_ name: String, _ make: (String) throws -> T) throws -> T? {
-            guard let raw = q[name], !raw.isEmpty else { return nil }
-            return try make(raw)
+            try parseParameter(q[name].flatMap { $0.isEmpty ? nil : $0 }, name, make)
         }
         let filter = HistoryFilter(unit: try given("unit", UnitID.init), directive: try given("directive", DirectiveID.init),
                                    clause: try given("clause", ClauseID.init), finding: try given("finding", FindingID.init),
@@ -152,7 +152,7 @@ extension WebController {
     /// over it, `unit` the units under one.
     func burdenPage(_ request: Request, _ asked: Asked) async throws -> Response {
         let say = asked.say, q = asked.query
-        let unit = try q["unit"].flatMap { $0.isEmpty ? nil : $0 }.map(UnitID.init)
+        let unit = try parseParameter(q["unit"].flatMap { $0.isEmpty ? nil : $0 }, "unit", UnitID.init)
         let over = try q["over"].flatMap { $0.isEmpty ? nil : $0 }.map { raw -> Bool in
             guard raw == "1" || raw == "0" else { throw LedgerError.usage("over=\(raw): give 1 for the units over the limit, or leave it out") }
             return raw == "1"
