@@ -100,25 +100,7 @@ extension WebController {
             "\(entries.count) " + say(.commitsShown) + " · "
             HTML.element("a", ["href": historyLink(q, cursor: nil, csv: true), "download": ""]) { say(.downloadCSV) }
         }
-        body += HTML.element("div", ["class": "scroll"]) {
-            HTML.element("table", ["class": "log"]) {
-                HTML.element("thead") {
-                    HTML.element("tr") { for p in [Phrase.time, .commit, .actorField, .action, .subject, .signature] { HTML.element("th", ["scope": "col"]) { say(p) } } }
-                }
-                HTML.element("tbody") {
-                    for e in page {
-                        HTML.element("tr", ["data-commit": "\(e.commit)"]) {
-                            HTML.element("td", ["class": "day"]) { "\(e.time.utcDay)" }
-                            HTML.element("td") { HTML.element("code") { String("\(e.commit)".prefix(12)) } }
-                            HTML.element("td") { HTML.element("code") { e.actor } }
-                            HTML.element("td") { e.trailers.action?.rawValue ?? "—" }
-                            HTML.element("td") { e.subject }
-                            HTML.element("td", ["class": "signature \(e.signature.rawValue)"]) { say(signaturePhrase(e.signature)) }
-                        }
-                    }
-                }
-            }
-        }
+        body += logTable(page, subjects: true, say: say)
         if q["cursor"] != nil || next != nil {
             body += HTML.element("nav", ["class": "pager"]) {
                 if q["cursor"] != nil { HTML.element("a", ["href": historyLink(q, cursor: nil, csv: false)]) { say(.firstPage) } }
@@ -126,6 +108,33 @@ extension WebController {
             }
         }
         return asked.page(say(.history), body)
+    }
+
+    /// Commits as a table: day, commit, actor, action, (subject,) signature status.
+    func logTable(_ entries: [HistoryEntry], subjects: Bool, say: (Phrase) -> String) -> HTML {
+        HTML.element("div", ["class": "scroll"]) {
+            HTML.element("table", ["class": "log"]) {
+                HTML.element("thead") {
+                    HTML.element("tr") {
+                        for p in [Phrase.time, .commit, .actorField, .action] + (subjects ? [.subject] : []) + [.signature] {
+                            HTML.element("th", ["scope": "col"]) { say(p) }
+                        }
+                    }
+                }
+                HTML.element("tbody") {
+                    for e in entries {
+                        HTML.element("tr", ["data-commit": "\(e.commit)"]) {
+                            HTML.element("td", ["class": "day"]) { "\(e.time.utcDay)" }
+                            HTML.element("td") { HTML.element("code") { String("\(e.commit)".prefix(12)) } }
+                            HTML.element("td") { HTML.element("code") { e.actor } }
+                            HTML.element("td") { e.trailers.action?.rawValue ?? "—" }
+                            if subjects { HTML.element("td") { e.subject } }
+                            HTML.element("td", ["class": "signature \(e.signature.rawValue)"]) { say(signaturePhrase(e.signature)) }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private func historyLink(_ q: [String: String], cursor: String?, csv: Bool) -> String {
@@ -275,22 +284,7 @@ extension WebController {
         }
         let recent = history.reversed().prefix(30)
         body += HTML.element("h2") { say(.history) + " \(history.count)" }
-        body += HTML.element("div", ["class": "scroll"]) {
-            HTML.element("table", ["class": "log"]) {
-                HTML.element("thead") { HTML.element("tr") { for p in [Phrase.time, .commit, .actorField, .action, .signature] { HTML.element("th", ["scope": "col"]) { say(p) } } } }
-                HTML.element("tbody") {
-                    for e in recent {
-                        HTML.element("tr", ["data-commit": "\(e.commit)"]) {
-                            HTML.element("td", ["class": "day"]) { "\(e.time.utcDay)" }
-                            HTML.element("td") { HTML.element("code") { String("\(e.commit)".prefix(12)) } }
-                            HTML.element("td") { HTML.element("code") { e.actor } }
-                            HTML.element("td") { e.trailers.action?.rawValue ?? "—" }
-                            HTML.element("td", ["class": "signature \(e.signature.rawValue)"]) { say(signaturePhrase(e.signature)) }
-                        }
-                    }
-                }
-            }
-        }
+        body += logTable(Array(recent), subjects: false, say: say)
         if history.count > recent.count {
             body += HTML.element("p") { HTML.element("a", ["href": "/history?unit=\(queryPart(unit.rawValue))&directive=\(queryPart(directive.rawValue))"]) { say(.wholeHistory) } }
         }
