@@ -57,6 +57,12 @@ extension Ledger {
         }.sorted { $0.id.rawValue < $1.id.rawValue }
     }
 
+    /// The policy in force at head: the thresholds `set-policy` last set, the defaults for the others.
+    public func policy() throws -> Policy {
+        guard let value = try record(.ledger, at: try head()) else { return Policy() }
+        return try LedgerInfo(json: value, at: .root).policy
+    }
+
     /// Every actor, by id.
     public func actors() throws -> [Actor] {
         try records(under: "actors/", as: Actor.self) { if case .actor = $0 { return true } else { return false } }

@@ -31,10 +31,13 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     /// Another copy of the ledger that could not be reached or would not answer: a fetch from
     /// central that failed (exit 69: try again when it is back; HTTP 502).
     case unavailable(String)
+    /// Input larger than the limit set for it: an evidence file over the store's limit (exit 65;
+    /// HTTP 413). Nothing of it is kept.
+    case tooLarge(String)
 
     public var exitCode: Int32 {
         switch self {
-        case .invalidInput: 65
+        case .invalidInput, .tooLarge: 65
         case .notPermitted: 77
         case .usage, .notFound: 64
         case .conflict: 75
@@ -51,7 +54,7 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
             return s + reason
         case .notPermitted(let source, let reason):
             return (source.map { "\($0): " } ?? "") + "not permitted: " + reason
-        case .usage(let s), .notFound(let s), .conflict(let s), .internalFailure(let s), .unavailable(let s):
+        case .usage(let s), .notFound(let s), .conflict(let s), .internalFailure(let s), .unavailable(let s), .tooLarge(let s):
             return s
         }
     }
