@@ -8,6 +8,11 @@
 #    `git push` of the same commits; goal <= 3x.
 # Prints the generation time, then each figure, its baseline, the ratio and peak memory.
 #   bench-sync.sh LUOSHI_BINARY [COMMITS] [NEW] [KEEP_DIR]
+# The copies it makes of the central (the two centrals, the unit's copies) are whole copies through
+# git's pack protocol, as a new replica gets them. The bulk import writes its objects without deltas,
+# so on the way git would search deltas for every object of the ledger (hours at a million commits):
+# while the copies are made, the ledger copied from is told not to (pack.window=0), and the setting
+# is removed before anything is timed, so the timed pushes and fetches run with git's defaults.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 luoshi=$(realpath "$1")
@@ -35,24 +40,35 @@ with open("new.jsonl", "w") as f:
                             "evidence": [{"kind": "data", "title": f"发文登记簿 新{i}号", "sha256": f"{i + 10**9:064x}"}],
                             "note": f"本月压减文件{i % 17}件。"}, ensure_ascii=False) + "\n")
 PY
+copying() { git --git-dir "$1" config pack.window 0; }      # a repository copies are made from: no delta search
+copied() { git --git-dir "$1" config --unset pack.window; }  # and back to git's default before anything is timed
 git clone -q --bare ledger source.git
 "$luoshi" import new.jsonl --ledger source.git --keys keys >/dev/null
+step() { echo "$(date +%T) $*" >&2; }
+step "copying the central twice (git clone --no-local)"
+copying ledger
 git clone -q --bare --no-local ledger checked.git
 "$luoshi" hooks install --ledger checked.git >/dev/null
 git clone -q --bare --no-local ledger plain.git
+copied ledger
 cat ledger/objects/pack/* source.git/objects/pack/* >/dev/null
 
 timed() {   # name, command...: wall time and peak resident memory of one run
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$name.time" "$@" >"$name.out" 2>"$name.err" || { echo "$name failed: $(tail -c 400 "$name.err")" >&2; exit 1; }
 }
+step "timing the pushes"
 timed plainpush git --git-dir source.git push -q "$work/plain.git" refs/heads/main:refs/heads/main
 timed checkedpush git --git-dir source.git push -q "$work/checked.git" refs/heads/main:refs/heads/main
 [ "$(git --git-dir checked.git rev-parse main)" = "$(git --git-dir source.git rev-parse main)" ] || { echo "the checked push did not land" >&2; exit 1; }
 
 # One new commit each way: a copy made before central moves on by one report, which makes one itself.
+step "a unit's copy of each central (luoshi clone verifies it from genesis)"
+copying checked.git; copying plain.git
 "$luoshi" clone "$work/checked.git" copy.git >/dev/null
 git clone -q --bare --no-local plain.git gitcopy.git
+copied checked.git; copied plain.git
+step "timing the sync"
 "$luoshi" report --ledger checked.git --unit cn/p01/c02/k03 --directive D-0 --clause 2 --status in-progress --note central --key keys/impl >/dev/null
 git --git-dir checked.git push -q "$work/plain.git" main:main
 "$luoshi" report --ledger copy.git --unit cn/p04/c05/k06 --directive D-1 --clause 2 --status in-progress --note copy --key keys/impl >/dev/null
