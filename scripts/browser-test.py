@@ -17,7 +17,10 @@ server prepares for signing (so the test can show the page refuses to sign it). 
   4. every commit the browser made passes stock `git verify-commit`, and `luoshi verify` is clean;
   5. a supervisor opens a finding from a flag, the unit rectifies it with an evidence file, the
      supervisor closes it; an auditor writes a checkpoint (commit and tag signed in the page) and a
-     supervisor witnesses it (a tag on its tag);
+     supervisor witnesses it (a tag on its tag); the unit declares an exemption in the plan editor
+     and the supervisor approves it and holds the unit accountable for the finding; the admin
+     registers a unit and its office, changes the policy, and revokes the office's key after the
+     office has signed in with it and adopted the directive from its parent's plan;
   6. screenshots of every page in both languages at 1366x768 and 390x844, kept in ARTEFACTS_DIR
      (default .build/browser-artefacts); at both sizes no page is wider than the window.
 
@@ -99,7 +102,7 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(payload)
         upstream.close()
 
-    do_GET = do_POST = do_DELETE = relay
+    do_GET = do_POST = do_PUT = do_DELETE = relay
 
 
 def git_id(kind, data):
@@ -281,6 +284,10 @@ def main():
         check(last["status"] == "done" and last["values"] == {"documents_cut_pct": 34} and last["actor"] == ACTOR
               and last["evidence"] == [{"kind": "data", "title": evidence.name, "sha256": hashlib.sha256(evidence.read_bytes()).hexdigest()}],
               "the landed report says what was entered, the evidence by the SHA-256 the page computed")
+        digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
+        stored = ledger / "luoshi" / "evidence" / digest[:2] / digest[2:]
+        check(stored.is_file() and stored.read_bytes() == evidence.read_bytes(),
+              "the page sent the evidence file to the server's evidence store, under its SHA-256")
         driver.find_element(By.CSS_SELECTOR, "form[data-luoshi=event] .outcome a").click()
         wait(driver, lambda d: "/matrix" in d.current_url)
         cells = driver.find_elements(By.CSS_SELECTOR, "table.matrix tbody tr")
@@ -473,15 +480,127 @@ def main():
             check(kind == "done" and made_tag.returncode == 0 and verified.returncode == 0,
                   f"a supervisor witnessed the checkpoint; stock git verify-tag accepts the witness tag ({said})")
 
+        # 3d. The unit's office declares an exemption in the plan editor (a clause dropped, with its
+        # reason); a supervisor approves it from the unit's page, where the evidence file of the
+        # report opens from the store, and holds someone accountable for the finding it closed.
+        driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+        wait(driver, lambda d: actor(d) is None)
+        sign_in(driver, base, key, next_path=plan_path)
+        wait(driver, lambda d: actor(d) == ACTOR)
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=edit-plan]:not([hidden])"))
+        dropped = form.find_elements(By.CSS_SELECTOR, "section[data-clause-json][data-basis-id]")[-1]
+        dropped_id = dropped.get_attribute("data-basis-id")
+        dropped.find_element(By.NAME, "drop").click()
+        reason = "本省已于2018年撤并相关机构，此条不适用。"
+        dropped.find_element(By.NAME, "exemption").send_keys(reason)
+        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"section[data-basis-id='{dropped_id}'][data-clause-json]").get_attribute("data-reading") == "omitted")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=edit-plan]")
+        plan = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:directives/{DIRECTIVE}/plans/{UNIT}/plan.json"]))
+        check(kind == "done" and {"clause": dropped_id, "reason": reason} in plan.get("exemptions", []) and all(c["id"] != dropped_id for c in plan["clauses"]),
+              f"the office dropped clause {dropped_id} with its reason: an exemption declared, signed in the page ({said})")
+        driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+        wait(driver, lambda d: actor(d) is None)
+        sign_in(driver, base, keys / "central.inspector", next_path=f"/directives/{DIRECTIVE}/units/{UNIT}", as_actor="central.inspector")
+        wait(driver, lambda d: actor(d) == "central.inspector")
+        opened = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"a[data-sha256='{digest}']"))
+        check(opened.get_attribute("href").endswith(f"/api/v1/evidence/{digest}"), "the unit's page links the report's evidence file in the store")
+        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "a[href^='/exemptions/approve']")).click()
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=approve-exemption]:not([hidden])"))
+        check(reason in driver.find_element(By.TAG_NAME, "main").text, "the approval form shows the reason the unit declared")
+        form.find_element(By.NAME, "note").send_keys("经核实，同意豁免。")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=approve-exemption]")
+        plan = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:directives/{DIRECTIVE}/plans/{UNIT}/plan.json"]))
+        approval = next((e.get("approval") for e in plan.get("exemptions", []) if e["clause"] == dropped_id), None) or {}
+        check(kind == "done" and approval.get("by") == "central.inspector" and approval.get("note") == "经核实，同意豁免。",
+              f"the supervisor approved the exemption, signed in the page ({said})")
+        follow(driver, base + "/findings")
+        card = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"section[data-finding='{finding_id}']"))
+        card.find_element(By.CSS_SELECTOR, "a[href^='/findings/hold']").click()
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=hold-accountable]:not([hidden])"))
+        form.find_element(By.NAME, "decision").send_keys("约谈提醒")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=hold-accountable]")
+        finding = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:findings/{finding_id}.json"]))
+        last_step = finding["steps"][-1]
+        check(kind == "done" and last_step["kind"] == "hold-accountable" and last_step["decision"] == "约谈提醒" and last_step["target"] == UNIT,
+              f"the supervisor held {UNIT} accountable for the finding, signed in the page ({said})")
+
+        # 3e. The admin registers a unit and its office (with a key made by ssh-keygen); the new office
+        # signs in and adopts the directive from its parent's plan; the admin changes the policy and
+        # revokes the office's key.
+        newkey = work / "xinqu.office"
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "xinqu.office", "-f", str(newkey)], check=True)
+        driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+        wait(driver, lambda d: actor(d) is None)
+        sign_in(driver, base, keys / "admin", next_path=f"/admin/unit?parent={UNIT}", as_actor="admin")
+        wait(driver, lambda d: actor(d) == "admin")
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=register-unit]:not([hidden])"))
+        form.find_element(By.NAME, "unit.id").send_keys("xinqu")
+        form.find_element(By.NAME, "unit.name").send_keys("新区 Xinqu")
+        form.find_element(By.NAME, "unit.level").send_keys("city")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=register-unit]")
+        unit_record = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:units/{UNIT}/xinqu/unit.json"]))
+        check(kind == "done" and unit_record["name"] == "新区 Xinqu" and unit_record["level"] == "city", f"the admin registered a unit in the page ({said})")
+        follow(driver, base + "/admin/actor")
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=register-actor]:not([hidden])"))
+        form.find_element(By.NAME, "actorRecord.id").send_keys("xinqu.office")
+        form.find_element(By.NAME, "actorRecord.name").send_keys("新区办公室 Xinqu Office")
+        form.find_element(By.NAME, "actorRecord.unit").send_keys(f"{UNIT}/xinqu")
+        form.find_element(By.CSS_SELECTOR, "input[name='actorRecord.roles'][value=implementer]").click()
+        public_key = pathlib.Path(f"{newkey}.pub").read_text().strip()
+        form.find_element(By.NAME, "actorRecord.keys").send_keys(public_key)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=register-actor]")
+        actor_record = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", "main:actors/xinqu.office.json"]))
+        check(kind == "done" and actor_record["roles"] == ["implementer"] and actor_record["unit"] == f"{UNIT}/xinqu" and len(actor_record["keys"]) == 1,
+              f"the admin registered the unit's office with its public key, in the page ({said})")
+        follow(driver, base + "/admin/policy")
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=set-policy]:not([hidden])"))
+        limit = form.find_element(By.NAME, "policy.maxReportsPerMonth")
+        limit.clear()
+        limit.send_keys("10")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=set-policy]")
+        info = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", "main:ledger.json"]))
+        check(kind == "done" and info["policy"]["maxReportsPerMonth"] == 10 and info["policy"]["staleDays"] == 90,
+              f"the admin changed one threshold of the policy, the others as they were ({said})")
+        driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+        wait(driver, lambda d: actor(d) is None)
+        sign_in(driver, base, newkey, next_path=f"/directives/{DIRECTIVE}/matrix?unit={UNIT}/xinqu", as_actor="xinqu.office")
+        wait(driver, lambda d: actor(d) == "xinqu.office")
+        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"tr[data-unit='{UNIT}/xinqu'] a.adopt")).click()
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=adopt]:not([hidden])"))
+        first_basis = form.find_element(By.CSS_SELECTOR, "input[name=from]:checked").get_attribute("value")
+        check(first_basis == UNIT, f"the adopt form offers the parent's plan first ({first_basis})")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=adopt]")
+        adopted = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:directives/{DIRECTIVE}/plans/{UNIT}/xinqu/plan.json"]))
+        check(kind == "done" and adopted["basis"]["unit"] == UNIT and adopted["basis"]["kind"] == "plan",
+              f"the new office adopted the directive from its parent's plan, signed in the page with its new key ({said})")
+        driver.find_element(By.CSS_SELECTOR, "[data-luoshi=sign-out]").click()
+        wait(driver, lambda d: actor(d) is None)
+        sign_in(driver, base, keys / "admin", next_path="/admin", as_actor="admin")
+        wait(driver, lambda d: actor(d) == "admin")
+        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "tr[data-actor='xinqu.office'] a[href^='/admin/revoke']")).click()
+        form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form[data-action=revoke-key]:not([hidden])"))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=revoke-key]")
+        actor_record = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", "main:actors/xinqu.office.json"]))
+        check(kind == "done" and actor_record["keys"] == [] and [r["by"] for r in actor_record.get("revokedKeys", [])] == ["admin"],
+              f"the admin revoked the office's key in the page; what it signed before stays good ({said})")
+
         # 4. Stock git accepts every commit the browser made; verify is clean.
         signers = work / "allowed_signers"
         with open(signers, "w") as f:
-            for pub in keys.glob("*.pub"):
+            for pub in list(keys.glob("*.pub")) + [pathlib.Path(f"{newkey}.pub")]:
                 f.write(f"{pub.stem} namespaces=\"git\" {' '.join(pub.read_text().split()[:2])}\n")
         made = subprocess.check_output(["git", "--git-dir", str(ledger), "rev-list", f"{head_before}..main"], text=True).split()
         ok = all(subprocess.run(["git", "--git-dir", str(ledger), "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}",
                                  "verify-commit", c], capture_output=True).returncode == 0 for c in made)
-        check(len(made) == 10 and ok, f"stock git verify-commit accepts the {len(made)} new commits (nine made in the browser)")
+        check(len(made) == 18 and ok, f"stock git verify-commit accepts the {len(made)} new commits (seventeen made in the browser)")
         verify = subprocess.run([LUOSHI, "verify", "--ledger", str(ledger)], capture_output=True, text=True)
         check(verify.returncode == 0, "luoshi verify is clean after the browser's writes")
 
@@ -505,7 +624,10 @@ def main():
                  "unit": f"/directives/{DIRECTIVE}/units/{UNIT}", "flags": "/flags", "sign-in": "/sign-in", "report": report_path,
                  "plan": f"/plan?directive={DIRECTIVE}&unit={urllib.parse.quote(UNIT, safe='')}", "findings": "/findings", "history": "/history", "burden": "/burden", "sheet": "/report/sheet",
                  "open-finding": f"/findings/new?unit={UNIT}&directive={DIRECTIVE}&clause=1&text=x", "checkpoint": "/checkpoints/new",
-                 "rectify": "/findings/rectify?finding=F-2019-01"}
+                 "rectify": "/findings/rectify?finding=F-2019-01", "hold": "/findings/hold?finding=F-2019-01",
+                 "adopt": f"/adopt?directive={DIRECTIVE}&unit=cn/yunling/shanfeng/gaotai", "approve-exemption": f"/exemptions/approve?directive={DIRECTIVE}&unit={UNIT}&clause={dropped_id}",
+                 "admin": "/admin", "register-unit": "/admin/unit?parent=cn", "register-actor": "/admin/actor", "policy": "/admin/policy",
+                 "revoke-key": f"/admin/revoke?actor={ACTOR}&key={urllib.parse.quote(' '.join(pathlib.Path(str(key) + '.pub').read_text().split()[:2]))}"}
         for width, height in ((1366, 768), (390, 844)):
             driver.set_window_size(width, height)
             for language in ("zh", "en"):

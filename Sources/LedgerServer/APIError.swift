@@ -37,6 +37,8 @@ public struct APIError: HTTPResponseError, Sendable {
             self.init(.internalServerError, "internal", message)
         case .unavailable(let message):
             self.init(.badGateway, "unavailable", message)
+        case .tooLarge(let message):
+            self.init(.contentTooLarge, "too-large", message)
         }
     }
 

@@ -26,6 +26,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     SessionController(service: service).register(on: router)
     ReadController(service: service).register(on: router)
     WriteController(service: service).register(on: router)
+    EvidenceController(service: service).register(on: router)
     DescriptionController().register(on: router)
     GitController(service: service).register(on: router)
     WebController(service: service).register(on: router)

@@ -3886,6 +3886,195 @@ public enum EmbeddedSchemas {
           }
         }
       }
+    },
+    "/api/v1/evidence/{sha256}": {
+      "put": {
+        "operationId": "putEvidence",
+        "summary": "Keep an evidence file in the server's evidence store, under its SHA-256",
+        "tags": [
+          "writes"
+        ],
+        "security": [
+          {
+            "bearer": []
+          },
+          {
+            "cookie": []
+          }
+        ],
+        "description": "The body is the file's bytes. The store keeps a file only under its own SHA-256, so it can never hold a file that contradicts a claim, and it never replaces one it holds. The store is outside `refs/heads/main`, in `luoshi/evidence/` of the ledger's git directory: claims name evidence by hash, and the files themselves, which may be large or confidential, are kept by a policy of their own (README: The evidence store). Taken only from a signed-in actor, even on a `--public` server.",
+        "parameters": [
+          {
+            "name": "sha256",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9a-f]{64}$"
+            },
+            "description": "The file's SHA-256, 64 lower-case hex digits: the `sha256` an evidence item of a claim names."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/octet-stream": {
+              "schema": {
+                "type": "string",
+                "format": "binary"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Kept: the bytes hash to the name.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "sha256",
+                    "size",
+                    "kept"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "sha256": {
+                      "type": "string",
+                      "pattern": "^[0-9a-f]{64}$"
+                    },
+                    "size": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "The file's size in bytes."
+                    },
+                    "kept": {
+                      "type": "boolean",
+                      "description": "true: the store did not hold the file before; false: it did, and nothing changed."
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "200": {
+            "description": "The store held that file already.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "sha256",
+                    "size",
+                    "kept"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "sha256": {
+                      "type": "string",
+                      "pattern": "^[0-9a-f]{64}$"
+                    },
+                    "size": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "The file's size in bytes."
+                    },
+                    "kept": {
+                      "type": "boolean",
+                      "description": "true: the store did not hold the file before; false: it did, and nothing changed."
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "`bad-data`: the bytes hash to another SHA-256; `bad-request`: the name is not a SHA-256. Nothing is kept.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "`no-session`: no live session; evidence files are taken only from a signed-in actor.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "description": "`too-large`: a file over `--max-evidence` (64 MiB). Nothing is kept.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      },
+      "get": {
+        "operationId": "getEvidence",
+        "summary": "An evidence file from the server's evidence store, as a download",
+        "tags": [
+          "reads"
+        ],
+        "security": [
+          {
+            "bearer": []
+          },
+          {
+            "cookie": []
+          },
+          {}
+        ],
+        "description": "Served as `application/octet-stream` with `Content-Disposition: attachment`, `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy, so no browser shows it as a page of this site. Compare its SHA-256 with the claim's: the store took it only under that hash.",
+        "parameters": [
+          {
+            "name": "sha256",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9a-f]{64}$"
+            },
+            "description": "The file's SHA-256, 64 lower-case hex digits: the `sha256` an evidence item of a claim names."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The file's bytes.",
+            "content": {
+              "application/octet-stream": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/NoSession"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
     }
   },
   "components": {

@@ -49,6 +49,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let witness = Endpoint(.post, "/api/v1/witnesses")
     public static let preview = Endpoint(.post, "/api/v1/preview")
     public static let reportSheet = Endpoint(.post, "/api/v1/sheets/reports")
+    public static let evidencePut = Endpoint(.put, "/api/v1/evidence/:sha256")
+    public static let evidenceGet = Endpoint(.get, "/api/v1/evidence/:sha256")
 
     /// git's smart HTTP (`GitController`): git's protocol, not the API's, so not in `all` and not in
     /// the OpenAPI description.
@@ -76,16 +78,25 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let burdenPage = Endpoint(.get, "/burden")
     public static let sheetPage = Endpoint(.get, "/report/sheet")
     public static let sheetTemplate = Endpoint(.get, "/report/template.csv")
+    public static let adoptPage = Endpoint(.get, "/adopt")
+    public static let approveExemptionPage = Endpoint(.get, "/exemptions/approve")
+    public static let holdPage = Endpoint(.get, "/findings/hold")
+    public static let adminPage = Endpoint(.get, "/admin")
+    public static let registerUnitPage = Endpoint(.get, "/admin/unit")
+    public static let registerActorPage = Endpoint(.get, "/admin/actor")
+    public static let revokeKeyPage = Endpoint(.get, "/admin/revoke")
+    public static let policyPage = Endpoint(.get, "/admin/policy")
     public static let script = Endpoint(.get, "/assets/luoshi.js")
     public static let web: [Endpoint] = [home, directivePage, matrixPage, unitPage, flagsPage, signInPage, reportPage, planPage,
                                           findingsPage, openFindingPage, closeFindingPage, checkpointPage, historyPage, burdenPage, sheetPage, sheetTemplate, rectifyPage, witnessPage,
+                                          adoptPage, approveExemptionPage, holdPage, adminPage, registerUnitPage, registerActorPage, revokeKeyPage, policyPage,
                                           stylesheet, script]
 
     /// Everything the server answers under `/api/v1/` and `/healthz`.
     public static let all: [Endpoint] = [
         health, openAPI, schema,
         ledger, directives, recordOfKind, record, status, diff, chain, flags, log, blame, history, verify,
-        sessionChallenge, sessionAnswer, logout, prepare, sign, witness, preview, reportSheet,
+        sessionChallenge, sessionAnswer, logout, prepare, sign, witness, preview, reportSheet, evidencePut, evidenceGet,
     ]
 }
 

@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var readOnly = false
     /// The largest request body read, in bytes (413 above it).
     public var maxBodyBytes = 4 << 20
+    /// The largest evidence file the evidence store takes, in bytes (413 above it, and nothing of it kept).
+    public var maxEvidenceBytes = 64 << 20
     /// The largest push taken through `/git/`, in bytes (413 above it, and nothing of it lands).
     public var maxPushBytes = 256 << 20
     /// The largest fetch request (the client's wants and haves) taken through `/git/`, in bytes.

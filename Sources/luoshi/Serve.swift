@@ -37,12 +37,15 @@ extension Luoshi {
         var maxBody: Int = 4 << 20
         @Option(name: .customLong("max-push"), help: ArgumentHelp("The largest push taken through /git/, in bytes.", valueName: "bytes"))
         var maxPush: Int = 256 << 20
+        @Option(name: .customLong("max-evidence"), help: ArgumentHelp("The largest evidence file the evidence store takes, in bytes.", valueName: "bytes"))
+        var maxEvidence: Int = 64 << 20
 
         func validate() throws {
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
             guard parsedListen() != nil else { throw ValidationError("--listen \(listen): give HOST:PORT, e.g. 127.0.0.1:8420") }
             guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
             guard maxPush > 0 else { throw ValidationError("--max-push must be positive") }
+            guard maxEvidence > 0 else { throw ValidationError("--max-evidence must be positive") }
         }
 
         func parsedListen() -> (String, Int)? {
@@ -63,6 +66,7 @@ extension Luoshi {
                 configuration.readOnly = readOnly
                 configuration.maxBodyBytes = maxBody
                 configuration.maxPushBytes = maxPush
+                configuration.maxEvidenceBytes = maxEvidence
                 // Pushes through /git/ are judged by the receive check: it is put in place (or renewed for
                 // this luoshi) before the server takes any; a hook that is not Luoshi's is left, and pushes refused.
                 switch ReceiveHook.state(ledger: path, executable: thisExecutable) {

@@ -504,6 +504,26 @@ enum EmbeddedWeb {
     }
     return clauses;
   }
+  // The exemptions the plan form declares: each basis clause dropped (or omitted already) with a reason.
+  function planExemptions(form) {
+    const exemptions = [];
+    for (const section of form.querySelectorAll('section[data-basis-id]')) {
+      const drop = section.querySelector('input[name=drop]');
+      const reason = section.querySelector('[name=exemption]');
+      if ((drop && !drop.checked) || !reason || reason.value.trim() === '') continue;
+      exemptions.push({ clause: section.dataset.basisId, reason: reason.value.trim() });
+    }
+    return exemptions;
+  }
+  // The fields of a form named `prefix.name`, as an object; empty fields left out.
+  function fieldsUnder(form, prefix) {
+    const out = {};
+    for (const input of form.querySelectorAll(`[name^="${prefix}."]`)) {
+      if (input.type === 'checkbox' || input.value.trim() === '') continue;
+      out[input.name.slice(prefix.length + 1)] = input.value.trim();
+    }
+    return out;
+  }
 
   // The form's event: a report-progress from the report form, an edit-plan from the plan form.
   async function eventOf(form) {
@@ -532,7 +552,34 @@ enum EmbeddedWeb {
       return event;
     }
     if (form.dataset.action === 'edit-plan') {
-      return { action: 'edit-plan', actor: held.actor, unit: String(data.get('unit')), directive: String(data.get('directive')), clauses: planClauses(form) };
+      return { action: 'edit-plan', actor: held.actor, unit: String(data.get('unit')), directive: String(data.get('directive')), clauses: planClauses(form), exemptions: planExemptions(form) };
+    }
+    if (form.dataset.action === 'adopt') {
+      return { action: 'adopt', actor: held.actor, unit: field('unit'), directive: field('directive'), from: field('from') };
+    }
+    if (form.dataset.action === 'approve-exemption') {
+      const event = { action: 'approve-exemption', actor: held.actor, unit: field('unit'), directive: field('directive'), clause: field('clause') };
+      if (field('note') !== undefined) event.note = field('note');
+      return event;
+    }
+    if (form.dataset.action === 'hold-accountable') {
+      return { action: 'hold-accountable', actor: held.actor, finding: field('finding'), decision: field('decision'), target: field('target') };
+    }
+    if (form.dataset.action === 'register-unit') return { action: 'register-unit', actor: held.actor, unit: fieldsUnder(form, 'unit') };
+    if (form.dataset.action === 'register-actor') {
+      const record = fieldsUnder(form, 'actorRecord');
+      record.roles = data.getAll('actorRecord.roles').map(String);
+      record.keys = (record.keys || '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+      return { action: 'register-actor', actor: held.actor, actorRecord: record };
+    }
+    if (form.dataset.action === 'revoke-key') return { action: 'revoke-key', actor: held.actor, actorId: field('actorId'), key: field('key') };
+    if (form.dataset.action === 'set-policy') {
+      // Only the thresholds changed from the values the page showed.
+      const policy = {};
+      for (const input of form.querySelectorAll('input[name^="policy."]')) {
+        if (input.value !== '' && input.value !== input.dataset.was) policy[input.name.slice(7)] = Number(input.value);
+      }
+      return { action: 'set-policy', actor: held.actor, policy };
     }
     const event = { action: form.dataset.action, actor: held.actor };
     for (const name of ['unit', 'directive', 'clause', 'status']) if (data.get(name)) event[name] = String(data.get(name));
@@ -564,10 +611,73 @@ enum EmbeddedWeb {
     };
   }
   function planCheck(event) {
-    // An edit of a plan changes one record, the plan, to exactly the clauses asked for.
+    // An edit of a plan changes one record, the plan, to exactly the clauses and exemptions asked for.
+    return (path, record) => {
+      const declared = (record.exemptions || []).map((e) => ({ clause: e.clause, reason: e.reason }));
+      const holds = path === `directives/${event.directive}/plans/${event.unit}/plan.json` && record.unit === event.unit
+        && record.directive === event.directive && canonical(record.clauses) === canonical(event.clauses)
+        && canonical(declared) === canonical(event.exemptions);
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  const optional = (v) => (v === undefined ? null : v);
+  // An adoption: the unit's new plan, on the basis the user chose, with nothing exempted.
+  function adoptCheck(event) {
     return (path, record) => {
       const holds = path === `directives/${event.directive}/plans/${event.unit}/plan.json` && record.unit === event.unit
-        && record.directive === event.directive && canonical(record.clauses) === canonical(event.clauses);
+        && record.directive === event.directive && record.basis && record.basis.unit === event.from && (record.exemptions || []).length === 0;
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  // An approval: the plan's exemption from that clause, approved by the user with this note.
+  function approveCheck(event) {
+    return (path, record) => {
+      const e = (record.exemptions || []).find((x) => x.clause === event.clause);
+      const holds = path === `directives/${event.directive}/plans/${event.unit}/plan.json` && record.unit === event.unit && e && e.approval
+        && e.approval.by === event.actor && optional(e.approval.note) === optional(event.note);
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  // Holding accountable: the finding's last step this decision on this target, by the user.
+  function holdCheck(event) {
+    return (path, record) => {
+      const last = record.steps && record.steps[record.steps.length - 1];
+      const holds = path === `findings/${event.finding}.json` && record.id === event.finding && last && last.kind === 'hold-accountable'
+        && last.actor === event.actor && last.decision === event.decision && last.target === event.target;
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  // A new unit's record: exactly the id, name and level given.
+  function unitCheck(event) {
+    return (path, record) => {
+      const u = event.unit;
+      const holds = path === `units/${u.id}/unit.json` && record.id === u.id && record.name === u.name && record.level === u.level;
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  // A new actor's record: exactly the id, name, unit, roles and keys given.
+  function actorCheck(event) {
+    return (path, record) => {
+      const a = event.actorRecord;
+      const holds = path === `actors/${a.id}.json` && record.id === a.id && record.name === a.name && optional(record.unit) === optional(a.unit)
+        && canonical(record.roles) === canonical(a.roles) && canonical(record.keys) === canonical(a.keys) && (record.revokedKeys || []).length === 0;
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  // A revocation: the key gone from the actor's keys, and among its revoked keys by the user.
+  function revokeCheck(event) {
+    const identity = (key) => key.trim().split(/\s+/).slice(0, 2).join(' ');
+    return (path, record) => {
+      const gone = identity(event.key);
+      const holds = path === `actors/${event.actorId}.json` && record.id === event.actorId && !(record.keys || []).some((k) => identity(k) === gone)
+        && (record.revokedKeys || []).some((r) => identity(r.key) === gone && r.by === event.actor);
+      if (!holds) throw new Refusal(say('checkRecord', path));
+    };
+  }
+  // The policy: each threshold changed to the value given.
+  function policyCheck(event) {
+    return (path, record) => {
+      const holds = path === 'ledger.json' && record.policy && Object.entries(event.policy).every(([k, v]) => record.policy[k] === v);
       if (!holds) throw new Refusal(say('checkRecord', path));
     };
   }
@@ -610,6 +720,8 @@ enum EmbeddedWeb {
   const recordChecks = {
     rectify: rectifyCheck,
     'report-progress': progressCheck, 'edit-plan': planCheck, 'open-finding': openFindingCheck, 'close-finding': closeFindingCheck,
+    adopt: adoptCheck, 'approve-exemption': approveCheck, 'hold-accountable': holdCheck,
+    'register-unit': unitCheck, 'register-actor': actorCheck, 'revoke-key': revokeCheck, 'set-policy': policyCheck,
   };
   // A witness's co-signature: no event and no commit, one tag on the checkpoint's tag.
   async function submitWitness(form) {
@@ -619,15 +731,37 @@ enum EmbeddedWeb {
     show(form, say('landedTag', (landed.tags || []).join(', ')), 'done');
     form.querySelector('button[type=submit]').disabled = true;
   }
+  // Sends the form's evidence files to the server's evidence store, each under its SHA-256, when
+  // the reader asked for it; the claim names them by hash either way.
+  async function sendEvidence(form) {
+    const upload = form.querySelector('input[name=upload]');
+    if (!upload || !upload.checked) return;
+    for (const input of form.querySelectorAll('input[type=file][name=evidence]')) {
+      for (const file of input.files) {
+        show(form, say('uploading', file.name));
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const sha = hex(await digest('SHA-256', bytes));
+        const response = await fetch(`/api/v1/evidence/${sha}`, {
+          method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/octet-stream' }, body: bytes,
+        });
+        if (response.status !== 200 && response.status !== 201) {
+          const answer = await response.json().catch(() => ({}));
+          throw new Refusal(say('uploadFailed', file.name, (answer.error && answer.error.message) || response.status));
+        }
+      }
+    }
+  }
   async function submitEvent(form) {
     if (!held) held = await keyFrom(form);
     reflectKey();
     if (form.dataset.action === 'witness') return submitWitness(form);
     const event = await eventOf(form);
+    await sendEvidence(form);
     const want = {
       parent: form.dataset.head, action: event.action,
       trailers: Object.fromEntries(Object.entries({
-        'Luoshi-Unit': event.unit || (event.finding && event.finding.unit), 'Luoshi-Directive': event.directive,
+        'Luoshi-Unit': typeof event.unit === 'string' ? event.unit : (event.unit && event.unit.id) || (event.actorRecord && event.actorRecord.unit) || (event.finding && event.finding.unit),
+        'Luoshi-Directive': event.directive,
         'Luoshi-Clause': event.clause, 'Luoshi-Finding': typeof event.finding === 'string' ? event.finding : event.finding && event.finding.id,
       }).filter(([, value]) => value !== undefined)),
       record: event.action === 'checkpoint' ? checkpointCheck(event, form.dataset.head) : recordChecks[event.action] && recordChecks[event.action](event),
@@ -673,7 +807,7 @@ enum EmbeddedWeb {
     status.textContent = say('previewing');
     const actor = held ? held.actor : ((form.querySelector('[name=actor]') || {}).value || document.body.dataset.actor);
     const data = new FormData(form);
-    const event = { action: 'edit-plan', actor, unit: String(data.get('unit')), directive: String(data.get('directive')), clauses: planClauses(form) };
+    const event = { action: 'edit-plan', actor, unit: String(data.get('unit')), directive: String(data.get('directive')), clauses: planClauses(form), exemptions: planExemptions(form) };
     const { status: code, answer } = await api('POST', '/api/v1/preview', event);
     if (round !== previewRound) return;   // a later edit's preview is on its way
     if (code !== 200) {

@@ -71,14 +71,20 @@ extension WebController {
                             " · "; HTML.element("code") { step.actor.rawValue }; " · \(step.at.utcDay)"
                             if let v = step.verdict { " · " + (v == .verified ? say(.verdictVerified) : say(.verdictReopened)) }
                             if let t = step.text { " — " + t }
+                            if let evidence = step.evidence, !evidence.isEmpty { " · " + say(.evidence) + ": "; evidenceList(evidence, language: language) }
                             if let d = step.decision { " — " + d + (step.target.map { " (\($0))" } ?? "") }
                         }
                     }
                 }
-                if f.state == .rectified {
-                    HTML.element("p", ["class": "actions"]) { HTML.element("a", ["href": "/findings/close?finding=\(queryPart(f.id.rawValue))"]) { say(.closeFinding) } }
-                } else if f.state == .open || f.state == .reopened {
-                    HTML.element("p", ["class": "actions"]) { HTML.element("a", ["href": "/findings/rectify?finding=\(queryPart(f.id.rawValue))"]) { say(.rectifyFinding) } }
+                HTML.element("p", ["class": "actions"]) {
+                    if f.state == .rectified {
+                        HTML.element("a", ["href": "/findings/close?finding=\(queryPart(f.id.rawValue))"]) { say(.closeFinding) }
+                        " "
+                    } else if f.state == .open || f.state == .reopened {
+                        HTML.element("a", ["href": "/findings/rectify?finding=\(queryPart(f.id.rawValue))"]) { say(.rectifyFinding) }
+                        " "
+                    }
+                    HTML.element("a", ["href": "/findings/hold?finding=\(queryPart(f.id.rawValue))"]) { say(.holdAccountable) }
                 }
             }
         }
@@ -176,6 +182,7 @@ extension WebController {
                 }
             }
             HTML.element("label") { say(.evidenceFiles); HTML.void("input", ["type": "file", "name": "evidence", "multiple": "multiple"]) }
+            uploadField(asked)
         }
         return asked.page(say(.rectifyFinding), body)
     }
@@ -239,6 +246,15 @@ extension WebController {
                 signingFields(asked)
                 HTML.element("p") { HTML.element("button", ["type": "submit"]) { asked.say(submit) } }
             }
+    }
+
+    /// Whether the page also sends the evidence files to the server's evidence store (the claim names
+    /// them by hash either way).
+    func uploadField(_ asked: Asked) -> HTML {
+        HTML.element("label", ["class": "inline"]) {
+            HTML.void("input", ["type": "checkbox", "name": "upload", "checked": "checked"])
+            asked.say(.uploadEvidence)
+        }
     }
 
     /// The key fields a form shows until the page holds a key, and the line it shows once it does.

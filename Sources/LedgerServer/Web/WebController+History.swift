@@ -261,7 +261,7 @@ extension WebController {
                         " · " + say(.clause) + " \(r.clause) · "
                         HTML.element("strong") { r.status.said(in: language) }
                         if !r.values.isEmpty { " · " + r.values.sorted { $0.key < $1.key }.map { "\($0.key) \(DiffText.fmt($0.value))" }.joined(separator: ", ") }
-                        if !r.evidence.isEmpty { " · " + say(.evidence) + ": " + r.evidence.map { "\($0.kind.said(in: language)) \($0.title)" }.joined(separator: "; ") }
+                        if !r.evidence.isEmpty { " · " + say(.evidence) + ": "; evidenceList(r.evidence, language: language) }
                         if let note = r.note { " — " + note }
                         " · "
                         HTML.element("code") { r.actor.rawValue }
@@ -289,5 +289,23 @@ extension WebController {
             body += HTML.element("p") { HTML.element("a", ["href": "/history?unit=\(queryPart(unit.rawValue))&directive=\(queryPart(directive.rawValue))"]) { say(.wholeHistory) } }
         }
         return body
+    }
+
+    /// Evidence items as a claim names them: kind and title as text; a title links the file when the
+    /// server's evidence store holds one under the item's SHA-256 (a download, never a page). A URI
+    /// the claim gives is never made a link: it is the unit's word, not the server's.
+    func evidenceList(_ items: [Evidence], language: Language) -> HTML {
+        let store = EvidenceStore(gitDirectory: service.configuration.ledgerPath)
+        return HTML.element("span", ["class": "evidence"]) {
+            for (n, item) in items.enumerated() {
+                if n > 0 { "; " }
+                item.kind.said(in: language) + " "
+                if let sha = item.sha256, store.contains(sha) {
+                    HTML.element("a", ["href": "/api/v1/evidence/\(sha)", "download": "", "data-sha256": sha]) { item.title }
+                } else {
+                    item.title
+                }
+            }
+        }
     }
 }

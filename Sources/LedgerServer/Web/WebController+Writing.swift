@@ -121,6 +121,7 @@ extension WebController {
                 }
             }
             HTML.element("label") { say(.evidenceFiles); HTML.void("input", ["type": "file", "name": "evidence", "multiple": "multiple"]) }
+            uploadField(asked)
             HTML.element("label") { say(.note); HTML.element("textarea", ["name": "note", "rows": "3", "maxlength": "2000"]) { "" } }
             HTML.element("label") { say(.asOf); HTML.void("input", ["type": "date", "name": "asOf"]) }
         }
@@ -138,9 +139,11 @@ extension WebController {
         let say = asked.say, language = asked.language
         let directive = try DirectiveID(try asked.required("directive"))
         let unit = try UnitID(try asked.required("unit"))
-        let (head, report) = try await service.handles.with { ledger in
+        let (head, report, plan) = try await service.handles.with { ledger in
             try ledger.requireExisting(unit: unit, directive: directive)
-            return (try ledger.head(), try ledger.diff(directive: directive, unit: unit))
+            let head = try ledger.head()
+            return (head, try ledger.diff(directive: directive, unit: unit, at: "\(head)"),
+                    try ledger.record(.plan(directive, unit), at: head).map { try Plan(json: $0, at: .root) })
         }
         let unitHref = "/directives/\(pathPart(directive.rawValue))/units/\(unitPath(unit.rawValue))"
         var body = HTML.element("p", ["class": "crumbs"]) {
@@ -160,9 +163,10 @@ extension WebController {
                 if let clause = reading.plan {
                     clauseEditor(clause, reading: reading, asked: asked)
                 } else {
-                    HTML.element("section", ["class": "plan-clause omitted"]) {
+                    HTML.element("section", ["class": "plan-clause omitted", "data-basis-id": reading.basisId.rawValue]) {
                         HTML.element("h2") { say(.clause) + " \(reading.basisId) · " + say(.omitted) }
                         HTML.element("p", ["class": "basis"]) { reading.basis.text }
+                        exemptionField(plan?.exemption(reading.basisId)?.reason, asked: asked)
                     }
                 }
             }
@@ -186,11 +190,20 @@ extension WebController {
         return asked.page(say(.editPlan), body)
     }
 
+    /// The reason a dropped basis clause is exempted, declared to the supervisor (who may approve it);
+    /// a clause dropped without one is simply omitted.
+    private func exemptionField(_ reason: String?, asked: Asked) -> HTML {
+        HTML.element("label", ["class": "exemption"]) {
+            asked.say(.exemptionReasonField)
+            HTML.element("textarea", ["name": "exemption", "rows": "2", "maxlength": "2000"]) { reason ?? "" }
+        }
+    }
+
     /// One clause of the plan, editable, beside its basis and its reading.
     private func clauseEditor(_ clause: Clause, reading: ClauseReading?, asked: Asked) -> HTML {
         let say = asked.say, language = asked.language
         return HTML.element("section", ["class": "plan-clause", "data-clause-id": clause.id.rawValue,
-                                        "data-clause-json": CanonicalJSON.compact(clause.json)]) {
+                                        "data-clause-json": CanonicalJSON.compact(clause.json), "data-basis-id": reading?.basisId.rawValue]) {
             HTML.element("h2") { say(.clause) + " \(clause.id)" + (clause.title.map { " · \($0)" } ?? "") }
             HTML.element("div", ["class": "pair"]) {
                 HTML.element("div", ["class": "basis"]) {
@@ -225,6 +238,7 @@ extension WebController {
                     }
                     HTML.element("label") { say(.deadline); HTML.void("input", ["type": "date", "name": "deadline", "value": clause.deadline.map { "\($0)" }]) }
                     HTML.element("label", ["class": "inline"]) { HTML.void("input", ["type": "checkbox", "name": "drop"]); say(.dropClause) }
+                    if reading != nil { exemptionField(nil, asked: asked) }
                 }
                 HTML.element("div", ["class": "reading", "data-preview-for": clause.id.rawValue, "aria-live": "polite"]) {
                     HTML.element("h3") { say(.reading) }

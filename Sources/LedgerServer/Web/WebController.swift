@@ -61,6 +61,16 @@ struct WebController: Sendable {
         router.on(.rectifyPage) { request, _ in try await page(request, allowing: ["finding"]) { try await rectifyForm(request, $0) } }
         router.on(.witnessPage) { request, _ in try await page(request, allowing: ["checkpoint"]) { try await witnessForm(request, $0) } }
         router.on(.checkpointPage) { request, _ in try await page(request) { try await checkpointForm(request, $0) } }
+        router.on(.adoptPage) { request, _ in try await page(request, allowing: ["directive", "unit"]) { try await adoptForm(request, $0) } }
+        router.on(.approveExemptionPage) { request, _ in
+            try await page(request, allowing: ["directive", "unit", "clause"]) { try await approveExemptionForm(request, $0) }
+        }
+        router.on(.holdPage) { request, _ in try await page(request, allowing: ["finding"]) { try await holdForm(request, $0) } }
+        router.on(.adminPage) { request, _ in try await page(request) { try await adminPage(request, $0) } }
+        router.on(.registerUnitPage) { request, _ in try await page(request, allowing: ["parent"]) { try await registerUnitForm(request, $0) } }
+        router.on(.registerActorPage) { request, _ in try await page(request) { try await registerActorForm(request, $0) } }
+        router.on(.revokeKeyPage) { request, _ in try await page(request, allowing: ["actor", "key"]) { try await revokeKeyForm(request, $0) } }
+        router.on(.policyPage) { request, _ in try await page(request) { try await policyForm(request, $0) } }
         router.on(.script) { request, _ in
             _ = try request.query(allowed: [])
             var headers = WebPage.headers
@@ -231,7 +241,7 @@ struct WebController: Sendable {
                 }
             }
             HTML.element("tbody") {
-                for reading in report.reading.clauses { readingRow(reading, language: language, say: say) }
+                for reading in report.reading.clauses { readingRow(reading, directive: at == nil ? directive : nil, unit: unit, language: language, say: say) }
             }
         }
         if !report.reading.added.isEmpty {
@@ -259,7 +269,7 @@ struct WebController: Sendable {
         return asked.page("\(unit) · \(directive)", body)
     }
 
-    private func readingRow(_ reading: ClauseReading, language: Language, say: (Phrase) -> String) -> HTML {
+    private func readingRow(_ reading: ClauseReading, directive: DirectiveID? = nil, unit: UnitID? = nil, language: Language, say: (Phrase) -> String) -> HTML {
         HTML.element("tr", ["class": "reading \(reading.fidelity.rawValue)", "data-clause": reading.basisId.rawValue]) {
             HTML.element("th", ["scope": "row"]) {
                 reading.basisId.rawValue
@@ -269,7 +279,12 @@ struct WebController: Sendable {
             HTML.element("td", ["class": "plan"]) {
                 if let plan = reading.plan { diffed(reading.basis.text, plan.text) } else {
                     HTML.element("em") { say(.omitted) }
-                    if reading.approved { " · " + say(.approved) } else if reading.declared { " · " + say(.declared) }
+                    if reading.approved { " · " + say(.approved) } else if reading.declared {
+                        " · " + say(.declared) + " "
+                        if let directive, let unit {
+                            HTML.element("a", ["href": "/exemptions/approve?directive=\(queryPart(directive.rawValue))&unit=\(queryPart(unit.rawValue))&clause=\(queryPart(reading.basisId.rawValue))"]) { say(.approveExemption) }
+                        }
+                    }
                 }
             }
             HTML.element("td", ["class": "verdict"]) { verdict(reading, language: language) }
@@ -522,7 +537,11 @@ struct WebController: Sendable {
         let cells = Dictionary(row.cells.map { ($0.clause, $0) }, uniquingKeysWith: { a, _ in a })
         return HTML.element("tr", ["data-unit": row.unit.rawValue]) {
             HTML.element("th", ["scope": "row"]) {
-                if row.adoption == .notAdopted { HTML.element("code") { row.unit.rawValue } } else {
+                if row.adoption == .notAdopted {
+                    HTML.element("code") { row.unit.rawValue }
+                    " "
+                    HTML.element("a", ["class": "adopt", "href": "/adopt?directive=\(queryPart(directive.rawValue))&unit=\(queryPart(row.unit.rawValue))"]) { say(.adoptDirective) }
+                } else {
                     HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))/units/\(unitPath(row.unit.rawValue))"]) { HTML.element("code") { row.unit.rawValue } }
                 }
             }

@@ -36,6 +36,7 @@ struct WebPage {
                         HTML.element("a", ["href": "/findings"]) { say(.findings) }
                         HTML.element("a", ["href": "/burden"]) { say(.burden) }
                         HTML.element("a", ["href": "/history"]) { say(.history) }
+                        HTML.element("a", ["href": "/admin"]) { say(.admin) }
                     }
                     HTML.element("div", ["class": "who"]) {
                         if let actor {
