@@ -382,11 +382,24 @@ def main():
         check(flags_shown != "" and ("变通" in flags_shown or "adapted" in flags_shown), f"the preview names the flag the edit raises ({flags_shown!r})")
         check(subprocess.check_output(["git", "--git-dir", str(ledger), "rev-parse", "main"], text=True).strip() == head,
               "the preview wrote nothing to main")
+        # A looser change asks for its reason: the field is required, and the page itself refuses to
+        # sign without one even when the browser's own check is bypassed.
+        reason_box = driver.find_element(By.CSS_SELECTOR, f"section[data-clause-id='{CLAUSE}'] [name=reason]")
+        check(reason_box.get_attribute("required") is not None, "the lowered target makes the clause's reason required")
+        driver.execute_script("arguments[0].noValidate = true", form)   # the browser's own check bypassed
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        kind, said = outcome(driver, "form[data-action=edit-plan]")
+        check(kind == "error" and CLAUSE in said and subprocess.check_output(["git", "--git-dir", str(ledger), "rev-parse", "main"], text=True).strip() == head,
+              f"without a reason the page signs nothing ({said})")
+        why = "本省2018年已压减28%，基数已低，按20%执行。"
+        driver.find_element(By.CSS_SELECTOR, f"section[data-clause-id='{CLAUSE}'] [name=reason]").send_keys(why)
+        driver.execute_script("for (const o of document.querySelectorAll('form[data-action=edit-plan] .outcome')) o.remove()")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         kind, said = outcome(driver, "form[data-action=edit-plan]")
         plan = json.loads(subprocess.check_output(["git", "--git-dir", str(ledger), "show", f"main:directives/{DIRECTIVE}/plans/{UNIT}/plan.json"]))
         lowered = next(c for c in plan["clauses"] if c["id"] == CLAUSE)
-        check(kind == "done" and lowered["targets"][0]["value"] == 20, f"the edited plan was signed in the page and landed ({said})")
+        check(kind == "done" and lowered["targets"][0]["value"] == 20 and lowered.get("reason") == why and plan["formatVersion"] == 3,
+              f"the edited plan, with the reason for the looser target, was signed in the page and landed as a plan of format version 3 ({said})")
         diff = json.loads(subprocess.check_output([LUOSHI, "diff", "--ledger", str(ledger), "--directive", DIRECTIVE, "--unit", UNIT, "--format", "json"]))
         check(next(c for c in diff["clauses"] if c["id"] == CLAUSE)["class"] == "weakened", "luoshi diff reads the landed plan as the preview did")
 

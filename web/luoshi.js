@@ -493,6 +493,8 @@
       });
       const deadline = section.querySelector('[name=deadline]').value;
       if (deadline) clause.deadline = deadline; else delete clause.deadline;
+      const reason = section.querySelector('[name=reason]');
+      if (reason && reason.value.trim() !== '') clause.reason = reason.value.trim(); else delete clause.reason;
       clauses.push(clause);
     }
     return clauses;
@@ -749,6 +751,7 @@
     reflectKey();
     if (form.dataset.action === 'witness') return submitWitness(form);
     const event = await eventOf(form);
+    if (event.action === 'edit-plan') await requireReasons(event, form);
     await sendEvidence(form);
     const want = {
       parent: form.dataset.head, action: event.action,
@@ -794,6 +797,31 @@
     clearTimeout(previewTimer);
     previewTimer = setTimeout(() => preview(form), 350);
   }
+  const loosens = (reading) => (reading.changes || []).some((change) => change.effect === 'looser');
+  // Before an edit of a plan is signed: the server's reading of it, and every clause that loosens
+  // its basis must say why (its reason); throws a Refusal naming the first that does not.
+  async function requireReasons(event, form) {
+    const { status, answer } = await api('POST', '/api/v1/preview', event);
+    if (status !== 200) throw refusal(answer);
+    const edited = editedClauses(form);
+    for (const reading of answer.clauses) {
+      const clause = reading.id !== null && event.clauses.find((c) => c.id === reading.id);
+      if (clause && edited.has(clause.id) && loosens(reading) && !clause.reason) throw new Refusal(say('reasonNeeded', reading.id));
+    }
+  }
+  // The ids of the clauses this edit changes (their reasons aside): a departure the plan made
+  // before is not asked about again.
+  function editedClauses(form) {
+    const bare = (c) => { const copy = { ...c }; delete copy.reason; return canonical(copy); };
+    const now = new Map(planClauses(form).map((c) => [c.id, c]));
+    const edited = new Set();
+    for (const section of form.querySelectorAll('section[data-clause-json]')) {
+      const before = JSON.parse(section.dataset.clauseJson);
+      const after = now.get(before.id);
+      if (after && bare(after) !== bare(before)) edited.add(before.id);
+    }
+    return edited;
+  }
   async function preview(form) {
     const round = ++previewRound;
     const status = form.querySelector('[data-preview-status]');
@@ -810,6 +838,7 @@
     }
     status.classList.remove('error');
     status.textContent = say('previewShown');
+    const edited = editedClauses(form);
     for (const section of form.querySelectorAll('section[data-clause-json]')) {
       const id = section.dataset.clauseId;
       const reading = answer.clauses.find((c) => c.id === id);
@@ -820,6 +849,13 @@
         drawVerdict(target, answer.clauses.find((c) => c.id === null && c.basisId === basisId) || null);
       } else if (reading) {
         drawVerdict(target, reading);
+      }
+      // A change that loosens the basis asks for its reason.
+      const reason = section.querySelector('[name=reason]');
+      if (reason) {
+        const looser = !dropped && !!reading && loosens(reading) && edited.has(id);
+        reason.required = looser;
+        reason.closest('label').classList.toggle('needed', looser);
       }
     }
     const flags = form.querySelector('[data-preview-flags]');

@@ -103,7 +103,7 @@ enum ClauseMatcher {
     }
 
     /// What makes two clauses identical for matching: their normalised text, and with `allFields`
-    /// also modality, targets, deadline, evidence and localisation (ids, titles and derivations aside).
+    /// also modality, targets, deadline, evidence and localisation (ids, titles, derivations and reasons aside).
     struct IdenticalKey: Hashable {
         var text: [Unicode.Scalar]
         var fields: Clause?
@@ -112,7 +112,7 @@ enum ClauseMatcher {
             text = TextNormalizer.normalized(clause.text)
             if allFields {
                 var c = clause
-                c.id = ""; c.title = nil; c.derivedFrom = nil; c.text = ""
+                c.id = ""; c.title = nil; c.derivedFrom = nil; c.reason = nil; c.text = ""
                 fields = c
             }
         }

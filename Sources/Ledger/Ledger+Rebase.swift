@@ -115,7 +115,7 @@ extension Ledger {
             (new, version) = (d.clauses, d.version)
         case .plan:
             let parent = try Plan(json: value, at: .root)
-            (new, version) = (parent.clauses.map { var c = $0; c.derivedFrom = nil; return c }, parent.basis.version)
+            (new, version) = (parent.clauses.map { var c = $0; c.derivedFrom = nil; c.reason = nil; return c }, parent.basis.version)
         }
         let blobNow = try repository.blobID(at: path.path, inCommit: at)
         let blobThen = try LedgerReader.basisBlob(of: plan, repository: repository)
@@ -131,11 +131,11 @@ extension Ledger {
         }
         let oldByID = Dictionary(old.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let newByID = Dictionary(new.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        /// Equal as clauses, whatever id the unit gave its own.
+        /// Equal as clauses, whatever id the unit gave its own and whatever reason it gave.
         func same(_ a: Clause?, _ b: Clause?) -> Bool {
             guard let a, let b else { return a == nil && b == nil }
             var x = a, y = b
-            x.id = y.id; x.derivedFrom = nil; y.derivedFrom = nil
+            x.id = y.id; x.derivedFrom = nil; y.derivedFrom = nil; x.reason = nil; y.reason = nil
             return x == y
         }
         var steps: [PlanRebase.Step] = []

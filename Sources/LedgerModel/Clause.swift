@@ -85,12 +85,17 @@ public struct Clause: Sendable, Hashable, JSONCodable {
     public var localize: Bool
     /// In a plan: the basis clause this one was renumbered from.
     public var derivedFrom: ClauseID?
+    /// In a plan (format version 3): why the unit departs from its basis here, a looser target or a
+    /// later deadline, in its own words. The readings do not use it; people do. A directive's
+    /// clause has none, and a unit adopting a plan does not inherit its parent's.
+    public var reason: String?
 
     public init(id: ClauseID, title: String? = nil, text: String, modality: Modality, targets: [Target] = [],
                 deadline: Day? = nil, evidence: EvidenceRequirement = .any, localize: Bool = false,
-                derivedFrom: ClauseID? = nil) {
+                derivedFrom: ClauseID? = nil, reason: String? = nil) {
         self.id = id; self.title = title; self.text = text; self.modality = modality; self.targets = targets
         self.deadline = deadline; self.evidence = evidence; self.localize = localize; self.derivedFrom = derivedFrom
+        self.reason = reason
     }
 
     public init(json: JSONValue, at pointer: JSONPointer) throws {
@@ -105,6 +110,10 @@ public struct Clause: Sendable, Hashable, JSONCodable {
         evidence = try r.required("evidence")
         localize = try r.required("localize")
         derivedFrom = try r.optional("derivedFrom")
+        reason = try r.optional("reason")
+        if let reason, reason.allSatisfy(\.isWhitespace) {
+            throw ValidationError(pointer / "reason", "must not be empty; leave it out when the clause gives no reason")
+        }
         try r.finish()
         var metrics = Set<String>()
         for (n, t) in targets.enumerated() where !metrics.insert(t.metric).inserted {
@@ -116,6 +125,7 @@ public struct Clause: Sendable, Hashable, JSONCodable {
         jsonObject([
             "id": id, "title": title, "text": text, "modality": modality, "targets": targets,
             "deadline": deadline, "evidence": evidence, "localize": localize, "derivedFrom": derivedFrom,
+            "reason": reason,
         ])
     }
 

@@ -299,6 +299,9 @@ public struct Directive: Sendable, Hashable, JSONCodable {
         reporting = try r.required("reporting")
         clauses = try r.required("clauses", using: Clause.list)
         if clauses.isEmpty { throw ValidationError(r.pointer / "clauses", "must hold at least one clause") }
+        if let n = clauses.firstIndex(where: { $0.reason != nil }) {
+            throw ValidationError(r.pointer / "clauses" / n / "reason", "a directive's clause gives no reason: a reason explains a plan's departure from its basis")
+        }
         version = 1
     }
 
@@ -424,12 +427,20 @@ public struct Plan: Sendable, Hashable, JSONCodable {
         switch (version, basis.blob) {
         case (1, .some):
             throw ValidationError(pointer / "basis" / "blob", "a plan of format version 1 records no basis blob; version 2 does")
-        case (2, nil):
-            throw ValidationError(pointer / "basis" / "blob", "is required in a plan of format version 2")
+        case (2, nil), (3, nil):
+            throw ValidationError(pointer / "basis" / "blob", "is required in a plan of format version \(version)")
         default: break
         }
         adopted = try r.required("adopted")
-        clauses = try readClauses(&r)
+        let read = try readClauses(&r)
+        clauses = read
+        let reasons = read.indices.filter { read[$0].reason != nil }
+        if version < 3, let n = reasons.first {
+            throw ValidationError(pointer / "clauses" / n / "reason", "a plan of format version \(version) records no reasons; version 3 does")
+        }
+        if version == 3, reasons.isEmpty {
+            throw ValidationError(pointer / "clauses", "a plan of format version 3 gives a reason for at least one clause; without one it is version 2")
+        }
         exemptions = try r.required("exemptions")
         try r.finish()
         try Exemption.checkUnique(exemptions, at: pointer / "exemptions")
@@ -438,13 +449,22 @@ public struct Plan: Sendable, Hashable, JSONCodable {
     public func clause(_ id: ClauseID) -> Clause? { clauses.first { $0.id == id } }
     public func exemption(_ id: ClauseID) -> Exemption? { exemptions.first { $0.clause == id } }
 
-    /// The newest plan format: version 2 records the blob of the basis (`Basis.blob`). A plan without
+    /// The newest plan format. Version 2 records the blob of the basis (`Basis.blob`); a plan without
     /// it, as every plan written before version 2 was, stays version 1 and is read as before.
-    public static let formatVersion = 2
+    /// Version 3 is a version 2 plan whose clauses give reasons (`Clause.reason`): a plan is written
+    /// as version 3 only when one does, so every plan without reasons keeps the bytes, and the
+    /// version, it had; a Luoshi that reads only versions 1 and 2 refuses a version 3 plan by name
+    /// rather than dropping its reasons.
+    public static let formatVersion = 3
+
+    /// The version this plan is written as: the oldest that holds all it records.
+    public var writtenVersion: Int {
+        basis.blob == nil ? 1 : clauses.contains { $0.reason != nil } ? 3 : 2
+    }
 
     public var json: JSONValue {
         jsonObject([
-            "formatVersion": basis.blob == nil ? 1 : Plan.formatVersion, "directive": directive, "unit": unit, "basis": basis, "adopted": adopted,
+            "formatVersion": writtenVersion, "directive": directive, "unit": unit, "basis": basis, "adopted": adopted,
             "clauses": clauses, "exemptions": exemptions,
         ])
     }

@@ -403,6 +403,12 @@ public enum EmbeddedSchemas {
         "derivedFrom": {
           "$ref": "#/$defs/clauseId",
           "description": "In a plan: the basis clause this one was renumbered from."
+        },
+        "reason": {
+          "type": "string",
+          "minLength": 1,
+          "pattern": "\\S",
+          "description": "In a plan (format version 3): why the unit departs from its basis here, in its own words. A directive's clause has none."
         }
       },
       "additionalProperties": false
@@ -636,7 +642,15 @@ public enum EmbeddedSchemas {
         },
         "clauses": {
           "$ref": "#/$defs/clauses",
-          "minItems": 1
+          "minItems": 1,
+          "items": {
+            "properties": {
+              "reason": {
+                "description": "A directive's clause gives no reason: a reason explains a plan's departure from its basis.",
+                "not": {}
+              }
+            }
+          }
         }
       },
       "additionalProperties": false
@@ -732,7 +746,15 @@ public enum EmbeddedSchemas {
     },
     "clauses": {
       "$ref": "defs.json#/$defs/clauses",
-      "minItems": 1
+      "minItems": 1,
+      "items": {
+        "properties": {
+          "reason": {
+            "description": "A directive's clause gives no reason: a reason explains a plan's departure from its basis.",
+            "not": {}
+          }
+        }
+      }
     }
   },
   "additionalProperties": false
@@ -4587,10 +4609,11 @@ public enum EmbeddedSchemas {
   ],
   "properties": {
     "formatVersion": {
-      "description": "The plan format: 1, or 2 when the basis records its blob (basis.blob).",
+      "description": "The plan format: 1; 2 when the basis records its blob (basis.blob); 3 when, besides, a clause gives its reason (reason). A plan is written in the oldest format that holds what it records.",
       "enum": [
         1,
-        2
+        2,
+        3
       ]
     },
     "directive": {
@@ -4616,7 +4639,10 @@ public enum EmbeddedSchemas {
   "if": {
     "properties": {
       "formatVersion": {
-        "const": 2
+        "enum": [
+          2,
+          3
+        ]
       }
     }
   },
@@ -4634,7 +4660,7 @@ public enum EmbeddedSchemas {
       "basis": {
         "properties": {
           "blob": {
-            "description": "A plan of format version 1 records no basis blob; version 2 does.",
+            "description": "A plan of format version 1 records no basis blob; versions 2 and 3 do.",
             "not": {}
           }
         }
@@ -4678,7 +4704,43 @@ public enum EmbeddedSchemas {
       },
       "additionalProperties": false
     }
-  }
+  },
+  "allOf": [
+    {
+      "if": {
+        "properties": {
+          "formatVersion": {
+            "const": 3
+          }
+        }
+      },
+      "then": {
+        "properties": {
+          "clauses": {
+            "contains": {
+              "required": [
+                "reason"
+              ]
+            }
+          }
+        }
+      },
+      "else": {
+        "properties": {
+          "clauses": {
+            "items": {
+              "properties": {
+                "reason": {
+                  "description": "Plans of format versions 1 and 2 record no reasons; version 3 does.",
+                  "not": {}
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  ]
 }
 
 """##,

@@ -215,4 +215,31 @@ struct WebFormsTests {
             #expect(r.status == .forbidden && errorCode(r) == "read-only")
         }
     }
+
+    @Test("a clause's reason is asked for in the plan editor, kept in the plan (format version 3) and shown beside the clause on the unit's page")
+    func reasons() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            var api = APIClient(client: client)
+            let plan = try JSONParser.parse(try fixture.cli(["show", "plan", "cn/hedong", "--directive", "JF-2019-01", "--format", "json"]).stdout)
+            guard case .array(var clauses)? = plan["clauses"], case .object(var first)? = clauses.first else { Issue.record("no clauses"); return }
+            let why = "本省基数已低 <script>x</script>"
+            first["reason"] = .string(why)
+            clauses[0] = .object(first)
+            try await api.signIn("hedong.office", key: fixture.key("hedong.office"))
+            let edit: JSONValue = .object(["action": .string("edit-plan"), "actor": .string("hedong.office"), "unit": .string("cn/hedong"),
+                                           "directive": .string("JF-2019-01"), "clauses": .array(clauses)])
+            #expect(try await api.write(edit, key: fixture.key("hedong.office")).status == .created)
+            let stored = try JSONParser.parse(try fixture.cli(["show", "plan", "cn/hedong", "--directive", "JF-2019-01", "--format", "json"]).stdout)
+            #expect(stored["formatVersion"] == .integer(3))
+            let escaped = "本省基数已低 &lt;script&gt;x&lt;/script&gt;"
+            let unitPage = Self.page(try await api.get("/directives/JF-2019-01/units/cn/hedong?lang=en"))
+            #expect(unitPage.contains("<p class=\"reason\"><strong>Reason given:</strong> \(escaped)</p>"))
+            let editor = Self.page(try await api.get("/plan?directive=JF-2019-01&unit=cn/hedong&lang=zh"))
+            #expect(editor.contains("<label class=\"reason\">本条偏离依据的理由（放宽要求时必填）<textarea name=\"reason\" rows=\"2\" maxlength=\"2000\">\(escaped)</textarea></label>"))
+            let diff = try JSONParser.parse(try fixture.cli(["diff", "--directive", "JF-2019-01", "--unit", "cn/hedong", "--format", "json"]).stdout)
+            #expect(CanonicalJSON.compact(diff).contains("reason") == false, "diff's shape is unchanged: reasons are not readings")
+        }
+    }
 }

@@ -98,4 +98,56 @@ struct PlanFormatTests {
         let commit = try #require(basis["commit"] as? String)
         #expect(basis["blob"] as? String == (try f.git(["rev-parse", "\(commit):\(try basisPath(edited))"])))
     }
+
+    /// Imports `events` (JSON objects) into the forge's ledger; the import's result.
+    func importEvents(_ f: Forge, _ events: [[String: Any]], name: String) throws -> RunResult {
+        let file = f.scratch.path(name)
+        try events.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n")
+            .appending("\n").write(toFile: file, atomically: true, encoding: .utf8)
+        return try luoshi(["import", file, "--ledger", f.loaded.ledger, "--keys", f.loaded.keys])
+    }
+
+    @Test("a clause's reason makes its plan version 3 and changes none of its readings; a unit adopting that plan does not inherit it")
+    func reasonsAreVersionThree() throws {
+        let f = try Forge.burden()
+        func diffs() throws -> [String] {
+            try ["basis", "directive"].map { against in
+                let r = try luoshi(["diff", "--ledger", f.loaded.ledger, "--directive", Self.directive, "--unit", "cn/east", "--against", against, "--format", "json"])
+                #expect(r.status == 0, "\(r.stderr)")
+                return r.stdout
+            }
+        }
+        let before = try diffs()
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(try f.record(Self.eastPlan, at: try f.head()).utf8)) as? [String: Any])
+        var clauses = try #require(plan["clauses"] as? [[String: Any]])
+        clauses[0]["reason"] = "本省发文基数已低，按原目标执行。"
+        let edit: [String: Any] = ["action": "edit-plan", "actor": "east.lead", "at": "2020-01-05T00:00:00Z", "unit": "cn/east",
+                                   "directive": Self.directive, "clauses": clauses]
+        let imported = try importEvents(f, [edit], name: "reason.jsonl")
+        try #require(imported.status == 0, "\(imported.stderr)")
+        let edited = try #require(try plans(f, at: try f.head()).first { $0.path == Self.eastPlan }?.record)
+        #expect(edited["formatVersion"] as? Int == 3)
+        #expect((edited["clauses"] as? [[String: Any]])?.first?["reason"] as? String == "本省发文基数已低，按原目标执行。")
+        #expect(try diffs() == before, "a reason changes no reading")
+
+        // harbor adopts east's plan again (it changed): the reasons stay east's.
+        let adopt: [String: Any] = ["action": "adopt", "actor": "harbor.lead", "at": "2020-01-06T00:00:00Z", "unit": "cn/east/harbor",
+                                    "directive": Self.directive, "from": "cn/east"]
+        let adopted = try importEvents(f, [adopt], name: "adopt.jsonl")
+        try #require(adopted.status == 0, "\(adopted.stderr)")
+        let harbor = try #require(try plans(f, at: try f.head()).first { $0.path.hasSuffix("/cn/east/harbor/plan.json") }?.record)
+        #expect(harbor["formatVersion"] as? Int == 2)
+        #expect((harbor["clauses"] as? [[String: Any]])?.allSatisfy { $0["reason"] == nil } == true)
+        #expect(try luoshi(["verify", "--ledger", f.loaded.ledger]).status == 0)
+
+        // A directive's clause gives none: refused, naming where.
+        var directive = try #require(try JSONSerialization.jsonObject(with: Data(try f.record("directives/\(Self.directive)/directive.json", at: try f.head()).utf8)) as? [String: Any])
+        var dClauses = try #require(directive["clauses"] as? [[String: Any]])
+        dClauses[0]["reason"] = "因为上级要求。"
+        directive["clauses"] = dClauses
+        for key in ["formatVersion", "version"] { directive[key] = nil }
+        let amend: [String: Any] = ["action": "amend-directive", "actor": "central.office", "at": "2020-01-07T00:00:00Z", "directive": directive]
+        let refused = try importEvents(f, [amend], name: "amend.jsonl")
+        #expect(refused.status == 65 && refused.stderr.contains("/directive/clauses/0/reason"), "\(refused.stderr)")
+    }
 }

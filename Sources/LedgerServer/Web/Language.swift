@@ -80,12 +80,12 @@ enum Phrase: CaseIterable, Sendable {
     case ladder, progressTimeline, wholeHistory
     case rectifyFinding, rectifyText, witnessCheckpoint, witnessIntro
     case editPlan, editPlanIntro, flagsIfSigned, previewCurrent, submitPlan, clauseText, modality, dropClause
-    case adoptDirective, notInScope, adoptedAlready, openPlan, adoptIntro, adoptFrom, theDirectiveItself, thePlanOf, approveExemption, exemptionReason, approvedBy, holdAccountable, decision, heldTarget, admin, name, roles, publicKeys, revokeKey, revokedOn, policy, registerUnit, registerActor, setPolicy, actors, registerUnitIntro, unitID, registerActorIntro, revokeIntro, policyIntro, exemptionReasonField, uploadEvidence
+    case adoptDirective, notInScope, adoptedAlready, openPlan, adoptIntro, adoptFrom, theDirectiveItself, thePlanOf, approveExemption, exemptionReason, approvedBy, holdAccountable, decision, heldTarget, admin, name, roles, publicKeys, revokeKey, revokedOn, policy, registerUnit, registerActor, setPolicy, actors, registerUnitIntro, unitID, registerActorIntro, revokeIntro, policyIntro, exemptionReasonField, uploadEvidence, reasonField, reasonGiven
     case policyAdoptWithinDays, policyBackdateDays, policyRushShare, policyRushWindowDays, policyStaleDays, policyExamineWithinDays, policyMaxReportsPerMonth, policyMaxTimeSkewDays
     // Said by the page script (`Phrase.script`); %1, %2 stand for what it fills in.
     case jsOpening, jsKeyNotOpenSSH, jsKeyCipher, jsKeyNeedsPassphrase, jsKeyWrongPassphrase, jsKeyNotEd25519, jsNoKey, jsNoWebCrypto
     case jsChecking, jsCheckTreeBad, jsCheckTag, jsCheckParent, jsCheckAction, jsCheckTrailer, jsCheckTree, jsCheckBlob, jsCheckPath
-    case jsCheckRecord, jsRefused, jsHeadMoved, jsLanded, jsSeeIt, jsPreviewing, jsPreviewShown, jsPreviewFailed, jsOmitted, jsClause, jsLandedTag, jsUploading, jsUploadFailed
+    case jsCheckRecord, jsRefused, jsHeadMoved, jsLanded, jsSeeIt, jsPreviewing, jsPreviewShown, jsPreviewFailed, jsOmitted, jsClause, jsLandedTag, jsUploading, jsUploadFailed, jsReasonNeeded
 
     /// The phrases the page script says, by the name it asks for (`jsCheckParent` is `checkParent`).
     static let script: [(name: String, phrase: Phrase)] = Phrase.allCases.compactMap { phrase in

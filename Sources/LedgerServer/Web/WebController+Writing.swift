@@ -237,6 +237,10 @@ extension WebController {
                         }
                     }
                     HTML.element("label") { say(.deadline); HTML.void("input", ["type": "date", "name": "deadline", "value": clause.deadline.map { "\($0)" }]) }
+                    HTML.element("label", ["class": "reason"]) {
+                        say(.reasonField)
+                        HTML.element("textarea", ["name": "reason", "rows": "2", "maxlength": "2000"]) { clause.reason ?? "" }
+                    }
                     HTML.element("label", ["class": "inline"]) { HTML.void("input", ["type": "checkbox", "name": "drop"]); say(.dropClause) }
                     if reading != nil { exemptionField(nil, asked: asked) }
                 }

@@ -277,7 +277,10 @@ struct WebController: Sendable {
             }
             HTML.element("td", ["class": "basis"]) { reading.basis.text }
             HTML.element("td", ["class": "plan"]) {
-                if let plan = reading.plan { diffed(reading.basis.text, plan.text) } else {
+                if let plan = reading.plan {
+                    diffed(reading.basis.text, plan.text)
+                    if let reason = plan.reason { HTML.element("p", ["class": "reason"]) { HTML.element("strong") { say(.reasonGiven) }; " " + reason } }
+                } else {
                     HTML.element("em") { say(.omitted) }
                     if reading.approved { " · " + say(.approved) } else if reading.declared {
                         " · " + say(.declared) + " "

@@ -105,6 +105,9 @@ enum WebStyle {
         section.plan-clause[data-reading=weakened] .reading .class, section.plan-clause[data-reading=omitted] .reading .class { color: var(--accent); }
         section.plan-clause[data-reading=strengthened] .reading .class { color: #8a5a00; }
         [data-preview-status].error { color: var(--accent); }
+        label.needed { color: var(--accent); font-weight: 600; }
+        label.needed textarea { border-color: var(--accent); }
+        p.reason { margin: .3rem 0 0; font-size: .92em; color: var(--muted); }
         @media (max-width: 900px) { section.plan-clause .pair { grid-template-columns: 1fr; } }
         .clause-detail { border-left: 3px solid var(--line); padding: .1rem .8rem; margin: .4rem 0; }
         .outcome { padding: .5rem .8rem; border-left: 4px solid var(--muted); background: var(--paper); }
