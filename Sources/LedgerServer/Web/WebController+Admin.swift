@@ -20,11 +20,7 @@ extension WebController {
         let unit = try parseParameter(try asked.required("unit"), "unit", UnitID.init)!
         let choice = try await service.handles.with { ledger in try ledger.adoptionChoice(directive: directive, unit: unit) }
         let unitHref = "/directives/\(pathPart(directive.rawValue))/units/\(unitPath(unit.rawValue))"
-        var body = HTML.element("p", ["class": "crumbs"]) {
-            HTML.element("a", ["href": "/"]) { say(.allDirectives) }
-            " › "
-            HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))"]) { directive.rawValue }
-            " › "
+        var body = directiveCrumbs(directive, say: say) {
             HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))/matrix?unit=\(queryPart(unit.rawValue))"]) { say(.matrix) }
         }
         body += HTML.element("h1") { say(.adoptDirective) + " · "; HTML.element("code") { unit.rawValue } }
@@ -102,15 +98,9 @@ extension WebController {
 
     /// `GET /findings/hold?finding=F`: a supervisor records who is held accountable for a finding, and how.
     func holdForm(_ request: Request, _ asked: Asked) async throws -> Response {
-        let say = asked.say, language = asked.language
+        let say = asked.say
         let (head, finding) = try await finding(try asked.required("finding"))
-        var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/findings"]) { say(.findings) } }
-        body += HTML.element("h1") { say(.holdAccountable) + " · "; HTML.element("code") { finding.id.rawValue } }
-        body += HTML.element("p") { finding.text }
-        body += HTML.element("p", ["class": "meta"]) {
-            finding.unit.rawValue + " · " + finding.state.said(in: language) + " · " + say(.headShown) + " "
-            HTML.element("code") { String("\(head)".prefix(12)) }
-        }
+        var body = findingFormHeader(finding, head: head, title: .holdAccountable, asked: asked)
         body += eventForm(asked, action: "hold-accountable", head: "\(head)", after: "/findings", submit: .holdAccountable) {
             HTML.void("input", ["type": "hidden", "name": "finding", "value": finding.id.rawValue])
             HTML.element("label") { say(.decision); HTML.element("textarea", ["name": "decision", "rows": "3", "required": "required"]) { "" } }

@@ -138,15 +138,9 @@ extension WebController {
 
     /// `GET /findings/close?finding=F`: close a rectified finding as verified, or reopen it.
     func closeFindingForm(_ request: Request, _ asked: Asked) async throws -> Response {
-        let say = asked.say, language = asked.language
+        let say = asked.say
         let (head, finding) = try await finding(try asked.required("finding"))
-        var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/findings"]) { say(.findings) } }
-        body += HTML.element("h1") { say(.closeFinding) + " · "; HTML.element("code") { finding.id.rawValue } }
-        body += HTML.element("p") { finding.text }
-        body += HTML.element("p", ["class": "meta"]) {
-            finding.unit.rawValue + " · " + finding.state.said(in: language) + " · " + say(.headShown) + " "
-            HTML.element("code") { String("\(head)".prefix(12)) }
-        }
+        var body = findingFormHeader(finding, head: head, title: .closeFinding, asked: asked)
         body += eventForm(asked, action: "close-finding", head: "\(head)", after: "/findings", submit: .closeFinding) {
             HTML.void("input", ["type": "hidden", "name": "finding", "value": finding.id.rawValue])
             HTML.element("label") {
@@ -165,13 +159,7 @@ extension WebController {
     func rectifyForm(_ request: Request, _ asked: Asked) async throws -> Response {
         let say = asked.say, language = asked.language
         let (head, finding) = try await finding(try asked.required("finding"))
-        var body = HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/findings"]) { say(.findings) } }
-        body += HTML.element("h1") { say(.rectifyFinding) + " · "; HTML.element("code") { finding.id.rawValue } }
-        body += HTML.element("p") { finding.text }
-        body += HTML.element("p", ["class": "meta"]) {
-            finding.unit.rawValue + " · " + finding.state.said(in: language) + " · " + say(.due) + " \(finding.due) · " + say(.headShown) + " "
-            HTML.element("code") { String("\(head)".prefix(12)) }
-        }
+        var body = findingFormHeader(finding, head: head, title: .rectifyFinding, asked: asked)
         body += eventForm(asked, action: "rectify", head: "\(head)", after: "/findings", submit: .rectifyFinding) {
             HTML.void("input", ["type": "hidden", "name": "finding", "value": finding.id.rawValue])
             HTML.element("label") { say(.rectifyText); HTML.element("textarea", ["name": "text", "rows": "4", "required": "required"]) { "" } }
@@ -222,6 +210,19 @@ extension WebController {
             HTML.element("label") { say(.note); HTML.element("textarea", ["name": "note", "rows": "2"]) { "" } }
         }
         return asked.page(say(.writeCheckpoint), body)
+    }
+
+    /// The top of a form about one finding: the way back to the findings, the form's title with the
+    /// finding's id, what it says, its unit, state and due day, and the head the form was drawn at.
+    func findingFormHeader(_ finding: Finding, head: String, title: Phrase, asked: Asked) -> HTML {
+        let say = asked.say
+        return HTML.element("p", ["class": "crumbs"]) { HTML.element("a", ["href": "/findings"]) { say(.findings) } }
+            + HTML.element("h1") { say(title) + " · "; HTML.element("code") { finding.id.rawValue } }
+            + HTML.element("p") { finding.text }
+            + HTML.element("p", ["class": "meta"]) {
+                finding.unit.rawValue + " · " + finding.state.said(in: asked.language) + " · " + say(.due) + " \(finding.due) · " + say(.headShown) + " "
+                HTML.element("code") { String(head.prefix(12)) }
+            }
     }
 
     /// The head and the finding `id` there; 404 naming /findings when the ledger has none by that id.

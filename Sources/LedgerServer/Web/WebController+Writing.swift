@@ -59,11 +59,7 @@ extension WebController {
             let head = try ledger.head()
             return (head, try ledger.record(.plan(directive, unit), at: head).map { try Plan(json: $0, at: .root) })
         }
-        var body = HTML.element("p", ["class": "crumbs"]) {
-            HTML.element("a", ["href": "/"]) { say(.allDirectives) }
-            " › "
-            HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))"]) { directive.rawValue }
-            " › "
+        var body = directiveCrumbs(directive, say: say) {
             HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))/units/\(unitPath(unit.rawValue))"]) { unit.rawValue }
         }
         body += HTML.element("h1") { say(.reportProgress) + " · "; HTML.element("code") { unit.rawValue } }
@@ -146,11 +142,7 @@ extension WebController {
                     try ledger.record(.plan(directive, unit), at: head).map { try Plan(json: $0, at: .root) })
         }
         let unitHref = "/directives/\(pathPart(directive.rawValue))/units/\(unitPath(unit.rawValue))"
-        var body = HTML.element("p", ["class": "crumbs"]) {
-            HTML.element("a", ["href": "/"]) { say(.allDirectives) }
-            " › "
-            HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))"]) { directive.rawValue }
-            " › "
+        var body = directiveCrumbs(directive, say: say) {
             HTML.element("a", ["href": unitHref]) { unit.rawValue }
         }
         body += HTML.element("h1") { say(.editPlan) + " · "; HTML.element("code") { unit.rawValue } }

@@ -204,11 +204,7 @@ struct WebController: Sendable {
             return (report, chain, progress, findings, history)
         }
         let matrixHref = "/directives/\(pathPart(directive.rawValue))/matrix"
-        var body = HTML.element("p", ["class": "crumbs"]) {
-            HTML.element("a", ["href": "/"]) { say(.allDirectives) }
-            " › "
-            HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))"]) { directive.rawValue }
-            " › "
+        var body = directiveCrumbs(directive, say: say) {
             HTML.element("a", ["href": matrixHref]) { say(.matrix) }
         }
         body += HTML.element("h1") { HTML.element("code") { unit.rawValue }; " · "; HTML.element("code") { directive.rawValue } }
@@ -765,6 +761,19 @@ struct WebController: Sendable {
 }
 
 /// An id as one segment of a path.
+extension WebController {
+    /// All directives › the directive › `last`: the crumbs of a page about one directive.
+    func directiveCrumbs(_ directive: DirectiveID, say: (Phrase) -> String, @HTMLBuilder last: () -> HTML) -> HTML {
+        HTML.element("p", ["class": "crumbs"]) {
+            HTML.element("a", ["href": "/"]) { say(.allDirectives) }
+            " › "
+            HTML.element("a", ["href": "/directives/\(pathPart(directive.rawValue))"]) { directive.rawValue }
+            " › "
+            last()
+        }
+    }
+}
+
 func pathPart(_ id: String) -> String {
     id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
 }
