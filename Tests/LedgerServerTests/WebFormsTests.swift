@@ -242,4 +242,24 @@ struct WebFormsTests {
             #expect(CanonicalJSON.compact(diff).contains("reason") == false, "diff's shape is unchanged: reasons are not readings")
         }
     }
+
+    @Test("the home page read from the matrix cache is the page read from the ledger, and a write moves it to the new head")
+    func homeFromCache() async throws {
+        let fixture = try ServerFixture(scenario: "sample", isPublic: true)
+        let app = try await buildApplication(fixture.configuration)
+        try await app.test(.router) { client in
+            var api = APIClient(client: client)
+            let read = Self.page(try await api.get("/?lang=en"))
+            let cached = Self.page(try await api.get("/?lang=en"))
+            let before = try fixture.head()
+            #expect(read == cached && read.contains(String(before.prefix(12))))
+            try await api.signIn("hedong.office", key: fixture.key("hedong.office"))
+            let report: JSONValue = .object(["action": .string("report-progress"), "actor": .string("hedong.office"), "unit": .string("cn/hedong"),
+                                             "directive": .string("JF-2019-01"), "clause": .string("2"), "status": .string("done")])
+            #expect(try await api.write(report, key: fixture.key("hedong.office")).status == .created)
+            let after = Self.page(try await api.get("/?lang=en"))
+            let moved = try fixture.head()
+            #expect(moved != before && after.contains(String(moved.prefix(12))), "the page follows the head")
+        }
+    }
 }

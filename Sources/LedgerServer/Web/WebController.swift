@@ -132,10 +132,20 @@ struct WebController: Sendable {
         }
     }
 
-    /// The home page: every directive, with how far its units have come at a glance.
+    /// The home page: every directive, with how far its units have come at a glance. The matrices
+    /// come from the matrix cache when it holds every directive's at this head (as it does after the
+    /// server's start), else from one read of the whole status, which then fills the cache.
     private func home(_ request: Request, _ asked: Asked) async throws -> Response {
-        let (head, matrices) = try await service.handles.with { ledger in
-            (String(describing: try ledger.head()), try ledger.status())
+        let (head, matrices) = try await service.handles.with { [service] ledger -> (String, [StatusMatrix]) in
+            let head = String(describing: try ledger.head())
+            let ids = try ledger.directives().map(\.id)
+            let cached = service.matrices.withLock { cache in ids.compactMap { cache.matrices("\($0)|||", head: head)?.first } }
+            if cached.count == ids.count, zip(cached, ids).allSatisfy({ $0.directive == $1 }) { return (head, cached) }
+            let all = try ledger.status()
+            service.matrices.withLock { cache in
+                for matrix in all.prefix(MatrixCache.limit) { cache.store("\(matrix.directive)|||", head: head, [matrix]) }
+            }
+            return (head, all)
         }
         if try asked.wantsCSV() {
             let say = asked.say
