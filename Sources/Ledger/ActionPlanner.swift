@@ -275,9 +275,7 @@ struct ActionPlanner {
         guard let parentPlan = try snapshot.plan(directive.id, from) else {
             throw LedgerError.invalid(JSONPointer.root / "from", "\(from) has no plan for \(directive.id) to adopt from; adopt from an ancestor that has one, or from \(directive.issuer)")
         }
-        // A child's clauses line up with its basis by id, so a parent's own derivations are not copied;
-        // nor are the parent's reasons, which explain the parent's departures, not the child's.
-        let clauses = parentPlan.clauses.map { var c = $0; c.derivedFrom = nil; c.reason = nil; return c }
+        let clauses = parentPlan.clauses.map(\.asBasis)
         return BasisRead(basis: Basis(kind: .plan, unit: from, version: parentPlan.basis.version, commit: head,
                                       blob: try blob(.plan(directive.id, from))),
                          clauses: clauses)

@@ -28,7 +28,7 @@ extension Ledger {
         let plan = try record(.plan(id, unit), at: at).map { try Plan(json: $0, at: .root) }
         var bases: [UnitID] = []
         for above in unit.lineage.dropFirst() where above != directive.issuer {
-            if try repository.blob(at: RecordPath.plan(id, above).path, inCommit: at) != nil { bases.append(above) }
+            if try repository.blobID(at: RecordPath.plan(id, above).path, inCommit: at) != nil { bases.append(above) }
         }
         bases.append(directive.issuer)
         let inScope = unit != directive.issuer && directive.scope.units.contains { unit.isWithin($0) }

@@ -115,7 +115,7 @@ extension Ledger {
             (new, version) = (d.clauses, d.version)
         case .plan:
             let parent = try Plan(json: value, at: .root)
-            (new, version) = (parent.clauses.map { var c = $0; c.derivedFrom = nil; c.reason = nil; return c }, parent.basis.version)
+            (new, version) = (parent.clauses.map(\.asBasis), parent.basis.version)
         }
         let blobNow = try repository.blobID(at: path.path, inCommit: at)
         let blobThen = try LedgerReader.basisBlob(of: plan, repository: repository)
@@ -134,9 +134,9 @@ extension Ledger {
         /// Equal as clauses, whatever id the unit gave its own and whatever reason it gave.
         func same(_ a: Clause?, _ b: Clause?) -> Bool {
             guard let a, let b else { return a == nil && b == nil }
-            var x = a, y = b
-            x.id = y.id; x.derivedFrom = nil; y.derivedFrom = nil; x.reason = nil; y.reason = nil
-            return x == y
+            var x = a.asBasis
+            x.id = b.id
+            return x == b.asBasis
         }
         var steps: [PlanRebase.Step] = []
         // In the new basis's order, then what it dropped, then the unit's own additions.

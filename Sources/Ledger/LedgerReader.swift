@@ -68,8 +68,7 @@ enum LedgerReader {
         case .directive:
             return try Directive(json: parse(bytes, path), at: .root).clauses
         case .plan:
-            // A child's clauses line up with its basis by id, so the parent's own derivations (and reasons) are dropped.
-            return try self.plan(bytes, path, decoder: &decoder).clauses.map { var c = $0; c.derivedFrom = nil; c.reason = nil; return c }
+            return try self.plan(bytes, path, decoder: &decoder).clauses.map(\.asBasis)
         }
     }
 

@@ -98,6 +98,16 @@ public struct Clause: Sendable, Hashable, JSONCodable {
         self.reason = reason
     }
 
+    /// The clause as a plan below sees it when this plan is its basis: clauses line up with their
+    /// basis by id, so this plan's own derivation is dropped, and so is its reason, which explains
+    /// this plan's departure, not the one below's.
+    public var asBasis: Clause {
+        var c = self
+        c.derivedFrom = nil
+        c.reason = nil
+        return c
+    }
+
     public init(json: JSONValue, at pointer: JSONPointer) throws {
         var r = try ObjectReader(json, at: pointer)
         id = try r.required("id")

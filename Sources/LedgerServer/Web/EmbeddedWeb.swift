@@ -527,6 +527,21 @@ enum EmbeddedWeb {
     return out;
   }
 
+  // The form's evidence files, as a claim names them: the kind chosen, the file's name, its SHA-256
+  // (computed once a file, so sending the file to the store does not read it again).
+  const fileHashes = new WeakMap();
+  async function sha256Of(file) {
+    if (!fileHashes.has(file)) fileHashes.set(file, hex(await digest('SHA-256', new Uint8Array(await file.arrayBuffer()))));
+    return fileHashes.get(file);
+  }
+  const evidenceFiles = (form) => [...form.querySelectorAll('input[type=file][name=evidence]')].flatMap((input) => [...input.files]);
+  async function evidenceOf(form) {
+    const kind = form.querySelector('[name=evidenceKind]').value;
+    const evidence = [];
+    for (const file of evidenceFiles(form)) evidence.push({ kind, title: file.name, sha256: await sha256Of(file) });
+    return evidence;
+  }
+
   // The form's event: a report-progress from the report form, an edit-plan from the plan form.
   async function eventOf(form) {
     const data = new FormData(form);
@@ -537,11 +552,7 @@ enum EmbeddedWeb {
       return { action: 'open-finding', actor: held.actor, finding };
     }
     if (form.dataset.action === 'rectify') {
-      const evidence = [];
-      for (const file of form.querySelector('input[type=file][name=evidence]').files) {
-        evidence.push({ kind: field('evidenceKind'), title: file.name, sha256: hex(await digest('SHA-256', new Uint8Array(await file.arrayBuffer()))) });
-      }
-      return { action: 'rectify', actor: held.actor, finding: field('finding'), text: field('text'), evidence };
+      return { action: 'rectify', actor: held.actor, finding: field('finding'), text: field('text'), evidence: await evidenceOf(form) };
     }
     if (form.dataset.action === 'close-finding') {
       const event = { action: 'close-finding', actor: held.actor, finding: field('finding'), verdict: field('verdict') };
@@ -590,13 +601,7 @@ enum EmbeddedWeb {
       if (input.value !== '' && !input.closest('[hidden]')) values[input.dataset.metric] = Number(input.value);
     }
     if (Object.keys(values).length) event.values = values;
-    const evidence = [];
-    for (const input of form.querySelectorAll('input[type=file][name=evidence]')) {
-      for (const file of input.files) {
-        const kind = form.querySelector('[name=evidenceKind]').value;
-        evidence.push({ kind, title: file.name, sha256: hex(await digest('SHA-256', new Uint8Array(await file.arrayBuffer()))) });
-      }
-    }
+    const evidence = await evidenceOf(form);
     if (evidence.length) event.evidence = evidence;
     for (const name of ['note', 'asOf']) if (data.get(name)) event[name] = String(data.get(name));
     return event;
@@ -738,18 +743,14 @@ enum EmbeddedWeb {
   async function sendEvidence(form) {
     const upload = form.querySelector('input[name=upload]');
     if (!upload || !upload.checked) return;
-    for (const input of form.querySelectorAll('input[type=file][name=evidence]')) {
-      for (const file of input.files) {
-        show(form, say('uploading', file.name));
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        const sha = hex(await digest('SHA-256', bytes));
-        const response = await fetch(`/api/v1/evidence/${sha}`, {
-          method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/octet-stream' }, body: bytes,
-        });
-        if (response.status !== 200 && response.status !== 201) {
-          const answer = await response.json().catch(() => ({}));
-          throw new Refusal(say('uploadFailed', file.name, (answer.error && answer.error.message) || response.status));
-        }
+    for (const file of evidenceFiles(form)) {
+      show(form, say('uploading', file.name));
+      const response = await fetch(`/api/v1/evidence/${await sha256Of(file)}`, {
+        method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/octet-stream' }, body: file,
+      });
+      if (response.status !== 200 && response.status !== 201) {
+        const answer = await response.json().catch(() => ({}));
+        throw new Refusal(say('uploadFailed', file.name, (answer.error && answer.error.message) || response.status));
       }
     }
   }

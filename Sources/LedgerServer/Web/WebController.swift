@@ -140,7 +140,7 @@ struct WebController: Sendable {
             let head = String(describing: try ledger.head())
             let ids = try ledger.directives().map(\.id)
             let cached = service.matrices.withLock { cache in ids.compactMap { cache.matrices("\($0)|||", head: head)?.first } }
-            if cached.count == ids.count, zip(cached, ids).allSatisfy({ $0.directive == $1 }) { return (head, cached) }
+            if cached.count == ids.count { return (head, cached) }
             let all = try ledger.status()
             service.matrices.withLock { cache in
                 for matrix in all.prefix(MatrixCache.limit) { cache.store("\(matrix.directive)|||", head: head, [matrix]) }
